@@ -1,0 +1,216 @@
+//! The activity interfaces: names, inputs, outputs and the options the workflow runs them with.
+//! The worker implements them; the workflow only knows these definitions, so this crate stays
+//! free of I/O.
+
+use crate::case::{Counterparty, Goal, SenderPersona};
+use crate::events::WebhookEvent;
+use crate::state::{Attachment, HumanInput, TranscriptMessage};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::time::Duration;
+use temporalio_workflow::common::{ActivityDefinition, RetryPolicy};
+use temporalio_workflow::ActivityOptions;
+
+/// Application failure type of a send the mail provider refused for good.
+pub const SEND_REJECTED: &str = "SendRejected";
+/// Application failure type of an agent call that cannot succeed on retry.
+pub const AGENT_FAILED: &str = "AgentFailed";
+/// Application failure type of a webhook the receiver answered with 410 Gone.
+pub const WEBHOOK_GONE: &str = "WebhookGone";
+/// Application failure type of a webhook that may never be sent (bad URL).
+pub const WEBHOOK_REFUSED: &str = "WebhookRefused";
+
+/// Everything the agent may draw on to write or decide.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentRequest {
+    pub case_id: String,
+    pub goal: Goal,
+    pub counterparty: Counterparty,
+    pub sender_persona: SenderPersona,
+    #[serde(default)]
+    pub constraints: Vec<String>,
+    #[serde(default)]
+    pub result_schema: Option<Value>,
+    #[serde(default)]
+    pub transcript: Vec<TranscriptMessage>,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    /// Indices into `transcript` of the replies this evaluation is the first to see.
+    #[serde(default)]
+    pub new_reply_indices: Vec<usize>,
+    #[serde(default)]
+    pub human_inputs: Vec<HumanInput>,
+    /// The newest human input has not been acted on yet.
+    #[serde(default)]
+    pub answer_pending: bool,
+    /// 1 for the first follow-up, and so on.
+    #[serde(default)]
+    pub follow_up_number: u32,
+}
+
+impl AgentRequest {
+    /// The replies this evaluation is the first to see, oldest first.
+    pub fn new_replies(&self) -> impl Iterator<Item = &TranscriptMessage> {
+        self.new_reply_indices
+            .iter()
+            .filter_map(|&i| self.transcript.get(i))
+    }
+
+    /// The answer the client gave last, if the agent still has to act on it.
+    pub fn pending_answer(&self) -> Option<&HumanInput> {
+        self.human_inputs.last().filter(|_| self.answer_pending)
+    }
+}
+
+/// A message the agent wrote.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Draft {
+    pub subject: String,
+    pub body: String,
+}
+
+/// What the agent decided about the thread. Code, not the agent, carries it out.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum Decision {
+    GoalAchieved { result: Value, reason: String },
+    Rejected { reason: String },
+    Reply { body: String, reason: String },
+    NeedsInput { question: String, reason: String },
+}
+
+/// One outbound message of a case.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboundEmail {
+    pub case_id: String,
+    /// 1 for the first message of the case; with `case_id` it names the message, so a retried
+    /// send can be recognised.
+    pub message_number: u32,
+    pub to_name: String,
+    pub to_address: String,
+    pub sender_name: String,
+    pub subject: String,
+    pub body: String,
+    #[serde(default)]
+    pub in_reply_to: Option<String>,
+    #[serde(default)]
+    pub references: Vec<String>,
+}
+
+/// What the mailer did.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SentEmail {
+    /// Our `Message-ID` (no angle brackets).
+    pub message_id: String,
+    /// The provider's own id, when it has one.
+    #[serde(default)]
+    pub provider_message_id: Option<String>,
+    /// The `From` and `To` headers as written.
+    pub from: String,
+    pub to: String,
+}
+
+/// One webhook event for one receiver.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookDelivery {
+    pub url: String,
+    pub tenant: String,
+    pub event: WebhookEvent,
+}
+
+macro_rules! activity {
+    ($(#[$doc:meta])* $marker:ident, $name:literal, $input:ty => $output:ty) => {
+        $(#[$doc])*
+        pub struct $marker;
+
+        impl $marker {
+            pub const NAME: &'static str = $name;
+        }
+
+        impl ActivityDefinition for $marker {
+            type Input = $input;
+            type Output = $output;
+
+            fn name(&self) -> &str {
+                $name
+            }
+        }
+    };
+}
+
+activity!(
+    /// Writes the first message.
+    ComposeOutreach, "compose_outreach", AgentRequest => Draft
+);
+activity!(
+    /// Writes a follow-up after silence.
+    ComposeFollowUp, "compose_follow_up", AgentRequest => Draft
+);
+activity!(
+    /// Reads the thread and decides what happens next.
+    EvaluateReply, "evaluate_reply", AgentRequest => Decision
+);
+activity!(
+    /// Sends one message of the thread.
+    SendEmail, "send_email", OutboundEmail => SentEmail
+);
+activity!(
+    /// Delivers one webhook event.
+    DeliverWebhook, "deliver_webhook", WebhookDelivery => ()
+);
+
+fn retry(initial: Duration, max_interval: Duration, attempts: u32, permanent: &[&str]) -> RetryPolicy {
+    RetryPolicy::builder()
+        .initial_interval(initial)
+        .backoff_coefficient(2.0)
+        .maximum_interval(max_interval)
+        .maximum_attempts(attempts)
+        .non_retryable_error_types(permanent.iter().copied())
+        .build()
+}
+
+/// Agent calls: a model may be slow; a few retries ride out rate limits and restarts.
+pub fn agent_options() -> ActivityOptions {
+    ActivityOptions::with_start_to_close_timeout(Duration::from_secs(120))
+        .retry_policy(retry(
+            Duration::from_secs(1),
+            Duration::from_secs(60),
+            6,
+            &[AGENT_FAILED],
+        ))
+        .build()
+}
+
+/// Sending: a refusal is final; anything else is retried for a while, then the case fails.
+pub fn send_options() -> ActivityOptions {
+    ActivityOptions::with_start_to_close_timeout(Duration::from_secs(60))
+        .retry_policy(retry(
+            Duration::from_secs(2),
+            Duration::from_secs(120),
+            8,
+            &[SEND_REJECTED],
+        ))
+        .build()
+}
+
+/// Webhooks: retried with exponential backoff for up to 24 hours; 410 Gone stops.
+pub fn webhook_options() -> ActivityOptions {
+    ActivityOptions::with_close_timeouts(
+        temporalio_workflow::ActivityCloseTimeouts::ScheduleAndStartToClose {
+            schedule_to_close: Duration::from_secs(24 * 3600),
+            start_to_close: Duration::from_secs(15),
+        },
+    )
+    .retry_policy(retry(
+        Duration::from_secs(1),
+        Duration::from_secs(3600),
+        0,
+        &[WEBHOOK_GONE, WEBHOOK_REFUSED],
+    ))
+    .build()
+}

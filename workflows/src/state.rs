@@ -1,0 +1,489 @@
+//! The case record the workflow keeps, and the pure lifecycle rules that change it.
+//!
+//! Every function here is deterministic: time comes in as an argument (workflow time in the
+//! workflow, anything in tests), so the rules are unit-tested without Temporal.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// `nextActionAt` when nothing is scheduled (9999-12-31T23:59:59.999Z).
+pub const NOTHING_SCHEDULED: i64 = 253_402_300_799_999;
+
+/// The failure reason of a case whose follow-up budget ran out.
+pub const MAX_RETRIES_REASON: &str = "Maximum follow-up attempts reached.";
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CaseStatus {
+    Created,
+    Running,
+    InputNeeded,
+    Completed,
+    Failed,
+}
+
+impl CaseStatus {
+    pub fn is_terminal(self) -> bool {
+        matches!(self, CaseStatus::Completed | CaseStatus::Failed)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Created => "CREATED",
+            CaseStatus::Running => "RUNNING",
+            CaseStatus::InputNeeded => "INPUT_NEEDED",
+            CaseStatus::Completed => "COMPLETED",
+            CaseStatus::Failed => "FAILED",
+        }
+    }
+}
+
+/// Why a case ended. The spellings are the hosted service's, mixed case included.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, utoipa::ToSchema)]
+pub enum ResultStatus {
+    #[serde(rename = "goal_achieved")]
+    GoalAchieved,
+    #[serde(rename = "failed_rejected")]
+    FailedRejected,
+    #[serde(rename = "max_retries")]
+    MaxRetries,
+    #[serde(rename = "send_failed")]
+    SendFailed,
+    #[serde(rename = "workflow_error")]
+    WorkflowError,
+    #[serde(rename = "BOUNCED")]
+    Bounced,
+    #[serde(rename = "COMPLAINED")]
+    Complained,
+    #[serde(rename = "REJECTED")]
+    ProviderRejected,
+    #[serde(rename = "cancelled")]
+    Cancelled,
+    #[serde(rename = "input_timeout")]
+    InputTimeout,
+}
+
+impl ResultStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResultStatus::GoalAchieved => "goal_achieved",
+            ResultStatus::FailedRejected => "failed_rejected",
+            ResultStatus::MaxRetries => "max_retries",
+            ResultStatus::SendFailed => "send_failed",
+            ResultStatus::WorkflowError => "workflow_error",
+            ResultStatus::Bounced => "BOUNCED",
+            ResultStatus::Complained => "COMPLAINED",
+            ResultStatus::ProviderRejected => "REJECTED",
+            ResultStatus::Cancelled => "cancelled",
+            ResultStatus::InputTimeout => "input_timeout",
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum InputRequestStatus {
+    Pending,
+    Resolved,
+}
+
+/// A question for the client.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InputRequest {
+    pub id: String,
+    pub question: String,
+    pub status: InputRequestStatus,
+    pub requested_at: i64,
+}
+
+/// An answered input request.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HumanInput {
+    pub input_request_id: String,
+    pub question: String,
+    pub provided_context: String,
+    pub provided_at: i64,
+}
+
+/// The client's answer as the API passes it to the case (signal `input_provided`).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ProvidedInput {
+    pub input_request_id: String,
+    pub provided_context: String,
+}
+
+/// Why an answer cannot be applied. The API answers each with its own 409.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum InputRejection {
+    #[error("the case is not waiting for input")]
+    NotWaitingForInput,
+    #[error("the active input request is already resolved")]
+    NotPending,
+    #[error("inputRequestId is not the active input request")]
+    Mismatch,
+}
+
+/// The 409 rules of `POST /cases/{id}/input`, in their documented order. The API checks them
+/// against the view before signalling; the workflow checks them again when the signal arrives, so
+/// two racing answers can never both be applied.
+pub fn check_input(
+    status: CaseStatus,
+    active: Option<&InputRequest>,
+    input_request_id: &str,
+) -> Result<(), InputRejection> {
+    if status != CaseStatus::InputNeeded {
+        return Err(InputRejection::NotWaitingForInput);
+    }
+    let Some(active) = active else {
+        return Err(InputRejection::NotWaitingForInput);
+    };
+    if active.status != InputRequestStatus::Pending {
+        return Err(InputRejection::NotPending);
+    }
+    if active.id != input_request_id {
+        return Err(InputRejection::Mismatch);
+    }
+    Ok(())
+}
+
+/// Stored metadata of a file received from the counterparty. The bytes live in the blob store
+/// under `<caseId>/<attachmentId>`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment {
+    pub attachment_id: String,
+    pub name: String,
+    pub size: u64,
+    #[serde(rename = "type")]
+    pub content_type: String,
+    /// `Message-ID` of the mail that carried it.
+    pub message_id: String,
+    /// The per-case reply address the mail arrived at.
+    pub inbox_id: String,
+    pub received_at: i64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Inbound,
+    Outbound,
+}
+
+/// One message of the conversation, as sent or as received (quoted history stripped).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TranscriptMessage {
+    pub direction: Direction,
+    pub at: i64,
+    /// RFC 5322 `Message-ID` without angle brackets.
+    pub message_id: String,
+    pub from: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    #[serde(default)]
+    pub attachment_ids: Vec<String>,
+    /// Inbound only: whether an evaluation has seen it yet.
+    #[serde(default)]
+    pub evaluated: bool,
+}
+
+/// A reply from the counterparty as the API passes it to the case (signal `reply_received`).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct InboundReply {
+    pub message_id: String,
+    pub from: String,
+    pub to: String,
+    pub subject: String,
+    pub received_at: i64,
+    /// Body text with quoted history removed.
+    pub text: String,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+/// Which kind of outbound message was sent; follow-ups draw on the follow-up budget.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboundKind {
+    Outreach,
+    FollowUp,
+    Reply,
+}
+
+/// What to do when the follow-up timer fires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimerDecision {
+    SendFollowUp,
+    GiveUp,
+}
+
+/// An answer that arrived for a request that was no longer pending; kept for operators.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct IgnoredInput {
+    pub input: ProvidedInput,
+    pub reason: String,
+    pub at: i64,
+}
+
+/// Everything the case has become since creation.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseState {
+    pub status: CaseStatus,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub next_action_at: i64,
+    pub attempt_count: u32,
+    /// Follow-ups sent since the last outreach or reply.
+    pub follow_ups_in_row: u32,
+    pub result_status: Option<ResultStatus>,
+    pub result: Option<Value>,
+    pub failure_reason: Option<String>,
+    /// The active input request, or the most recent resolved one.
+    pub input_request: Option<InputRequest>,
+    pub human_inputs: Vec<HumanInput>,
+    /// An answer has arrived that no evaluation has seen yet.
+    pub answer_pending: bool,
+    pub ignored_inputs: Vec<IgnoredInput>,
+    pub attachments: Vec<Attachment>,
+    pub transcript: Vec<TranscriptMessage>,
+}
+
+impl CaseState {
+    pub fn new(created_at: i64) -> Self {
+        Self {
+            status: CaseStatus::Created,
+            created_at,
+            updated_at: created_at,
+            next_action_at: NOTHING_SCHEDULED,
+            attempt_count: 0,
+            follow_ups_in_row: 0,
+            result_status: None,
+            result: None,
+            failure_reason: None,
+            input_request: None,
+            human_inputs: Vec::new(),
+            answer_pending: false,
+            ignored_inputs: Vec::new(),
+            attachments: Vec::new(),
+            transcript: Vec::new(),
+        }
+    }
+
+    /// Marks a state change. `updatedAt` never moves backwards.
+    fn touch(&mut self, now: i64) {
+        self.updated_at = self.updated_at.max(now);
+    }
+
+    /// Records a message that went out and re-arms the follow-up timer.
+    pub fn record_outbound(
+        &mut self,
+        message: TranscriptMessage,
+        kind: OutboundKind,
+        delay_ms: i64,
+        now: i64,
+    ) {
+        if self.status.is_terminal() {
+            return;
+        }
+        self.transcript.push(message);
+        self.attempt_count += 1;
+        self.follow_ups_in_row = match kind {
+            OutboundKind::FollowUp => self.follow_ups_in_row + 1,
+            OutboundKind::Outreach | OutboundKind::Reply => 0,
+        };
+        self.status = CaseStatus::Running;
+        self.next_action_at = now.saturating_add(delay_ms);
+        self.touch(now);
+    }
+
+    /// The follow-up timer fired with no reply: follow up again, or give up once `max_attempts`
+    /// follow-ups in a row went unanswered.
+    pub fn on_timer(&self, max_attempts: u32) -> TimerDecision {
+        if self.follow_ups_in_row >= max_attempts {
+            TimerDecision::GiveUp
+        } else {
+            TimerDecision::SendFollowUp
+        }
+    }
+
+    /// Records a reply. Returns false (and changes nothing) for a terminal case or a message that
+    /// is already on the case (a provider may deliver the same mail twice).
+    pub fn record_reply(&mut self, reply: InboundReply, now: i64) -> bool {
+        if self.status.is_terminal()
+            || self
+                .transcript
+                .iter()
+                .any(|m| m.direction == Direction::Inbound && m.message_id == reply.message_id)
+        {
+            return false;
+        }
+        let attachment_ids = reply
+            .attachments
+            .iter()
+            .map(|a| a.attachment_id.clone())
+            .collect();
+        self.attachments.extend(reply.attachments);
+        self.transcript.push(TranscriptMessage {
+            direction: Direction::Inbound,
+            at: reply.received_at,
+            message_id: reply.message_id,
+            from: reply.from,
+            to: reply.to,
+            subject: reply.subject,
+            body: reply.text,
+            attachment_ids,
+            evaluated: false,
+        });
+        self.touch(now);
+        true
+    }
+
+    pub fn has_unevaluated_replies(&self) -> bool {
+        self.transcript
+            .iter()
+            .any(|m| m.direction == Direction::Inbound && !m.evaluated)
+    }
+
+    /// A reply stopped the follow-up timer: nothing is scheduled until the reply is answered.
+    pub fn stop_follow_ups(&mut self, now: i64) {
+        if self.status.is_terminal() || self.next_action_at == NOTHING_SCHEDULED {
+            return;
+        }
+        self.next_action_at = NOTHING_SCHEDULED;
+        self.touch(now);
+    }
+
+    /// Indices of the inbound messages an evaluation starting now will see as new.
+    pub fn unevaluated_reply_indices(&self) -> Vec<usize> {
+        self.transcript
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.direction == Direction::Inbound && !m.evaluated)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// After an evaluation: the replies it saw, and the answer it was given, are used up.
+    pub fn mark_evaluated(&mut self, indices: &[usize], answer_seen: bool) {
+        for &i in indices {
+            if let Some(m) = self.transcript.get_mut(i) {
+                m.evaluated = true;
+            }
+        }
+        if answer_seen {
+            self.answer_pending = false;
+        }
+    }
+
+    /// Pauses the case on a question for the client.
+    pub fn request_input(&mut self, id: String, question: String, now: i64) {
+        if self.status.is_terminal() {
+            return;
+        }
+        self.status = CaseStatus::InputNeeded;
+        self.next_action_at = NOTHING_SCHEDULED;
+        self.input_request = Some(InputRequest {
+            id,
+            question,
+            status: InputRequestStatus::Pending,
+            requested_at: now,
+        });
+        self.touch(now);
+    }
+
+    /// Applies the client's answer if it is for the pending request; otherwise records it as
+    /// ignored. The request reads `RESOLVED` from this moment on.
+    pub fn provide_input(
+        &mut self,
+        input: ProvidedInput,
+        now: i64,
+    ) -> Result<(), InputRejection> {
+        if let Err(rejection) = check_input(
+            self.status,
+            self.input_request.as_ref(),
+            &input.input_request_id,
+        ) {
+            self.ignored_inputs.push(IgnoredInput {
+                input,
+                reason: rejection.to_string(),
+                at: now,
+            });
+            return Err(rejection);
+        }
+        let request = self
+            .input_request
+            .as_mut()
+            .expect("check_input guarantees an active request");
+        request.status = InputRequestStatus::Resolved;
+        self.human_inputs.push(HumanInput {
+            input_request_id: input.input_request_id,
+            question: request.question.clone(),
+            provided_context: input.provided_context,
+            provided_at: now,
+        });
+        self.answer_pending = true;
+        self.touch(now);
+        Ok(())
+    }
+
+    /// The goal was achieved.
+    pub fn complete(&mut self, result: Value, now: i64) {
+        if self.status.is_terminal() {
+            return;
+        }
+        self.status = CaseStatus::Completed;
+        self.result_status = Some(ResultStatus::GoalAchieved);
+        self.result = Some(result);
+        self.next_action_at = NOTHING_SCHEDULED;
+        self.touch(now);
+    }
+
+    /// The case stopped for good.
+    pub fn fail(&mut self, result_status: ResultStatus, reason: Option<String>, now: i64) {
+        if self.status.is_terminal() {
+            return;
+        }
+        self.status = CaseStatus::Failed;
+        self.result_status = Some(result_status);
+        self.failure_reason = reason;
+        self.next_action_at = NOTHING_SCHEDULED;
+        self.touch(now);
+    }
+
+    /// Message ids of the thread, oldest first, for `References`.
+    pub fn thread_message_ids(&self) -> Vec<String> {
+        self.transcript
+            .iter()
+            .map(|m| m.message_id.clone())
+            .collect()
+    }
+
+    /// The subject of the first message; replies reuse it with `Re:`.
+    pub fn thread_subject(&self) -> Option<&str> {
+        self.transcript
+            .iter()
+            .find(|m| m.direction == Direction::Outbound)
+            .map(|m| m.subject.as_str())
+    }
+}
+
+/// `Re: <subject>`, without stacking prefixes.
+pub fn reply_subject(subject: &str) -> String {
+    let trimmed = subject.trim();
+    if trimmed
+        .get(..3)
+        .is_some_and(|p| p.eq_ignore_ascii_case("re:"))
+    {
+        trimmed.to_string()
+    } else {
+        format!("Re: {trimmed}")
+    }
+}

@@ -1,0 +1,208 @@
+//! The public view of a case: what `GET /cases/{id}` returns, built from the workflow's state.
+
+use crate::case::{CaseInput, Channel, Counterparty, Goal, SenderPersona};
+use crate::state::{
+    Attachment, CaseState, CaseStatus, Direction, HumanInput, InputRequest, ResultStatus,
+};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+/// The `data` of `GET /cases/{id}`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseView {
+    pub case_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_reference_id: Option<String>,
+    pub status: CaseStatus,
+    pub channel: Channel,
+    /// Unix epoch milliseconds.
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// `253402300799999` when nothing is scheduled.
+    pub next_action_at: i64,
+    pub attempt_count: u32,
+    pub max_attempts: u32,
+    pub follow_up_delay_hours: u32,
+    pub counterparty: Counterparty,
+    pub goal: Goal,
+    pub sender_persona: SenderPersona,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraints: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_schema: Option<Value>,
+    pub attachments: Vec<Attachment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_status: Option<ResultStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<Value>,
+    /// The active input request, or the most recent resolved one.
+    pub input_request: Option<InputRequest>,
+    pub human_inputs: Vec<HumanInput>,
+    /// Only with `includeTranscript=true`: `null` before the first message, otherwise the whole
+    /// conversation as plain text.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[schema(value_type = Option<String>)]
+    pub conversation_thread: Option<Option<String>>,
+}
+
+/// Keeps "present but null" apart from "absent" when reading a view back.
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// What the `case_view` query returns: the view plus the owner, which the API checks and never
+/// shows.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseRecord {
+    pub tenant: String,
+    pub view: CaseView,
+}
+
+impl CaseView {
+    pub fn build(input: &CaseInput, state: &CaseState, include_transcript: bool) -> Self {
+        let request = &input.request;
+        CaseView {
+            case_id: input.case_id.clone(),
+            client_reference_id: request.client_reference_id.clone(),
+            status: state.status,
+            channel: request.channel,
+            created_at: state.created_at,
+            updated_at: state.updated_at,
+            next_action_at: state.next_action_at,
+            attempt_count: state.attempt_count,
+            max_attempts: request.max_attempts,
+            follow_up_delay_hours: request.follow_up_delay_hours,
+            counterparty: request.counterparty.clone(),
+            goal: goal_with_human_context(&request.goal, &state.human_inputs),
+            sender_persona: request.sender_persona.clone(),
+            constraints: request.constraints.clone(),
+            result_schema: request.result_schema.clone(),
+            attachments: state.attachments.clone(),
+            result_status: state
+                .status
+                .is_terminal()
+                .then_some(state.result_status)
+                .flatten(),
+            result: (state.status == CaseStatus::Completed)
+                .then(|| state.result.clone())
+                .flatten(),
+            input_request: state.input_request.clone(),
+            human_inputs: state.human_inputs.clone(),
+            conversation_thread: include_transcript.then(|| render_transcript(state)),
+        }
+    }
+}
+
+/// The goal as given, plus `knowledge.additionalHumanContext` once the client has answered
+/// something and `knowledge` is an object or absent.
+pub fn goal_with_human_context(goal: &Goal, human_inputs: &[HumanInput]) -> Goal {
+    let mut goal = goal.clone();
+    if human_inputs.is_empty() {
+        return goal;
+    }
+    let context = human_inputs
+        .iter()
+        .map(|h| h.provided_context.as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    match &mut goal.knowledge {
+        None => {
+            goal.knowledge = Some(serde_json::json!({ "additionalHumanContext": context }));
+        }
+        Some(Value::Object(map)) => {
+            map.insert("additionalHumanContext".into(), Value::String(context));
+        }
+        Some(_) => {}
+    }
+    goal
+}
+
+/// The conversation as one plain-text string, oldest first, each message introduced by a header
+/// block; `None` before the first message.
+pub fn render_transcript(state: &CaseState) -> Option<String> {
+    if state.transcript.is_empty() {
+        return None;
+    }
+    let total = state.transcript.len();
+    let blocks: Vec<String> = state
+        .transcript
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let direction = match m.direction {
+                Direction::Inbound => "inbound",
+                Direction::Outbound => "outbound",
+            };
+            let mut block = format!(
+                "--- message {} of {} · {} · {}\nFrom: {}\nTo: {}\nSubject: {}\n",
+                i + 1,
+                total,
+                direction,
+                iso8601_seconds(m.at),
+                m.from,
+                m.to,
+                m.subject
+            );
+            let files: Vec<String> = m
+                .attachment_ids
+                .iter()
+                .filter_map(|id| state.attachments.iter().find(|a| &a.attachment_id == id))
+                .map(|a| format!("{} ({} bytes)", a.name, a.size))
+                .collect();
+            if !files.is_empty() {
+                block.push_str(&format!("Attachments: {}\n", files.join(", ")));
+            }
+            block.push('\n');
+            block.push_str(m.body.trim_end());
+            block
+        })
+        .collect();
+    Some(blocks.join("\n\n"))
+}
+
+/// Unix milliseconds as `YYYY-MM-DDTHH:MM:SSZ` (UTC). Written out here because this crate keeps
+/// no date library: the civil-from-days algorithm of Howard Hinnant.
+pub fn iso8601_seconds(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_timestamps_are_utc_seconds() {
+        assert_eq!(iso8601_seconds(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso8601_seconds(1_774_107_720_000), "2026-03-21T15:42:00Z");
+        assert_eq!(iso8601_seconds(253_402_300_799_999), "9999-12-31T23:59:59Z");
+        assert_eq!(iso8601_seconds(951_782_400_000), "2000-02-29T00:00:00Z");
+    }
+}

@@ -1,0 +1,394 @@
+//! `CaseWorkflow`: one durable workflow per case (workflow ID = caseId).
+//!
+//! Two routines run side by side: the case itself (outreach → wait for a reply or the follow-up
+//! timer → evaluate → reply / ask the client / finish) and a webhook pump that delivers the
+//! case's events one at a time, in order, so a slow or failing receiver never holds up the case.
+
+use crate::activities::{
+    agent_options, send_options, webhook_options, AgentRequest, ComposeFollowUp, ComposeOutreach,
+    Decision, DeliverWebhook, EvaluateReply, OutboundEmail, SendEmail, WebhookDelivery,
+};
+use crate::case::CaseInput;
+use crate::events::WebhookEvent;
+use crate::search::{describe_for_operators, OFFLOAD_STATUS};
+use crate::state::{
+    reply_subject, CaseState, Direction, InboundReply, OutboundKind, ProvidedInput, ResultStatus,
+    TimerDecision, TranscriptMessage, MAX_RETRIES_REASON,
+};
+use crate::view::{CaseRecord, CaseView};
+use std::collections::VecDeque;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use temporalio_macros::{workflow, workflow_methods};
+use temporalio_workflow::common::error::ActivityExecutionError;
+use temporalio_workflow::workflows::{join, select};
+use temporalio_workflow::{
+    CancellableFuture, SyncWorkflowContext, TimerOptions, TimerResult, WorkflowContext,
+    WorkflowContextView, WorkflowResult, WorkflowTermination,
+};
+
+/// Workflow type name, as operators see it.
+pub const WORKFLOW_TYPE: &str = "CaseWorkflow";
+/// Signal: a reply from the counterparty ([`InboundReply`]).
+pub const REPLY_RECEIVED: &str = "reply_received";
+/// Signal: the client's answer ([`ProvidedInput`]).
+pub const INPUT_PROVIDED: &str = "input_provided";
+/// Query: the whole public view ([`CaseRecord`]); argument `includeTranscript: bool`.
+pub const CASE_VIEW: &str = "case_view";
+
+/// At most this many message ids go into `References` (the first and the latest ones).
+const MAX_REFERENCES: usize = 20;
+
+#[workflow]
+pub struct CaseWorkflow {
+    input: CaseInput,
+    case: CaseState,
+    /// Events waiting for the webhook pump, oldest first.
+    events: VecDeque<WebhookEvent>,
+    /// The case routine has ended; the pump drains what is left and stops.
+    finished: bool,
+}
+
+/// The handle type clients use for this workflow.
+pub type CaseRun = <CaseWorkflow as temporalio_workflow::common::HasWorkflowDefinition>::Run;
+
+#[workflow_methods]
+impl CaseWorkflow {
+    #[init]
+    pub fn new(_ctx: &WorkflowContextView, input: CaseInput) -> Self {
+        let case = CaseState::new(input.created_at);
+        Self {
+            input,
+            case,
+            events: VecDeque::new(),
+            finished: false,
+        }
+    }
+
+    #[run(name = "CaseWorkflow")]
+    pub async fn run(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<CaseRecord> {
+        let case_ctx = ctx.clone();
+        let pump_ctx = ctx.clone();
+        let case_routine = async move {
+            let outcome = work_the_case(&case_ctx).await;
+            case_ctx.state_mut(|s| s.finished = true);
+            outcome
+        };
+        let (outcome, ()) = join!(case_routine, deliver_events(&pump_ctx));
+        outcome?;
+        Ok(ctx.state(|s| s.record(false)))
+    }
+
+    #[signal(name = "reply_received")]
+    pub fn reply_received(&mut self, ctx: &mut SyncWorkflowContext<Self>, reply: InboundReply) {
+        let now = now_ms(ctx.workflow_time(), self.case.updated_at);
+        // A reply to a finished case, or one delivered twice, changes nothing.
+        self.case.record_reply(reply, now);
+    }
+
+    #[signal(name = "input_provided")]
+    pub fn input_provided(&mut self, ctx: &mut SyncWorkflowContext<Self>, input: ProvidedInput) {
+        let now = now_ms(ctx.workflow_time(), self.case.updated_at);
+        // A stale or duplicate answer is kept on the case as ignored, never applied.
+        let _ = self.case.provide_input(input, now);
+    }
+
+    #[query(name = "case_view")]
+    pub fn case_view(&self, _ctx: &WorkflowContextView, include_transcript: bool) -> CaseRecord {
+        self.record(include_transcript)
+    }
+}
+
+impl CaseWorkflow {
+    fn record(&self, include_transcript: bool) -> CaseRecord {
+        CaseRecord {
+            tenant: self.input.tenant.clone(),
+            view: CaseView::build(&self.input, &self.case, include_transcript),
+        }
+    }
+
+    fn agent_request(&self, new_reply_indices: Vec<usize>) -> AgentRequest {
+        let request = &self.input.request;
+        AgentRequest {
+            case_id: self.input.case_id.clone(),
+            goal: request.goal.clone(),
+            counterparty: request.counterparty.clone(),
+            sender_persona: request.sender_persona.clone(),
+            constraints: request.constraints.clone().unwrap_or_default(),
+            result_schema: request.result_schema.clone(),
+            transcript: self.case.transcript.clone(),
+            attachments: self.case.attachments.clone(),
+            new_reply_indices,
+            human_inputs: self.case.human_inputs.clone(),
+            answer_pending: self.case.answer_pending,
+            follow_up_number: self.case.follow_ups_in_row + 1,
+        }
+    }
+
+    /// The next message of the thread: `Re:` subject, `In-Reply-To` the latest message,
+    /// `References` the thread.
+    fn outbound_email(&self, subject: String, body: String) -> OutboundEmail {
+        let request = &self.input.request;
+        let mut references = self.case.thread_message_ids();
+        if references.len() > MAX_REFERENCES {
+            let tail = references.split_off(references.len() - (MAX_REFERENCES - 1));
+            references.truncate(1);
+            references.extend(tail);
+        }
+        let subject = match self.case.thread_subject() {
+            Some(first) => reply_subject(first),
+            None => subject,
+        };
+        OutboundEmail {
+            case_id: self.input.case_id.clone(),
+            message_number: self.case.attempt_count + 1,
+            to_name: request.counterparty.name.clone(),
+            to_address: request.counterparty.address.clone(),
+            sender_name: request.sender_persona.name.clone(),
+            subject,
+            body,
+            in_reply_to: references.last().cloned(),
+            references,
+        }
+    }
+}
+
+type Ctx = WorkflowContext<CaseWorkflow>;
+
+fn now_ms(time: Option<SystemTime>, fallback: i64) -> i64 {
+    time.and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_millis()).ok())
+        .unwrap_or(fallback)
+}
+
+fn now(ctx: &Ctx) -> i64 {
+    let fallback = ctx.state(|s| s.case.updated_at);
+    now_ms(ctx.workflow_time(), fallback)
+}
+
+/// Keeps what operators see (search attribute, current details) in step with the state, and
+/// queues the webhook event of the new state when `announce` is set.
+fn after_change(ctx: &Ctx, announce: bool) {
+    let (status, details) = ctx.state_mut(|s| {
+        if announce && s.input.request.client_webhook_url.is_some() {
+            s.events.extend(WebhookEvent::for_state(&s.input, &s.case));
+        }
+        (s.case.status, describe_for_operators(&s.input, &s.case))
+    });
+    ctx.upsert_search_attributes([OFFLOAD_STATUS.value_set(status.as_str().to_string())]);
+    ctx.set_current_details(details);
+}
+
+fn fail(ctx: &Ctx, result_status: ResultStatus, reason: Option<String>) {
+    let now = now(ctx);
+    ctx.state_mut(|s| s.case.fail(result_status, reason, now));
+    after_change(ctx, true);
+}
+
+/// A short operator-readable reason from an activity failure (no message bodies in it).
+fn failure_text(error: &ActivityExecutionError) -> String {
+    let mut text = error.to_string();
+    if text.len() > 500 {
+        let mut cut = 500;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+    }
+    text
+}
+
+/// Sends one message; on a send that failed for good the case fails with `send_failed` and this
+/// returns false.
+async fn send(ctx: &Ctx, subject: String, body: String, kind: OutboundKind) -> bool {
+    let email = ctx.state(|s| s.outbound_email(subject, body));
+    match ctx
+        .execute_activity(SendEmail, email.clone(), send_options())
+        .await
+    {
+        Ok(sent) => {
+            let now = now(ctx);
+            ctx.state_mut(|s| {
+                let delay = s.input.follow_up_delay_ms();
+                let message = TranscriptMessage {
+                    direction: Direction::Outbound,
+                    at: now,
+                    message_id: sent.message_id,
+                    from: sent.from,
+                    to: sent.to,
+                    subject: email.subject,
+                    body: email.body,
+                    attachment_ids: Vec::new(),
+                    evaluated: true,
+                };
+                s.case.record_outbound(message, kind, delay, now);
+            });
+            after_change(ctx, false);
+            true
+        }
+        Err(error) => {
+            fail(ctx, ResultStatus::SendFailed, Some(failure_text(&error)));
+            false
+        }
+    }
+}
+
+/// The case routine. Returns when the case is terminal (or the workflow is cancelled).
+async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> {
+    let outreach = ctx.state(|s| s.agent_request(Vec::new()));
+    let draft = match ctx
+        .execute_activity(ComposeOutreach, outreach, agent_options())
+        .await
+    {
+        Ok(draft) => draft,
+        Err(error) => {
+            fail(ctx, ResultStatus::WorkflowError, Some(failure_text(&error)));
+            return Ok(());
+        }
+    };
+    if !send(ctx, draft.subject, draft.body, OutboundKind::Outreach).await {
+        return Ok(());
+    }
+
+    loop {
+        if !ctx.state(|s| s.case.has_unevaluated_replies()) {
+            let wait = {
+                let due = ctx.state(|s| s.case.next_action_at);
+                Duration::from_millis(u64::try_from(due - now(ctx)).unwrap_or(0))
+            };
+            let timer = ctx.timer(
+                TimerOptions::builder(wait)
+                    .summary("follow-up due".to_string())
+                    .build(),
+            );
+            let mut timer = std::pin::pin!(timer);
+            let replied = select! {
+                fired = timer.as_mut() => {
+                    if fired == TimerResult::Cancelled {
+                        return Err(WorkflowTermination::cancelled());
+                    }
+                    false
+                }
+                woke = ctx.wait_condition(|s: &CaseWorkflow| s.case.has_unevaluated_replies()) => {
+                    woke?;
+                    true
+                }
+            };
+            if replied {
+                // A timer that lost the race must be cancelled, or it fires later anyway.
+                timer.as_ref().get_ref().cancel();
+            } else {
+                let max_attempts = ctx.state(|s| s.input.request.max_attempts);
+                match ctx.state(|s| s.case.on_timer(max_attempts)) {
+                    TimerDecision::GiveUp => {
+                        fail(
+                            ctx,
+                            ResultStatus::MaxRetries,
+                            Some(MAX_RETRIES_REASON.to_string()),
+                        );
+                        return Ok(());
+                    }
+                    TimerDecision::SendFollowUp => {
+                        let request = ctx.state(|s| s.agent_request(Vec::new()));
+                        let draft = match ctx
+                            .execute_activity(ComposeFollowUp, request, agent_options())
+                            .await
+                        {
+                            Ok(draft) => draft,
+                            Err(error) => {
+                                fail(ctx, ResultStatus::WorkflowError, Some(failure_text(&error)));
+                                return Ok(());
+                            }
+                        };
+                        if !send(ctx, draft.subject, draft.body, OutboundKind::FollowUp).await {
+                            return Ok(());
+                        }
+                        continue;
+                    }
+                }
+            }
+        }
+
+        let now_ = now(ctx);
+        ctx.state_mut(|s| s.case.stop_follow_ups(now_));
+        if !evaluate_until_settled(ctx).await? {
+            return Ok(());
+        }
+    }
+}
+
+/// Evaluates the new replies (and any fresh answer from the client) until the case either waits
+/// for the counterparty again (returns true) or is terminal (returns false). Questions for the
+/// client pause here until the answer arrives.
+async fn evaluate_until_settled(ctx: &Ctx) -> Result<bool, WorkflowTermination> {
+    loop {
+        let (request, seen, answer_seen) = ctx.state(|s| {
+            let seen = s.case.unevaluated_reply_indices();
+            (s.agent_request(seen.clone()), seen, s.case.answer_pending)
+        });
+        let decision = match ctx
+            .execute_activity(EvaluateReply, request, agent_options())
+            .await
+        {
+            Ok(decision) => decision,
+            Err(error) => {
+                fail(ctx, ResultStatus::WorkflowError, Some(failure_text(&error)));
+                return Ok(false);
+            }
+        };
+        ctx.state_mut(|s| s.case.mark_evaluated(&seen, answer_seen));
+        match decision {
+            Decision::GoalAchieved { result, .. } => {
+                let now = now(ctx);
+                ctx.state_mut(|s| s.case.complete(result, now));
+                after_change(ctx, true);
+                return Ok(false);
+            }
+            Decision::Rejected { reason } => {
+                fail(ctx, ResultStatus::FailedRejected, Some(reason));
+                return Ok(false);
+            }
+            Decision::Reply { body, .. } => {
+                return Ok(send(ctx, String::new(), body, OutboundKind::Reply).await);
+            }
+            Decision::NeedsInput { question, .. } => {
+                let id = ctx.uuid4();
+                let now = now(ctx);
+                ctx.state_mut(|s| s.case.request_input(id, question, now));
+                after_change(ctx, true);
+                ctx.wait_condition(|s: &CaseWorkflow| s.case.answer_pending)
+                    .await?;
+            }
+        }
+    }
+}
+
+/// The webhook pump: delivers queued events one at a time, in order, until the case routine has
+/// finished and nothing is left. A delivery that fails for good is recorded in history (the
+/// failed activity) and the pump moves on.
+async fn deliver_events(ctx: &Ctx) {
+    loop {
+        if ctx
+            .wait_condition(|s: &CaseWorkflow| !s.events.is_empty() || s.finished)
+            .await
+            .is_err()
+        {
+            return;
+        }
+        let next = ctx.state(|s| {
+            let url = s.input.request.client_webhook_url.clone()?;
+            let event = s.events.front()?.clone();
+            Some(WebhookDelivery {
+                url,
+                tenant: s.input.tenant.clone(),
+                event,
+            })
+        });
+        let Some(delivery) = next else {
+            return;
+        };
+        let _ = ctx
+            .execute_activity(DeliverWebhook, delivery, webhook_options())
+            .await;
+        ctx.state_mut(|s| s.events.pop_front());
+    }
+}
