@@ -1,1 +1,81 @@
-pub fn _x(){}
+//! The Offload worker: hosts `CaseWorkflow` and the activities that do all its I/O (agent, mail,
+//! webhooks), plus the components the API shares (configuration, mail parsing, blob storage).
+
+pub mod activities;
+pub mod agent;
+pub mod blobs;
+pub mod config;
+pub mod mail;
+pub mod setup;
+pub mod telemetry;
+pub mod webhook;
+
+use activities::CaseActivities;
+use agent::rules::RulesAgent;
+use config::{AgentKind, Config, MailerKind};
+use mail::outbox::OutboxMailer;
+use offload_workflows::CaseWorkflow;
+use std::sync::Arc;
+use std::time::Duration;
+use temporalio_client::{Client, ClientOptions, Connection, ConnectionOptions};
+use temporalio_sdk::{Runtime, Worker, WorkerOptions};
+use tokio_util::sync::CancellationToken;
+
+/// Connects to Temporal as configured.
+pub async fn connect(config: &Config, identity: &str) -> anyhow::Result<Client> {
+    let connection = Connection::connect(
+        ConnectionOptions::new(config.temporal_address.clone())
+            .identity(format!("{identity}@{}", std::process::id()))
+            .build(),
+    )
+    .await
+    .map_err(|e| {
+        anyhow::anyhow!(
+            "cannot reach Temporal at {} (OFFLOAD_TEMPORAL_ADDRESS): {e}",
+            config.temporal_address
+        )
+    })?;
+    Ok(Client::new(
+        connection,
+        ClientOptions::new(config.namespace.clone()).build(),
+    )?)
+}
+
+/// The activities wired to the configured agent, mailer and webhook sender.
+pub fn case_activities(config: &Config) -> CaseActivities {
+    let agent: Arc<dyn agent::Agent> = match config.agent {
+        AgentKind::Rules => Arc::new(RulesAgent),
+    };
+    let mailer: Arc<dyn mail::Mailer> = match config.mailer {
+        MailerKind::Outbox => Arc::new(OutboxMailer::new(config.outbox_dir.clone())),
+    };
+    CaseActivities {
+        agent,
+        mailer,
+        mail_from: config.mail_from.clone(),
+        reply_domain: config.reply_domain.clone(),
+        webhooks: webhook::WebhookSender::new(config.webhook_allow_http),
+    }
+}
+
+/// Runs the worker until `shutdown` fires; running activities get a grace period to finish.
+pub async fn run(config: Config, client: Client, shutdown: CancellationToken) -> anyhow::Result<()> {
+    setup::ensure_search_attributes(&client, &config.namespace).await?;
+    let runtime = Runtime::from_current_tokio(Default::default())?;
+    let options = WorkerOptions::new(config.task_queue.clone())
+        .register_workflow::<CaseWorkflow>()?
+        .register_activities(case_activities(&config))
+        .graceful_shutdown_period(Duration::from_secs(20))
+        .build();
+    let mut worker = Worker::new(&runtime, client, options)?;
+    let stop = worker.shutdown_handle();
+    let watcher = tokio::spawn(async move {
+        shutdown.cancelled().await;
+        stop();
+    });
+    tracing::info!(task_queue = %config.task_queue, "worker polling");
+    let outcome = worker.run().await;
+    watcher.abort();
+    outcome?;
+    Ok(())
+}

@@ -1,0 +1,130 @@
+//! The activity implementations behind `offload_workflows::activities`. Each is one step of I/O;
+//! errors are sorted into retryable and permanent so Temporal's retry policy does the right thing.
+
+use crate::agent::{Agent, AgentError};
+use crate::config::Mailbox;
+use crate::mail::{self, Mailer, SendError};
+use crate::webhook::{WebhookError, WebhookSender};
+use offload_workflows::activities::{
+    AgentRequest, Decision, Draft, OutboundEmail, SentEmail, WebhookDelivery, AGENT_FAILED,
+    SEND_REJECTED, WEBHOOK_GONE, WEBHOOK_REFUSED,
+};
+use std::sync::Arc;
+use temporalio_common::error::ApplicationFailure;
+use temporalio_macros::activities;
+use temporalio_sdk::activities::{ActivityContext, ActivityError};
+
+pub struct CaseActivities {
+    pub agent: Arc<dyn Agent>,
+    pub mailer: Arc<dyn Mailer>,
+    pub mail_from: Mailbox,
+    pub reply_domain: String,
+    pub webhooks: WebhookSender,
+}
+
+fn permanent(kind: &str, message: String) -> ActivityError {
+    ActivityError::application(
+        ApplicationFailure::builder(message)
+            .type_name(kind.to_string())
+            .non_retryable(true)
+            .build(),
+    )
+}
+
+fn retryable(message: String) -> ActivityError {
+    ActivityError::application(ApplicationFailure::new(message))
+}
+
+fn agent_error(error: AgentError) -> ActivityError {
+    match error {
+        AgentError::Permanent(_) => permanent(AGENT_FAILED, error.to_string()),
+        AgentError::Transient(_) => retryable(error.to_string()),
+    }
+}
+
+#[activities]
+impl CaseActivities {
+    #[activity(name = "compose_outreach")]
+    pub async fn compose_outreach(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        request: AgentRequest,
+    ) -> Result<Draft, ActivityError> {
+        self.agent
+            .compose_outreach(&request)
+            .await
+            .map_err(agent_error)
+    }
+
+    #[activity(name = "compose_follow_up")]
+    pub async fn compose_follow_up(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        request: AgentRequest,
+    ) -> Result<Draft, ActivityError> {
+        self.agent
+            .compose_follow_up(&request)
+            .await
+            .map_err(agent_error)
+    }
+
+    #[activity(name = "evaluate_reply")]
+    pub async fn evaluate_reply(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        request: AgentRequest,
+    ) -> Result<Decision, ActivityError> {
+        self.agent.evaluate(&request).await.map_err(agent_error)
+    }
+
+    #[activity(name = "send_email")]
+    pub async fn send_email(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        email: OutboundEmail,
+    ) -> Result<SentEmail, ActivityError> {
+        let prepared = mail::prepare(&email, &self.mail_from, &self.reply_domain);
+        match self.mailer.send(&prepared).await {
+            Ok(provider_message_id) => {
+                tracing::info!(
+                    case_id = %email.case_id,
+                    message_number = email.message_number,
+                    "message sent"
+                );
+                Ok(SentEmail {
+                    message_id: prepared.message_id,
+                    provider_message_id,
+                    from: prepared.from_header,
+                    to: prepared.to_header,
+                })
+            }
+            Err(error @ SendError::Rejected(_)) => Err(permanent(SEND_REJECTED, error.to_string())),
+            Err(error @ SendError::Transient(_)) => Err(retryable(error.to_string())),
+        }
+    }
+
+    #[activity(name = "deliver_webhook")]
+    pub async fn deliver_webhook(
+        self: Arc<Self>,
+        ctx: ActivityContext,
+        delivery: WebhookDelivery,
+    ) -> Result<(), ActivityError> {
+        let attempt = ctx.info().attempt;
+        let outcome = self.webhooks.deliver(&delivery).await;
+        let event_id = &delivery.event.event_id;
+        match outcome {
+            Ok(()) => {
+                tracing::info!(%event_id, attempt, "webhook delivered");
+                Ok(())
+            }
+            Err(error) => {
+                tracing::warn!(%event_id, attempt, %error, "webhook delivery failed");
+                Err(match error {
+                    WebhookError::Gone => permanent(WEBHOOK_GONE, error.to_string()),
+                    WebhookError::Refused(_) => permanent(WEBHOOK_REFUSED, error.to_string()),
+                    WebhookError::Failed(_) => retryable(error.to_string()),
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! The agent seam: who writes the mail and reads the replies.
+
+pub mod rules;
+
+use async_trait::async_trait;
+use offload_workflows::activities::{AgentRequest, Decision, Draft};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AgentError {
+    /// Retrying cannot help (a bad request, a refused key).
+    #[error("agent failed: {0}")]
+    Permanent(String),
+    /// Retrying may help (rate limit, timeout, a server error).
+    #[error("agent unavailable: {0}")]
+    Transient(String),
+}
+
+#[async_trait]
+pub trait Agent: Send + Sync {
+    async fn compose_outreach(&self, request: &AgentRequest) -> Result<Draft, AgentError>;
+    async fn compose_follow_up(&self, request: &AgentRequest) -> Result<Draft, AgentError>;
+    async fn evaluate(&self, request: &AgentRequest) -> Result<Decision, AgentError>;
+}

@@ -1,0 +1,325 @@
+//! Configuration from the environment, shared by `offload-api` and `offload-worker` so both read
+//! the same names. Every value is checked at start-up; an error names the variable.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use url::Url;
+
+/// A secret that never appears in `Debug` output or logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// A mailbox such as `Avery <avery@example.com>` or `avery@example.com`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mailbox {
+    pub name: Option<String>,
+    pub address: String,
+}
+
+impl Mailbox {
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        if let (Some(open), true) = (text.rfind('<'), text.ends_with('>')) {
+            let address = text[open + 1..text.len() - 1].trim();
+            let name = text[..open].trim().trim_matches('"').trim();
+            is_email_address(address).then(|| Mailbox {
+                name: (!name.is_empty()).then(|| name.to_string()),
+                address: address.to_string(),
+            })
+        } else {
+            is_email_address(text).then(|| Mailbox {
+                name: None,
+                address: text.to_string(),
+            })
+        }
+    }
+}
+
+/// A practical addr-spec check: `local@domain`, printable ASCII, no spaces, a dotted domain of
+/// letters, digits and hyphens (or `localhost`), total length ≤ 254.
+pub fn is_email_address(address: &str) -> bool {
+    if address.len() > 254 || !address.is_ascii() {
+        return false;
+    }
+    let Some((local, domain)) = address.rsplit_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = !domain.is_empty()
+        && domain.len() <= 253
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        && (labels.len() >= 2 || domain.eq_ignore_ascii_case("localhost"));
+    local_ok && domain_ok
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailerKind {
+    /// `.eml` files in a local directory.
+    Outbox,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AgentKind {
+    /// The deterministic, offline rules agent.
+    Rules,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub temporal_address: Url,
+    pub namespace: String,
+    pub task_queue: String,
+    pub api_addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub hour_seconds: u64,
+    pub mailer: MailerKind,
+    pub outbox_dir: PathBuf,
+    pub reply_domain: String,
+    pub mail_from: Mailbox,
+    pub inbound_secret: Option<Secret>,
+    pub keys_file: PathBuf,
+    pub agent: AgentKind,
+    pub webhook_allow_http: bool,
+    pub log_json: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+fn bad(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+impl Config {
+    /// Reads `OFFLOAD_*` from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let temporal_address = {
+            let raw = get("OFFLOAD_TEMPORAL_ADDRESS").unwrap_or("http://127.0.0.1:7233".into());
+            let url = Url::parse(&raw)
+                .map_err(|e| bad("OFFLOAD_TEMPORAL_ADDRESS", format!("not a URL ({e}): {raw}")))?;
+            if !matches!(url.scheme(), "http" | "https") {
+                return Err(bad(
+                    "OFFLOAD_TEMPORAL_ADDRESS",
+                    "must be an http:// or https:// URL such as http://127.0.0.1:7233",
+                ));
+            }
+            url
+        };
+        let namespace = get("OFFLOAD_NAMESPACE").unwrap_or("default".into());
+        let task_queue = get("OFFLOAD_TASK_QUEUE").unwrap_or("offload-cases".into());
+        let api_addr = {
+            let raw = get("OFFLOAD_API_ADDR").unwrap_or("127.0.0.1:8080".into());
+            raw.parse()
+                .map_err(|_| bad("OFFLOAD_API_ADDR", format!("not a host:port address: {raw}")))?
+        };
+        let data_dir = PathBuf::from(get("OFFLOAD_DATA_DIR").unwrap_or(".offload".into()));
+        let hour_seconds = match get("OFFLOAD_HOUR_SECONDS") {
+            None => 3600,
+            Some(raw) => match raw.trim().parse::<u64>() {
+                Ok(n) if (1..=86_400).contains(&n) => n,
+                _ => {
+                    return Err(bad(
+                        "OFFLOAD_HOUR_SECONDS",
+                        format!("must be a whole number of seconds from 1 to 86400, got {raw}"),
+                    ));
+                }
+            },
+        };
+        let mailer = match get("OFFLOAD_MAILER").as_deref().map(str::trim) {
+            None | Some("outbox") => MailerKind::Outbox,
+            Some(other) => {
+                return Err(bad(
+                    "OFFLOAD_MAILER",
+                    format!("unknown mailer `{other}` (supported: outbox)"),
+                ));
+            }
+        };
+        let outbox_dir = get("OFFLOAD_OUTBOX_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("outbox"));
+        let reply_domain = get("OFFLOAD_REPLY_DOMAIN")
+            .unwrap_or("reply.offload.localhost".into())
+            .trim()
+            .to_ascii_lowercase();
+        if !is_email_address(&format!("reply@{reply_domain}")) {
+            return Err(bad(
+                "OFFLOAD_REPLY_DOMAIN",
+                format!("not a mail domain: {reply_domain}"),
+            ));
+        }
+        let mail_from = {
+            let raw = get("OFFLOAD_MAIL_FROM").unwrap_or("offload@offload.localhost".into());
+            Mailbox::parse(&raw).ok_or_else(|| {
+                bad(
+                    "OFFLOAD_MAIL_FROM",
+                    format!("not a mailbox such as `Avery <avery@example.com>`: {raw}"),
+                )
+            })?
+        };
+        let inbound_secret = get("OFFLOAD_INBOUND_SECRET").map(Secret::new);
+        if inbound_secret.as_ref().is_some_and(|s| s.expose().len() < 16) {
+            return Err(bad(
+                "OFFLOAD_INBOUND_SECRET",
+                "must be at least 16 characters",
+            ));
+        }
+        let keys_file = get("OFFLOAD_KEYS_FILE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("keys.toml"));
+        let agent = match get("OFFLOAD_AGENT").as_deref().map(str::trim) {
+            None | Some("rules") => AgentKind::Rules,
+            Some(other) => {
+                return Err(bad(
+                    "OFFLOAD_AGENT",
+                    format!("unknown agent `{other}` (supported: rules)"),
+                ));
+            }
+        };
+        let webhook_allow_http = parse_bool(&get, "OFFLOAD_WEBHOOK_ALLOW_HTTP")?;
+        let log_json = match get("OFFLOAD_LOG_FORMAT").as_deref().map(str::trim) {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => {
+                return Err(bad(
+                    "OFFLOAD_LOG_FORMAT",
+                    format!("must be `text` or `json`, got `{other}`"),
+                ));
+            }
+        };
+        Ok(Config {
+            temporal_address,
+            namespace,
+            task_queue,
+            api_addr,
+            data_dir,
+            hour_seconds,
+            mailer,
+            outbox_dir,
+            reply_domain,
+            mail_from,
+            inbound_secret,
+            keys_file,
+            agent,
+            webhook_allow_http,
+            log_json,
+        })
+    }
+
+    /// Where received attachments are kept (local blob store).
+    pub fn attachments_dir(&self) -> PathBuf {
+        self.data_dir.join("attachments")
+    }
+}
+
+fn parse_bool(get: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<bool, ConfigError> {
+    match get(name).as_deref().map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(false),
+        Some(v) if v == "true" || v == "1" => Ok(true),
+        Some(v) if v == "false" || v == "0" => Ok(false),
+        Some(v) => Err(bad(name, format!("must be `true` or `false`, got `{v}`"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_the_documented_local_ones() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.temporal_address.as_str(), "http://127.0.0.1:7233/");
+        assert_eq!(c.namespace, "default");
+        assert_eq!(c.task_queue, "offload-cases");
+        assert_eq!(c.api_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.hour_seconds, 3600);
+        assert_eq!(c.mailer, MailerKind::Outbox);
+        assert_eq!(c.agent, AgentKind::Rules);
+        assert!(!c.webhook_allow_http);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let e = config(&[("OFFLOAD_HOUR_SECONDS", "0")]).unwrap_err();
+        assert_eq!(e.variable, "OFFLOAD_HOUR_SECONDS");
+        let e = config(&[("OFFLOAD_MAILER", "carrier-pigeon")]).unwrap_err();
+        assert!(e.to_string().starts_with("OFFLOAD_MAILER: unknown mailer"));
+        let e = config(&[("OFFLOAD_MAIL_FROM", "not an address")]).unwrap_err();
+        assert_eq!(e.variable, "OFFLOAD_MAIL_FROM");
+        let e = config(&[("OFFLOAD_WEBHOOK_ALLOW_HTTP", "yes")]).unwrap_err();
+        assert_eq!(e.variable, "OFFLOAD_WEBHOOK_ALLOW_HTTP");
+    }
+
+    #[test]
+    fn secrets_do_not_leak_through_debug() {
+        let c = config(&[("OFFLOAD_INBOUND_SECRET", "s3cr3t-s3cr3t-s3cr3t")]).unwrap();
+        assert!(!format!("{c:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn addresses() {
+        for ok in ["a@b.co", "first.last+tag@mail.example.com", "x@localhost"] {
+            assert!(is_email_address(ok), "{ok}");
+        }
+        for bad in ["", "a", "a@", "@b.co", "a@b", "a b@c.co", "a@-b.co", "a..b@c.co", "é@b.co"] {
+            assert!(!is_email_address(bad), "{bad}");
+        }
+        assert_eq!(
+            Mailbox::parse("Avery <avery@example.com>").unwrap().name.as_deref(),
+            Some("Avery")
+        );
+    }
+}

@@ -1,0 +1,219 @@
+//! Reads a raw RFC 822 reply: who it is from and to, how it threads, what the sender wrote
+//! (quoted history stripped) and what files it carries.
+
+use super::quotes::strip_quoted;
+use super::{case_id_from_message_id, case_id_from_reply_address, display_mailbox};
+use mail_parser::{Address, MessageParser, MimeHeaders};
+use uuid::Uuid;
+
+/// A file carried by an inbound message.
+#[derive(Clone, Debug)]
+pub struct InboundFile {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The parts of an inbound message the service uses.
+#[derive(Clone, Debug)]
+pub struct InboundMail {
+    /// `Message-ID` without brackets; derived from the content when the header is missing, so a
+    /// redelivered message still counts once.
+    pub message_id: String,
+    pub from: String,
+    pub to: String,
+    pub subject: String,
+    /// Every address the message was delivered to (To, Cc, Delivered-To, X-Original-To).
+    pub recipients: Vec<String>,
+    /// `In-Reply-To` then `References`, as written.
+    pub thread_ids: Vec<String>,
+    /// What the sender wrote, quoted history removed.
+    pub text: String,
+    pub files: Vec<InboundFile>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("not an RFC 822 message: {0}")]
+pub struct UnparsableMail(pub &'static str);
+
+impl InboundMail {
+    pub fn parse(raw: &[u8]) -> Result<Self, UnparsableMail> {
+        let message = MessageParser::default()
+            .parse(raw)
+            .ok_or(UnparsableMail("no message could be read"))?;
+        if message.headers().is_empty() {
+            return Err(UnparsableMail("it has no headers"));
+        }
+        let from_addr = message.from().and_then(Address::first);
+        let Some(from_address) = from_addr.and_then(|a| a.address()) else {
+            return Err(UnparsableMail("it has no From address"));
+        };
+        let from = display_mailbox(from_addr.and_then(|a| a.name()).unwrap_or(""), from_address);
+        let to = message
+            .to()
+            .map(|list| {
+                list.iter()
+                    .filter_map(|a| {
+                        a.address()
+                            .map(|addr| display_mailbox(a.name().unwrap_or(""), addr))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default();
+
+        let mut recipients: Vec<String> = [message.to(), message.cc()]
+            .into_iter()
+            .flatten()
+            .flat_map(|list| list.iter())
+            .filter_map(|a| a.address().map(str::to_string))
+            .collect();
+        for (name, value) in message.headers_raw() {
+            if ["delivered-to", "x-original-to", "envelope-to"]
+                .iter()
+                .any(|h| name.eq_ignore_ascii_case(h))
+            {
+                recipients.push(value.trim().trim_matches(['<', '>']).to_string());
+            }
+        }
+
+        let mut thread_ids: Vec<String> = Vec::new();
+        for value in [message.in_reply_to(), message.references()] {
+            if let Some(list) = value.as_text_list() {
+                thread_ids.extend(list.iter().map(|s| s.to_string()));
+            } else if let Some(one) = value.as_text() {
+                thread_ids.push(one.to_string());
+            }
+        }
+
+        let body = message
+            .body_text(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default();
+        let files = message
+            .attachments()
+            .enumerate()
+            .map(|(i, part)| InboundFile {
+                name: part
+                    .attachment_name()
+                    .map(sanitize_file_name)
+                    .unwrap_or_else(|| format!("attachment-{}", i + 1)),
+                content_type: part
+                    .content_type()
+                    .map(|ct| match ct.subtype() {
+                        Some(sub) => format!("{}/{}", ct.ctype(), sub),
+                        None => ct.ctype().to_string(),
+                    })
+                    .unwrap_or_else(|| "application/octet-stream".into())
+                    .to_ascii_lowercase(),
+                bytes: part.contents().to_vec(),
+            })
+            .collect();
+
+        let message_id = match message.message_id() {
+            Some(id) if !id.trim().is_empty() => id.trim().to_string(),
+            _ => {
+                use sha2::{Digest, Sha256};
+                format!("sha256-{}@offload.invalid", hex::encode(Sha256::digest(raw)))
+            }
+        };
+        Ok(InboundMail {
+            message_id,
+            from,
+            to,
+            subject: message.subject().unwrap_or("").trim().to_string(),
+            recipients,
+            thread_ids,
+            text: strip_quoted(&body),
+            files,
+        })
+    }
+
+    /// The case this message answers: first by a per-case reply address among the recipients,
+    /// then by one of our `Message-ID`s in `In-Reply-To`/`References`.
+    pub fn case_id(&self, reply_domain: &str) -> Option<Uuid> {
+        self.recipients
+            .iter()
+            .find_map(|r| case_id_from_reply_address(r, reply_domain))
+            .or_else(|| self.thread_ids.iter().find_map(|id| case_id_from_message_id(id)))
+    }
+}
+
+/// A file name safe to show and store: no directories, no control characters, bounded length.
+fn sanitize_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
+        "attachment".into()
+    } else {
+        cleaned.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CASE: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+
+    fn reply(extra_headers: &str, body: &str) -> Vec<u8> {
+        format!(
+            "From: Maya Chen <ap@northstar.example>\r\nTo: Avery <reply+{CASE}@reply.example.com>\r\n\
+             Subject: Re: Signed W-9\r\nMessage-ID: <CAJ123@mail.example>\r\n{extra_headers}\
+             Content-Type: text/plain; charset=utf-8\r\n\r\n{body}"
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn reads_sender_subject_and_stripped_text() {
+        let mail = InboundMail::parse(&reply(
+            "",
+            "Here you go.\r\n\r\nOn Mon, Avery <a@x.com> wrote:\r\n> send it\r\n",
+        ))
+        .unwrap();
+        assert_eq!(mail.from, "Maya Chen <ap@northstar.example>");
+        assert_eq!(mail.subject, "Re: Signed W-9");
+        assert_eq!(mail.message_id, "CAJ123@mail.example");
+        assert_eq!(mail.text, "Here you go.");
+        assert_eq!(
+            mail.case_id("reply.example.com").unwrap().to_string(),
+            CASE
+        );
+    }
+
+    #[test]
+    fn routes_by_references_when_the_reply_address_is_gone() {
+        let raw = format!(
+            "From: ap@northstar.example\r\nTo: someone@else.example\r\nSubject: Re: x\r\n\
+             In-Reply-To: <offload.{CASE}.2@reply.example.com>\r\n\
+             References: <offload.{CASE}.1@reply.example.com> <offload.{CASE}.2@reply.example.com>\r\n\r\nok"
+        );
+        let mail = InboundMail::parse(raw.as_bytes()).unwrap();
+        assert_eq!(mail.case_id("reply.example.com").unwrap().to_string(), CASE);
+    }
+
+    #[test]
+    fn junk_is_not_mail() {
+        assert!(InboundMail::parse(b"").is_err());
+        assert!(InboundMail::parse(b"hello there, no headers").is_err());
+    }
+
+    #[test]
+    fn attachments_are_read_with_names_and_types() {
+        let raw = format!(
+            "From: ap@northstar.example\r\nTo: reply+{CASE}@reply.example.com\r\nSubject: W-9\r\n\
+             MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+             --b\r\nContent-Type: text/plain\r\n\r\nAttached.\r\n\
+             --b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"../w9.pdf\"\r\n\
+             Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQ=\r\n--b--\r\n"
+        );
+        let mail = InboundMail::parse(raw.as_bytes()).unwrap();
+        assert_eq!(mail.files.len(), 1);
+        assert_eq!(mail.files[0].name, "w9.pdf");
+        assert_eq!(mail.files[0].content_type, "application/pdf");
+        assert_eq!(mail.files[0].bytes, b"%PDF-1.4");
+        assert!(mail.message_id.starts_with("sha256-"));
+    }
+}

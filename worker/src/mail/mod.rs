@@ -1,0 +1,188 @@
+//! Outbound mail: the `Mailer` seam, message identities and MIME building; inbound mail parsing
+//! and quote stripping.
+
+pub mod inbound;
+pub mod outbox;
+pub mod quotes;
+
+use crate::config::Mailbox;
+use async_trait::async_trait;
+use mail_builder::headers::message_id::MessageId;
+use mail_builder::MessageBuilder;
+use offload_workflows::activities::OutboundEmail;
+use uuid::Uuid;
+
+/// A message ready to hand to a mail provider.
+#[derive(Clone, Debug)]
+pub struct PreparedMessage {
+    pub case_id: String,
+    pub message_number: u32,
+    /// Our `Message-ID`, without angle brackets.
+    pub message_id: String,
+    pub from_header: String,
+    pub to_header: String,
+    pub to_address: String,
+    /// The complete RFC 5322 message.
+    pub raw: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    /// The provider refused the message for good (bad recipient, unverified sender, …).
+    #[error("the mail provider refused the message: {0}")]
+    Rejected(String),
+    /// Worth another try (throttling, a full disk, a provider outage).
+    #[error("sending failed and may succeed on retry: {0}")]
+    Transient(String),
+}
+
+/// Hands finished messages to a mail system.
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    /// Sends `message`; returns the provider's own message id when it has one.
+    async fn send(&self, message: &PreparedMessage) -> Result<Option<String>, SendError>;
+}
+
+/// `offload.<caseId>.<n>@<domain>`: unique per message, stable across retries of one send, and
+/// naming its case, so a reply's `In-Reply-To`/`References` lead back to the case.
+pub fn message_id(case_id: &str, message_number: u32, domain: &str) -> String {
+    format!("offload.{case_id}.{message_number}@{domain}")
+}
+
+/// The case a `Message-ID` of ours belongs to (angle brackets allowed).
+pub fn case_id_from_message_id(id: &str) -> Option<Uuid> {
+    let id = id.trim().trim_start_matches('<').trim_end_matches('>');
+    let (local, _domain) = id.rsplit_once('@')?;
+    let rest = local.strip_prefix("offload.")?;
+    let (case_id, number) = rest.rsplit_once('.')?;
+    number.parse::<u32>().ok()?;
+    Uuid::parse_str(case_id).ok()
+}
+
+/// `reply+<caseId>@<domain>`: where the counterparty's replies go.
+pub fn reply_address(case_id: &str, domain: &str) -> String {
+    format!("reply+{case_id}@{domain}")
+}
+
+/// The case a per-case reply address belongs to, if `address` is one of ours.
+pub fn case_id_from_reply_address(address: &str, domain: &str) -> Option<Uuid> {
+    let (local, addr_domain) = address.trim().rsplit_once('@')?;
+    if !addr_domain.eq_ignore_ascii_case(domain) {
+        return None;
+    }
+    let prefix = local.get(..6)?;
+    if !prefix.eq_ignore_ascii_case("reply+") {
+        return None;
+    }
+    Uuid::parse_str(&local[6..]).ok()
+}
+
+/// `Name <address>`, as the transcript shows a mailbox.
+pub fn display_mailbox(name: &str, address: &str) -> String {
+    if name.trim().is_empty() {
+        address.to_string()
+    } else {
+        format!("{} <{}>", name.trim(), address)
+    }
+}
+
+/// Builds the RFC 5322 message for one outbound email of a case: a unique `Message-ID`,
+/// `In-Reply-To`/`References` on later messages, the per-case `Reply-To`. The `From` address is
+/// `OFFLOAD_MAIL_FROM`'s; its display name, when it has one, else the persona's name.
+pub fn prepare(email: &OutboundEmail, from: &Mailbox, reply_domain: &str) -> PreparedMessage {
+    let message_id = message_id(&email.case_id, email.message_number, reply_domain);
+    let from_name = from
+        .name
+        .clone()
+        .unwrap_or_else(|| email.sender_name.clone());
+    let reply_to = reply_address(&email.case_id, reply_domain);
+    let mut builder = MessageBuilder::new()
+        .from((from_name.clone(), from.address.clone()))
+        .to((email.to_name.clone(), email.to_address.clone()))
+        .reply_to((from_name.clone(), reply_to))
+        .subject(email.subject.clone())
+        .message_id(message_id.clone())
+        .text_body(email.body.clone());
+    if let Some(parent) = &email.in_reply_to {
+        builder = builder.in_reply_to(parent.clone());
+    }
+    if !email.references.is_empty() {
+        builder = builder.references(MessageId::from(email.references.clone()));
+    }
+    let raw = builder
+        .write_to_vec()
+        .expect("writing a message into memory cannot fail");
+    PreparedMessage {
+        case_id: email.case_id.clone(),
+        message_number: email.message_number,
+        message_id,
+        from_header: display_mailbox(&from_name, &from.address),
+        to_header: display_mailbox(&email.to_name, &email.to_address),
+        to_address: email.to_address.clone(),
+        raw,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CASE: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+
+    #[test]
+    fn our_message_ids_lead_back_to_the_case() {
+        let id = message_id(CASE, 3, "reply.example.com");
+        assert_eq!(case_id_from_message_id(&format!("<{id}>")).unwrap().to_string(), CASE);
+        assert!(case_id_from_message_id("CAJane123@mail.gmail.com").is_none());
+        assert!(case_id_from_message_id("offload.not-a-uuid.1@x.com").is_none());
+    }
+
+    #[test]
+    fn reply_addresses_lead_back_to_the_case_only_on_our_domain() {
+        let address = reply_address(CASE, "reply.example.com");
+        assert_eq!(
+            case_id_from_reply_address(&address, "reply.example.com").unwrap().to_string(),
+            CASE
+        );
+        assert_eq!(
+            case_id_from_reply_address(&address.to_uppercase(), "reply.example.com")
+                .unwrap()
+                .to_string(),
+            CASE
+        );
+        assert!(case_id_from_reply_address(&address, "other.example.com").is_none());
+    }
+
+    #[test]
+    fn prepared_messages_carry_threading_headers() {
+        let email = OutboundEmail {
+            case_id: CASE.into(),
+            message_number: 2,
+            to_name: "Maya Chen".into(),
+            to_address: "ap@northstar.example".into(),
+            sender_name: "Avery".into(),
+            subject: "Re: Signed W-9".into(),
+            body: "Hello again".into(),
+            in_reply_to: Some("offload.x.1@reply.example.com".into()),
+            references: vec!["offload.x.1@reply.example.com".into()],
+        };
+        let from = Mailbox::parse("ops@mail.example.com").unwrap();
+        let prepared = prepare(&email, &from, "reply.example.com");
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&prepared.raw)
+            .unwrap();
+        assert_eq!(parsed.message_id(), Some(prepared.message_id.as_str()));
+        assert_eq!(parsed.subject(), Some("Re: Signed W-9"));
+        assert_eq!(
+            parsed.in_reply_to().as_text(),
+            Some("offload.x.1@reply.example.com")
+        );
+        let reply_to = parsed.reply_to().unwrap().first().unwrap();
+        assert_eq!(
+            reply_to.address(),
+            Some(format!("reply+{CASE}@reply.example.com").as_str())
+        );
+        assert_eq!(parsed.from().unwrap().first().unwrap().name(), Some("Avery"));
+        assert_eq!(prepared.from_header, "Avery <ops@mail.example.com>");
+    }
+}

@@ -1,0 +1,45 @@
+//! Start-up chores against the Temporal server.
+
+use offload_workflows::search::CUSTOM_SEARCH_ATTRIBUTES;
+use std::collections::HashMap;
+use temporalio_client::tonic::Request;
+use temporalio_client::Client;
+use temporalio_common::protos::temporal::api::enums::v1::IndexedValueType;
+use temporalio_common::protos::temporal::api::operatorservice::v1::{
+    AddSearchAttributesRequest, ListSearchAttributesRequest,
+};
+
+/// Registers the custom search attributes the service uses if the namespace lacks them, so a bare
+/// `temporal server start-dev` works. Already-registered attributes are left alone.
+pub async fn ensure_search_attributes(client: &Client, namespace: &str) -> anyhow::Result<()> {
+    let mut operator = client.connection().operator_service();
+    let existing = operator
+        .list_search_attributes(Request::new(ListSearchAttributesRequest {
+            namespace: namespace.to_string(),
+        }))
+        .await?
+        .into_inner()
+        .custom_attributes;
+    let missing: HashMap<String, i32> = CUSTOM_SEARCH_ATTRIBUTES
+        .iter()
+        .filter(|name| !existing.contains_key(**name))
+        .map(|name| (name.to_string(), IndexedValueType::Keyword as i32))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&String> = missing.keys().collect();
+    tracing::info!(?names, "registering custom search attributes");
+    match operator
+        .add_search_attributes(Request::new(AddSearchAttributesRequest {
+            search_attributes: missing.clone(),
+            namespace: namespace.to_string(),
+        }))
+        .await
+    {
+        Ok(_) => Ok(()),
+        // Another worker won the race: fine.
+        Err(status) if status.code() == temporalio_client::tonic::Code::AlreadyExists => Ok(()),
+        Err(status) => Err(status.into()),
+    }
+}
