@@ -1,0 +1,153 @@
+//! `/cases`: create, read, answer.
+
+pub mod validate;
+
+use crate::error::ApiError;
+use crate::extract::{CaseId, JsonObject, Tenant};
+use crate::response::{now_ms, ok, Envelope};
+use crate::AppState;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use offload_workflows::state::check_input;
+use offload_workflows::{CaseInput, CaseRecord, CaseView};
+use serde::Serialize;
+use uuid::Uuid;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/cases", post(create_case))
+        .route("/cases/{id}", get(get_case))
+        .route("/cases/{id}/input", post(provide_input))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedCase {
+    pub case_id: String,
+    /// Always `CREATED`.
+    pub status: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InputAccepted {
+    pub case_id: String,
+    pub input_request_id: String,
+    pub accepted: bool,
+}
+
+/// Loads a case for `tenant`: 404 when it does not exist, 403 when it is someone else's.
+pub async fn owned_case(
+    state: &AppState,
+    tenant: &Tenant,
+    case_id: Uuid,
+    include_transcript: bool,
+) -> Result<CaseRecord, ApiError> {
+    let record = state
+        .cases()
+        .record(case_id, include_transcript)
+        .await?
+        .ok_or(ApiError::CaseNotFound)?;
+    if record.tenant != tenant.0 {
+        return Err(ApiError::Forbidden(
+            "this case belongs to another tenant".into(),
+        ));
+    }
+    Ok(record)
+}
+
+pub async fn create_case(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    JsonObject(body): JsonObject,
+) -> Result<Response, ApiError> {
+    let request = validate::create_request(&body, state.config().webhook_allow_http)?;
+    let case_id = Uuid::new_v4().to_string();
+    let input = CaseInput {
+        case_id: case_id.clone(),
+        tenant: tenant.0,
+        created_at: now_ms(),
+        hour_seconds: state.config().hour_seconds,
+        request,
+    };
+    state.cases().start(&input).await?;
+    tracing::info!(%case_id, "case created");
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/cases/{case_id}"))],
+        ok(CreatedCase {
+            case_id,
+            status: "CREATED".into(),
+        }),
+    )
+        .into_response())
+}
+
+/// `includeTranscript=true` (the literal string) asks for the conversation.
+fn include_transcript(query: Option<&str>) -> Result<bool, ApiError> {
+    let mut include = false;
+    for (key, value) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+        if key == "includeTranscript" {
+            include = match value.as_ref() {
+                "true" => true,
+                "false" => false,
+                _ => {
+                    return Err(ApiError::invalid(
+                        "includeTranscript",
+                        "must be \"true\" or \"false\"",
+                    ));
+                }
+            };
+        }
+    }
+    Ok(include)
+}
+
+pub async fn get_case(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    CaseId(case_id): CaseId,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Envelope<CaseView>>, ApiError> {
+    let include = include_transcript(query.as_deref())?;
+    let record = owned_case(&state, &tenant, case_id, include).await?;
+    Ok(ok(record.view))
+}
+
+pub async fn provide_input(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    CaseId(case_id): CaseId,
+    JsonObject(body): JsonObject,
+) -> Result<Response, ApiError> {
+    let input = validate::input(&body)?;
+    let record = owned_case(&state, &tenant, case_id, false).await?;
+    check_input(
+        record.view.status,
+        record.view.input_request.as_ref(),
+        &input.input_request_id,
+    )
+    .map_err(ApiError::InputRejected)?;
+    let input_request_id = input.input_request_id.clone();
+    match state.cases().send_input(case_id, input).await? {
+        crate::store::Delivery::Delivered => {}
+        crate::store::Delivery::Closed => {
+            return Err(ApiError::InputRejected(
+                offload_workflows::state::InputRejection::NotWaitingForInput,
+            ));
+        }
+    }
+    tracing::info!(%case_id, %input_request_id, "input accepted");
+    Ok((
+        StatusCode::ACCEPTED,
+        ok(InputAccepted {
+            case_id: case_id.to_string(),
+            input_request_id,
+            accepted: true,
+        }),
+    )
+        .into_response())
+}

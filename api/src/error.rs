@@ -1,0 +1,128 @@
+//! The one error type at the HTTP edge and the one envelope every error uses.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use offload_workflows::state::InputRejection;
+use serde::Serialize;
+
+tokio::task_local! {
+    /// The id of the request being served; set by the request-id middleware.
+    pub static REQUEST_ID: String;
+}
+
+/// The current request's id (or a fresh one outside a request).
+pub fn current_request_id() -> String {
+    REQUEST_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| format!("req_{}", uuid::Uuid::new_v4().simple()))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Malformed JSON, failed validation, a bad path or query parameter. The message names the
+    /// field: `counterparty.address: not a valid email address`.
+    #[error("{0}")]
+    InvalidRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("case not found")]
+    CaseNotFound,
+    #[error("attachment not found on this case")]
+    AttachmentNotFound,
+    #[error("no route for {0}")]
+    RouteNotFound(String),
+    #[error("method {0} is not allowed on this route")]
+    MethodNotAllowed(String),
+    #[error("{0}")]
+    InputRejected(InputRejection),
+    #[error("body: larger than the limit of {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("content-type: {0}")]
+    UnsupportedMediaType(String),
+    /// The workflow engine cannot be reached; the detail is logged, not returned.
+    #[error("the workflow engine is unavailable, try again shortly")]
+    Unavailable(String),
+    /// Anything unexpected; the detail is logged, not returned.
+    #[error("internal error")]
+    Internal(String),
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    ok: bool,
+    error: ErrorBody<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorBody<'a> {
+    code: &'a str,
+    message: String,
+    request_id: String,
+}
+
+impl ApiError {
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::InvalidRequest(_) => (StatusCode::BAD_REQUEST, "INVALID_REQUEST"),
+            ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "UNAUTHORIZED"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "FORBIDDEN"),
+            ApiError::CaseNotFound => (StatusCode::NOT_FOUND, "CASE_NOT_FOUND"),
+            ApiError::AttachmentNotFound => (StatusCode::NOT_FOUND, "ATTACHMENT_NOT_FOUND"),
+            ApiError::RouteNotFound(_) => (StatusCode::NOT_FOUND, "NOT_FOUND"),
+            ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED"),
+            ApiError::InputRejected(InputRejection::NotWaitingForInput) => {
+                (StatusCode::CONFLICT, "CASE_NOT_WAITING_FOR_INPUT")
+            }
+            ApiError::InputRejected(InputRejection::NotPending) => {
+                (StatusCode::CONFLICT, "INPUT_REQUEST_NOT_PENDING")
+            }
+            ApiError::InputRejected(InputRejection::Mismatch) => {
+                (StatusCode::CONFLICT, "INPUT_REQUEST_MISMATCH")
+            }
+            ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE"),
+            ApiError::UnsupportedMediaType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE")
+            }
+            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR"),
+        }
+    }
+
+    pub fn invalid(field: &str, problem: impl std::fmt::Display) -> Self {
+        ApiError::InvalidRequest(format!("{field}: {problem}"))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let request_id = current_request_id();
+        match &self {
+            ApiError::Internal(detail) => {
+                tracing::error!(%request_id, %detail, "internal error");
+            }
+            ApiError::Unavailable(detail) => {
+                tracing::warn!(%request_id, %detail, "workflow engine unavailable");
+            }
+            _ => {}
+        }
+        let body = Envelope {
+            ok: false,
+            error: ErrorBody {
+                code,
+                message: self.to_string(),
+                request_id,
+            },
+        };
+        let mut response = (status, axum::Json(body)).into_response();
+        if matches!(self, ApiError::Unavailable(_)) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
+        response
+    }
+}

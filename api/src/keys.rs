@@ -1,0 +1,199 @@
+//! API keys: the keys file (`OFFLOAD_KEYS_FILE`), lookups by hash in constant time, and minting.
+//!
+//! ```toml
+//! [[keys]]
+//! tenant = "acme"
+//! sha256 = "<64 hex characters: SHA-256 of the key>"
+//! active = true
+//! webhook_secret = "whsec_<base64>"
+//! ```
+
+use base64::Engine;
+use rand::RngCore;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use subtle::ConstantTimeEq;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeysFile {
+    #[serde(default)]
+    keys: Vec<KeyEntry>,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyEntry {
+    pub tenant: String,
+    pub sha256: String,
+    pub active: bool,
+    pub webhook_secret: String,
+}
+
+impl std::fmt::Debug for KeyEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyEntry")
+            .field("tenant", &self.tenant)
+            .field("active", &self.active)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a presented key turned out to be.
+#[derive(Debug, PartialEq, Eq)]
+pub enum KeyLookup {
+    Active { tenant: String },
+    Inactive,
+    Unknown,
+}
+
+#[derive(Debug, Default)]
+pub struct KeyStore {
+    /// (digest, entry); digests decoded once at load.
+    entries: Vec<([u8; 32], KeyEntry)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("keys file {path}: {problem}")]
+pub struct KeysFileError {
+    pub path: String,
+    pub problem: String,
+}
+
+impl KeyStore {
+    pub fn load(path: &Path) -> Result<Self, KeysFileError> {
+        let fail = |problem: String| KeysFileError {
+            path: path.display().to_string(),
+            problem,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            fail(format!(
+                "cannot read it ({e}); create one with `offload-api mint-key --tenant <name> --append` \
+                 or point OFFLOAD_KEYS_FILE at it"
+            ))
+        })?;
+        Self::parse(&text).map_err(fail)
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let file: KeysFile = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        let mut entries = Vec::with_capacity(file.keys.len());
+        for (i, entry) in file.keys.into_iter().enumerate() {
+            let at = |field: &str, problem: &str| format!("keys[{i}].{field}: {problem}");
+            if entry.tenant.trim().is_empty() || entry.tenant.len() > 200 {
+                return Err(at("tenant", "must be 1..200 characters"));
+            }
+            let digest: [u8; 32] = hex::decode(entry.sha256.trim())
+                .ok()
+                .and_then(|d| d.try_into().ok())
+                .ok_or_else(|| at("sha256", "must be 64 hex characters (the SHA-256 of the key)"))?;
+            if decode_webhook_secret(&entry.webhook_secret).is_none() {
+                return Err(at("webhook_secret", "must be `whsec_` followed by base64"));
+            }
+            entries.push((digest, entry));
+        }
+        Ok(KeyStore { entries })
+    }
+
+    /// Looks a presented key up by its hash. Every entry is compared, in constant time, so the
+    /// time taken says nothing about which keys exist.
+    pub fn lookup(&self, presented: &str) -> KeyLookup {
+        let digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
+        let mut found: Option<&KeyEntry> = None;
+        for (stored, entry) in &self.entries {
+            if bool::from(stored.ct_eq(&digest)) {
+                found = Some(entry);
+            }
+        }
+        match found {
+            Some(entry) if entry.active => KeyLookup::Active {
+                tenant: entry.tenant.clone(),
+            },
+            Some(_) => KeyLookup::Inactive,
+            None => KeyLookup::Unknown,
+        }
+    }
+
+    /// The webhook signing secret of a tenant (its first active key's).
+    pub fn webhook_secret(&self, tenant: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .map(|(_, e)| e)
+            .find(|e| e.tenant == tenant && e.active)
+            .map(|e| e.webhook_secret.as_str())
+    }
+}
+
+/// The HMAC key inside a `whsec_<base64>` secret.
+pub fn decode_webhook_secret(secret: &str) -> Option<Vec<u8>> {
+    let encoded = secret.strip_prefix("whsec_")?;
+    base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .ok()
+        .filter(|k| !k.is_empty())
+}
+
+/// A freshly minted key and the keys-file entry that admits it.
+pub struct MintedKey {
+    pub key: String,
+    pub entry_toml: String,
+}
+
+pub fn mint(tenant: &str) -> MintedKey {
+    let mut key_bytes = [0u8; 32];
+    let mut secret_bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut key_bytes);
+    rand::rng().fill_bytes(&mut secret_bytes);
+    let key = format!(
+        "ofk_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key_bytes)
+    );
+    let digest = hex::encode(Sha256::digest(key.as_bytes()));
+    let secret = format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(secret_bytes)
+    );
+    let tenant_toml = toml::Value::String(tenant.to_string()).to_string();
+    let entry_toml = format!(
+        "[[keys]]\ntenant = {tenant_toml}\nsha256 = \"{digest}\"\nactive = true\nwebhook_secret = \"{secret}\"\n"
+    );
+    MintedKey { key, entry_toml }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_minted_key_is_admitted_by_its_entry() {
+        let minted = mint("acme \"corp\"");
+        let store = KeyStore::parse(&minted.entry_toml).unwrap();
+        assert_eq!(
+            store.lookup(&minted.key),
+            KeyLookup::Active {
+                tenant: "acme \"corp\"".into()
+            }
+        );
+        assert_eq!(store.lookup("ofk_wrong"), KeyLookup::Unknown);
+        assert!(store.webhook_secret("acme \"corp\"").unwrap().starts_with("whsec_"));
+    }
+
+    #[test]
+    fn inactive_keys_are_known_but_refused() {
+        let minted = mint("acme");
+        let text = minted.entry_toml.replace("active = true", "active = false");
+        assert_eq!(KeyStore::parse(&text).unwrap().lookup(&minted.key), KeyLookup::Inactive);
+    }
+
+    #[test]
+    fn bad_entries_name_the_field() {
+        let err = KeyStore::parse(
+            "[[keys]]\ntenant = \"a\"\nsha256 = \"xyz\"\nactive = true\nwebhook_secret = \"whsec_AAAA\"\n",
+        )
+        .unwrap_err();
+        assert!(err.starts_with("keys[0].sha256:"), "{err}");
+        let err = KeyStore::parse("[[keys]]\ntenant = \"a\"\n").unwrap_err();
+        assert!(err.contains("missing field"), "{err}");
+    }
+}

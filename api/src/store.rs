@@ -1,0 +1,135 @@
+//! `CaseStore`: the API's only door to Temporal, so handlers read as intent. Temporal is the
+//! system of record; nothing about cases is kept here.
+
+use crate::error::ApiError;
+use offload_workflows::search::{
+    OFFLOAD_CLIENT_REFERENCE_ID, OFFLOAD_COUNTERPARTY, OFFLOAD_STATUS, OFFLOAD_TENANT,
+};
+use offload_workflows::state::{InboundReply, ProvidedInput};
+use offload_workflows::{CaseInput, CaseRecord, CaseStatus, CaseWorkflow};
+use std::time::Duration;
+use temporalio_client::errors::{WorkflowInteractionError, WorkflowQueryError, WorkflowStartError};
+use temporalio_client::tonic::Code;
+use temporalio_client::{
+    Client, WorkflowIdReusePolicy, WorkflowQueryOptions, WorkflowSignalOptions,
+    WorkflowStartOptions,
+};
+use temporalio_common::search_attributes::SearchAttributes;
+use uuid::Uuid;
+
+/// How long a read waits for a worker to answer.
+const QUERY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What became of a signal.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Delivery {
+    Delivered,
+    /// The workflow has already closed.
+    Closed,
+}
+
+#[derive(Clone)]
+pub struct CaseStore {
+    client: Client,
+    task_queue: String,
+}
+
+fn rpc_error(context: &str, status: &temporalio_client::tonic::Status) -> ApiError {
+    match status.code() {
+        Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled | Code::ResourceExhausted => {
+            ApiError::Unavailable(format!("{context}: {status}"))
+        }
+        _ => ApiError::Internal(format!("{context}: {status}")),
+    }
+}
+
+impl CaseStore {
+    pub fn new(client: Client, task_queue: String) -> Self {
+        CaseStore { client, task_queue }
+    }
+
+    /// Starts the case's workflow. When this returns the case is durably recorded.
+    pub async fn start(&self, input: &CaseInput) -> Result<(), ApiError> {
+        let request = &input.request;
+        let mut attributes = vec![
+            OFFLOAD_TENANT.value_set(input.tenant.clone()),
+            OFFLOAD_STATUS.value_set(CaseStatus::Created.as_str().to_string()),
+            OFFLOAD_COUNTERPARTY.value_set(request.counterparty.address.to_ascii_lowercase()),
+        ];
+        if let Some(reference) = &request.client_reference_id {
+            attributes.push(OFFLOAD_CLIENT_REFERENCE_ID.value_set(reference.clone()));
+        }
+        let objective: String = request.goal.objective.chars().take(120).collect();
+        let options = WorkflowStartOptions::new(self.task_queue.clone(), input.case_id.clone())
+            .id_reuse_policy(WorkflowIdReusePolicy::RejectDuplicate)
+            .search_attributes(SearchAttributes::new(attributes))
+            .static_summary(format!("{objective} → {}", request.counterparty.name))
+            .build();
+        match self
+            .client
+            .start_workflow(CaseWorkflow::run, input.clone(), options)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(WorkflowStartError::Rpc(status)) => Err(rpc_error("start case", &status)),
+            Err(error) => Err(ApiError::Internal(format!("start case: {error}"))),
+        }
+    }
+
+    /// The case's owner and public view, or `None` when no such case exists.
+    pub async fn record(
+        &self,
+        case_id: Uuid,
+        include_transcript: bool,
+    ) -> Result<Option<CaseRecord>, ApiError> {
+        let handle = self
+            .client
+            .get_workflow_handle::<CaseWorkflow>(case_id.to_string());
+        let query = handle.query(
+            CaseWorkflow::case_view,
+            include_transcript,
+            WorkflowQueryOptions::default(),
+        );
+        match tokio::time::timeout(QUERY_TIMEOUT, query).await {
+            Err(_) => Err(ApiError::Unavailable(format!(
+                "no worker answered the case_view query within {QUERY_TIMEOUT:?}"
+            ))),
+            Ok(Ok(record)) => Ok(Some(record)),
+            Ok(Err(WorkflowQueryError::NotFound(_))) => Ok(None),
+            Ok(Err(WorkflowQueryError::Rpc(status))) if status.code() == Code::NotFound => Ok(None),
+            Ok(Err(WorkflowQueryError::Rpc(status))) => Err(rpc_error("read case", &status)),
+            Ok(Err(error)) => Err(ApiError::Internal(format!("read case: {error}"))),
+        }
+    }
+
+    pub async fn send_reply(&self, case_id: Uuid, reply: InboundReply) -> Result<Delivery, ApiError> {
+        let handle = self
+            .client
+            .get_workflow_handle::<CaseWorkflow>(case_id.to_string());
+        signal_outcome(
+            handle
+                .signal(CaseWorkflow::reply_received, reply, WorkflowSignalOptions::default())
+                .await,
+        )
+    }
+
+    pub async fn send_input(&self, case_id: Uuid, input: ProvidedInput) -> Result<Delivery, ApiError> {
+        let handle = self
+            .client
+            .get_workflow_handle::<CaseWorkflow>(case_id.to_string());
+        signal_outcome(
+            handle
+                .signal(CaseWorkflow::input_provided, input, WorkflowSignalOptions::default())
+                .await,
+        )
+    }
+}
+
+fn signal_outcome(outcome: Result<(), WorkflowInteractionError>) -> Result<Delivery, ApiError> {
+    match outcome {
+        Ok(()) => Ok(Delivery::Delivered),
+        Err(WorkflowInteractionError::NotFound(_)) => Ok(Delivery::Closed),
+        Err(WorkflowInteractionError::Rpc(status)) => Err(rpc_error("signal case", &status)),
+        Err(error) => Err(ApiError::Internal(format!("signal case: {error}"))),
+    }
+}
