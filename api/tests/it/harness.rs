@@ -1,0 +1,414 @@
+//! The test harness: one real Temporal dev server per test binary, and per test its own task
+//! queue, in-process worker, API on port 0, data directory and webhook receiver.
+
+use offload_api::keys::{mint, KeyStore};
+use offload_api::store::CaseStore;
+use offload_api::AppState;
+use offload_worker::config::Config;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+pub const INBOUND_SECRET: &str = "test-inbound-secret-0123456789";
+pub const REPLY_DOMAIN: &str = "reply.test";
+
+/// The shared dev server. Its wrapper shell waits on our stdin, so the server dies with this
+/// process however it exits.
+struct TemporalServer {
+    address: String,
+    _wrapper: Child,
+}
+
+static SERVER: OnceLock<TemporalServer> = OnceLock::new();
+
+fn temporal_binary() -> PathBuf {
+    if let Ok(path) = std::env::var("OFFLOAD_TEST_TEMPORAL_BIN") {
+        return PathBuf::from(path);
+    }
+    let cached = std::env::var("HOME")
+        .map(|home| PathBuf::from(home).join(".cache/offload/venv/bin/temporal"))
+        .unwrap_or_default();
+    if cached.exists() {
+        return cached;
+    }
+    PathBuf::from("temporal")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn start_server() -> TemporalServer {
+    let binary = temporal_binary();
+    let port = free_port();
+    let log = std::env::temp_dir().join(format!("offload-test-temporal-{port}.log"));
+    let wrapper = Command::new("bash")
+        .arg("-c")
+        .arg(r#""$0" server start-dev --headless --ip 127.0.0.1 --port "$1" --log-level error >"$2" 2>&1 & child=$!; read -r _; kill "$child"; wait "$child""#)
+        .arg(&binary)
+        .arg(port.to_string())
+        .arg(&log)
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e} (set OFFLOAD_TEST_TEMPORAL_BIN)", binary.display()));
+    let address = format!("127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while std::net::TcpStream::connect(&address).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "Temporal dev server did not listen on {address}; see {}",
+            log.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    TemporalServer {
+        address: format!("http://{address}"),
+        _wrapper: wrapper,
+    }
+}
+
+pub fn temporal_address() -> &'static str {
+    &SERVER.get_or_init(start_server).address
+}
+
+/// A local HTTP receiver for webhooks; it can be told to fail its first requests.
+pub struct WebhookReceiver {
+    pub url: String,
+    events: mpsc::UnboundedReceiver<(axum::http::HeaderMap, Value)>,
+    pub attempts: Arc<AtomicUsize>,
+}
+
+impl WebhookReceiver {
+    pub async fn start(fail_first: usize) -> Self {
+        let (tx, events) = mpsc::unbounded_channel();
+        let attempts = Arc::new(AtomicUsize::new(0));
+        let seen = attempts.clone();
+        let app = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+                let tx = tx.clone();
+                let attempt = seen.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    if attempt < fail_first {
+                        return axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+                    }
+                    let value: Value = serde_json::from_str(&body).expect("webhook body is JSON");
+                    let _ = tx.send((headers, value));
+                    axum::http::StatusCode::OK
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        WebhookReceiver {
+            url,
+            events,
+            attempts,
+        }
+    }
+
+    /// The next delivered event (headers, body).
+    pub async fn next(&mut self) -> (axum::http::HeaderMap, Value) {
+        tokio::time::timeout(Duration::from_secs(60), self.events.recv())
+            .await
+            .expect("a webhook within 60 s")
+            .expect("receiver open")
+    }
+}
+
+pub struct Response {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Response {
+    pub fn data(&self) -> &Value {
+        &self.body["data"]
+    }
+
+    /// Asserts the error envelope and returns its message.
+    pub fn assert_error(&self, status: u16, code: &str) -> String {
+        assert_eq!(self.status, status, "body: {}", self.body);
+        assert_eq!(self.body["ok"], json!(false), "body: {}", self.body);
+        assert_eq!(self.body["error"]["code"], json!(code), "body: {}", self.body);
+        let request_id = self.body["error"]["requestId"].as_str().unwrap_or("");
+        assert!(request_id.starts_with("req_"), "requestId in {}", self.body);
+        self.body["error"]["message"].as_str().unwrap_or("").to_string()
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    /// Tenant `acme`.
+    pub key: String,
+    /// Tenant `globex`.
+    pub other_key: String,
+    /// An inactive key of tenant `acme`.
+    pub inactive_key: String,
+    pub dir: PathBuf,
+    pub config: Config,
+    pub client: temporalio_client::Client,
+    shutdown: CancellationToken,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+        // Keep the files of a failed test for a look; clean up after a passing one.
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = std::env::temp_dir().join(format!("offload-it-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let acme = mint("acme");
+    let globex = mint("globex");
+    let inactive = mint("acme");
+    let keys_file = dir.join("keys.toml");
+    let mut file = std::fs::File::create(&keys_file).unwrap();
+    writeln!(file, "{}\n{}\n{}", acme.entry_toml, globex.entry_toml,
+        inactive.entry_toml.replace("active = true", "active = false")).unwrap();
+
+    let vars: HashMap<&str, String> = HashMap::from([
+        ("OFFLOAD_TEMPORAL_ADDRESS", temporal_address().to_string()),
+        ("OFFLOAD_TASK_QUEUE", format!("it-{}", uuid::Uuid::new_v4())),
+        ("OFFLOAD_DATA_DIR", dir.display().to_string()),
+        ("OFFLOAD_KEYS_FILE", keys_file.display().to_string()),
+        ("OFFLOAD_HOUR_SECONDS", "1".to_string()),
+        ("OFFLOAD_INBOUND_SECRET", INBOUND_SECRET.to_string()),
+        ("OFFLOAD_WEBHOOK_ALLOW_HTTP", "true".to_string()),
+        ("OFFLOAD_REPLY_DOMAIN", REPLY_DOMAIN.to_string()),
+        ("OFFLOAD_MAIL_FROM", "Offload Test <offload@mail.test>".to_string()),
+    ]);
+    let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test config");
+    let client = connect_with_retry(&config).await;
+
+    let shutdown = CancellationToken::new();
+    // The SDK's worker future is not `Send`: it gets a thread and a runtime of its own.
+    std::thread::spawn({
+        let (config, shutdown) = (config.clone(), shutdown.clone());
+        move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("worker runtime");
+            runtime.block_on(async move {
+                let client = offload_worker::connect(&config, "offload-it-worker")
+                    .await
+                    .expect("worker connects");
+                if let Err(error) = offload_worker::run(config, client, shutdown).await {
+                    panic!("worker stopped: {error:#}");
+                }
+            });
+        }
+    });
+    let state = AppState::new(
+        config.clone(),
+        KeyStore::load(&keys_file).unwrap(),
+        CaseStore::new(client.clone(), config.task_queue.clone()),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(offload_api::serve(listener, state, shutdown.clone()));
+
+    TestApp {
+        base,
+        http: reqwest::Client::new(),
+        key: acme.key,
+        other_key: globex.key,
+        inactive_key: inactive.key,
+        dir,
+        config,
+        client,
+        shutdown,
+    }
+}
+
+/// The dev server accepts connections a moment before it serves; retry until it answers.
+async fn connect_with_retry(config: &Config) -> temporalio_client::Client {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        match offload_worker::connect(config, "offload-it").await {
+            Ok(client) => {
+                match offload_worker::setup::ensure_search_attributes(&client, &config.namespace).await {
+                    Ok(()) => return client,
+                    Err(e) if Instant::now() > deadline => panic!("Temporal not ready: {e:#}"),
+                    Err(_) => {}
+                }
+            }
+            Err(e) if Instant::now() > deadline => panic!("Temporal not reachable: {e:#}"),
+            Err(_) => {}
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// A valid create body; tests change what they exercise.
+pub fn case_body() -> Value {
+    json!({
+        "channel": "EMAIL",
+        "goal": {"objective": "Get the signed W-9 form for Northstar Supplies."},
+        "counterparty": {"address": "ap@northstar.example", "name": "Maya Chen"},
+        "senderPersona": {"name": "Avery", "role": "Accounts Payable", "company": "Acme"},
+        "followUpDelayHours": 600
+    })
+}
+
+impl TestApp {
+    pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        key: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(key) = key {
+            request = request.header("x-api-key", key);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        read(request.send().await.expect("API reachable")).await
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(reqwest::Method::GET, path, Some(&self.key), None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.request(reqwest::Method::POST, path, Some(&self.key), Some(body)).await
+    }
+
+    /// Creates a case and returns its id.
+    pub async fn create_case(&self, body: Value) -> String {
+        let response = self.post("/cases", body).await;
+        assert_eq!(response.status, 201, "create: {}", response.body);
+        let case_id = response.data()["caseId"].as_str().unwrap().to_string();
+        assert_eq!(
+            response.headers["location"].to_str().unwrap(),
+            format!("/cases/{case_id}")
+        );
+        case_id
+    }
+
+    pub async fn view(&self, case_id: &str) -> Value {
+        let response = self.get(&format!("/cases/{case_id}")).await;
+        assert_eq!(response.status, 200, "read: {}", response.body);
+        response.body["data"].clone()
+    }
+
+    /// Reads the case until `done` holds (the workflow moves on its own; reads are queries).
+    pub async fn wait_for(&self, case_id: &str, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let view = self.view(case_id).await;
+            if done(&view) {
+                return view;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}; last view: {view}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn wait_for_status(&self, case_id: &str, status: &str) -> Value {
+        self.wait_for(case_id, status, |v| v["status"] == json!(status)).await
+    }
+
+    /// Posts a raw message to `/inbound/email` with the right secret.
+    pub async fn inbound(&self, raw: &str) -> Response {
+        let response = self
+            .http
+            .post(format!("{}/inbound/email", self.base))
+            .header("x-offload-inbound-secret", INBOUND_SECRET)
+            .header("content-type", "message/rfc822")
+            .body(raw.to_string())
+            .send()
+            .await
+            .unwrap();
+        read(response).await
+    }
+
+    pub fn outbox(&self) -> PathBuf {
+        self.config.outbox_dir.clone()
+    }
+
+    /// The raw messages sent for a case, oldest first.
+    pub fn sent(&self, case_id: &str) -> Vec<Vec<u8>> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.outbox())
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.retain(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(case_id) && n.ends_with(".eml"))
+        });
+        files.sort();
+        files.iter().map(|p| std::fs::read(p).unwrap()).collect()
+    }
+
+    /// Writes the case's history as binary protobuf to `dir/<name>.pb`.
+    pub async fn export_history(&self, case_id: &str, dir: &Path, name: &str) {
+        use prost::Message;
+        let handle = self
+            .client
+            .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.to_string());
+        let events = handle
+            .fetch_history(Default::default())
+            .into_events()
+            .await
+            .expect("history");
+        let history = temporalio_common::protos::temporal::api::history::v1::History { events };
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.pb")), history.encode_to_vec()).unwrap();
+    }
+}
+
+async fn read(response: reqwest::Response) -> Response {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    Response {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// A reply from Maya to `case_id`, addressed to the case's reply address.
+pub fn reply_mail(case_id: &str, message_id: &str, body: &str) -> String {
+    format!(
+        "From: Maya Chen <ap@northstar.example>\r\nTo: Avery <reply+{case_id}@{REPLY_DOMAIN}>\r\n\
+         Subject: Re: Signed W-9\r\nMessage-ID: <{message_id}>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}"
+    )
+}
+
+/// A reply that carries one PDF attachment.
+pub fn reply_with_attachment(case_id: &str, message_id: &str, body: &str, pdf: &[u8]) -> String {
+    use base64::Engine;
+    format!(
+        "From: Maya Chen <ap@northstar.example>\r\nTo: Avery <reply+{case_id}@{REPLY_DOMAIN}>\r\n\
+         Subject: Re: Signed W-9\r\nMessage-ID: <{message_id}>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"sep\"\r\n\r\n--sep\r\nContent-Type: text/plain\r\n\r\n{body}\r\n\
+         --sep\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"vendor-w9.pdf\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--sep--\r\n",
+        base64::engine::general_purpose::STANDARD.encode(pdf)
+    )
+}

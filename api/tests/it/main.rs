@@ -1,0 +1,8 @@
+//! Integration tests of the API and the case workflow against a real Temporal dev server.
+
+mod harness;
+mod inbound;
+mod input;
+mod lifecycle;
+mod routes;
+mod tenancy;
