@@ -369,6 +369,11 @@ impl TestApp {
         let handle = self
             .client
             .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.to_string());
+        // Record whole runs only: wait for the workflow to close (its last webhook delivered).
+        tokio::time::timeout(Duration::from_secs(60), handle.get_result(Default::default()))
+            .await
+            .expect("the workflow closes")
+            .expect("the workflow completes");
         let events = handle
             .fetch_history(Default::default())
             .into_events()

@@ -79,4 +79,12 @@ async fn the_input_loop_can_go_round_twice() {
         .map(|h| h["providedContext"].as_str().unwrap()).collect();
     assert_eq!(answers, ["answer 0", "answer 1"]);
     assert_eq!(view["goal"]["knowledge"]["additionalHumanContext"], "answer 0\n\nanswer 1");
+
+    if std::env::var("OFFLOAD_RECORD_HISTORIES").is_ok_and(|v| v == "1") {
+        // Close the case first so the recorded history is a whole run.
+        app.inbound(&reply_mail(&case_id, "done@northstar.example", "Done, it is attached.")).await;
+        app.wait_for_status(&case_id, "COMPLETED").await;
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../workflows/tests/histories");
+        app.export_history(&case_id, &dir, "input_loop_twice").await;
+    }
 }
