@@ -1,6 +1,6 @@
 //! The one error type at the HTTP edge and the one envelope every error uses.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use offload_workflows::state::InputRejection;
 use serde::Serialize;

@@ -1,13 +1,13 @@
 //! Extractors: authentication, JSON bodies and path ids, each failing with the one error type.
 
+use crate::AppState;
 use crate::error::ApiError;
 use crate::keys::KeyLookup;
-use crate::AppState;
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::HeaderMap;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -30,7 +30,9 @@ impl FromRequestParts<AppState> for Tenant {
             .map_err(|_| ApiError::Unauthorized("x-api-key: unknown API key".into()))?;
         match state.keys().lookup(key.trim()) {
             KeyLookup::Active { tenant } => Ok(Tenant(tenant)),
-            KeyLookup::Inactive => Err(ApiError::Forbidden("x-api-key: this API key is inactive".into())),
+            KeyLookup::Inactive => Err(ApiError::Forbidden(
+                "x-api-key: this API key is inactive".into(),
+            )),
             KeyLookup::Unknown => Err(ApiError::Unauthorized("x-api-key: unknown API key".into())),
         }
     }
@@ -68,7 +70,13 @@ pub fn require_content_type(
     let media_type = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
     match media_type {
         Some(t) if accepts(&t) => Ok(()),
         Some(t) => Err(ApiError::UnsupportedMediaType(format!(
@@ -82,7 +90,11 @@ pub fn require_content_type(
 
 /// Reads a body of at most `limit` bytes; 413 beyond (a declared `Content-Length` over the limit
 /// is refused before anything is read).
-pub async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<bytes::Bytes, ApiError> {
+pub async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<bytes::Bytes, ApiError> {
     check_declared_length(headers, limit)?;
     axum::body::to_bytes(body, limit).await.map_err(|e| {
         let too_large = std::error::Error::source(&e)
@@ -133,7 +145,10 @@ impl<S: Send + Sync> FromRequestParts<S> for AttachmentPath {
         let case_id = parse_case_id(ids.first().map(String::as_str).unwrap_or(""))?.0;
         let attachment_id = ids.get(1).cloned().unwrap_or_default();
         if attachment_id.is_empty() || attachment_id.len() > 200 {
-            return Err(ApiError::invalid("attachmentId", "not a valid attachment id"));
+            return Err(ApiError::invalid(
+                "attachmentId",
+                "not a valid attachment id",
+            ));
         }
         Ok(AttachmentPath {
             case_id,
@@ -142,7 +157,10 @@ impl<S: Send + Sync> FromRequestParts<S> for AttachmentPath {
     }
 }
 
-async fn path_params<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<Vec<String>, ApiError> {
+async fn path_params<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+) -> Result<Vec<String>, ApiError> {
     Path::<Vec<String>>::from_request_parts(parts, state)
         .await
         .map(|Path(ids)| ids)

@@ -2,17 +2,17 @@
 //! authenticated by a shared secret, routes it to its case, stores its attachments and signals
 //! the case.
 
+use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{read_body, require_content_type};
-use crate::response::{now_ms, ok};
+use crate::response::{Envelope, now_ms, ok};
 use crate::store::Delivery;
-use crate::AppState;
+use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Router;
 use offload_worker::mail::inbound::InboundMail;
 use offload_worker::mail::reply_address;
 use offload_workflows::state::{Attachment, InboundReply};
@@ -47,7 +47,8 @@ fn check_secret(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
         .unwrap_or_default();
     let Some(expected) = &state.config().inbound_secret else {
         return Err(ApiError::Unauthorized(
-            "x-offload-inbound-secret: inbound mail is not configured (OFFLOAD_INBOUND_SECRET)".into(),
+            "x-offload-inbound-secret: inbound mail is not configured (OFFLOAD_INBOUND_SECRET)"
+                .into(),
         ));
     };
     if presented.is_empty() || !bool::from(presented.ct_eq(expected.expose().as_bytes())) {
@@ -58,6 +59,22 @@ fn check_secret(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// A raw RFC 822 reply from any mail system.
+#[utoipa::path(
+    post, path = "/inbound/email", tag = "inbound",
+    security(("inboundSecret" = [])),
+    request_body(content = String, content_type = "message/rfc822", description = "The whole message, headers and body"),
+    responses(
+        (status = 202, description = "Routed to an open case", body = Envelope<InboundOutcome>),
+        (status = 200, description = "The case is finished; the reply was logged and ignored", body = Envelope<InboundOutcome>),
+        (status = 400, description = "`INVALID_REQUEST`: not an RFC 822 message", body = crate::openapi::ErrorEnvelope),
+        (status = 401, description = "`UNAUTHORIZED`: missing or wrong secret", body = crate::openapi::ErrorEnvelope),
+        (status = 404, description = "`CASE_NOT_FOUND`: no case matches", body = crate::openapi::ErrorEnvelope),
+        (status = 413, description = "`PAYLOAD_TOO_LARGE`", body = crate::openapi::ErrorEnvelope),
+        (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`", body = crate::openapi::ErrorEnvelope),
+        (status = 503, description = "`UNAVAILABLE`", body = crate::openapi::ErrorEnvelope),
+    )
+)]
 pub async fn receive_email(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -87,7 +87,12 @@ impl KeyStore {
             let digest: [u8; 32] = hex::decode(entry.sha256.trim())
                 .ok()
                 .and_then(|d| d.try_into().ok())
-                .ok_or_else(|| at("sha256", "must be 64 hex characters (the SHA-256 of the key)"))?;
+                .ok_or_else(|| {
+                    at(
+                        "sha256",
+                        "must be 64 hex characters (the SHA-256 of the key)",
+                    )
+                })?;
             if decode_webhook_secret(&entry.webhook_secret).is_none() {
                 return Err(at("webhook_secret", "must be `whsec_` followed by base64"));
             }
@@ -176,14 +181,22 @@ mod tests {
             }
         );
         assert_eq!(store.lookup("ofk_wrong"), KeyLookup::Unknown);
-        assert!(store.webhook_secret("acme \"corp\"").unwrap().starts_with("whsec_"));
+        assert!(
+            store
+                .webhook_secret("acme \"corp\"")
+                .unwrap()
+                .starts_with("whsec_")
+        );
     }
 
     #[test]
     fn inactive_keys_are_known_but_refused() {
         let minted = mint("acme");
         let text = minted.entry_toml.replace("active = true", "active = false");
-        assert_eq!(KeyStore::parse(&text).unwrap().lookup(&minted.key), KeyLookup::Inactive);
+        assert_eq!(
+            KeyStore::parse(&text).unwrap().lookup(&minted.key),
+            KeyLookup::Inactive
+        );
     }
 
     #[test]

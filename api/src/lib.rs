@@ -7,14 +7,15 @@ pub mod extract;
 pub mod inbound;
 pub mod keys;
 pub mod meta;
+pub mod openapi;
 pub mod response;
 pub mod store;
 
+use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::Router;
 use keys::KeyStore;
 use offload_worker::blobs::{BlobStore, LocalBlobStore};
 use offload_worker::config::Config;
@@ -98,9 +99,9 @@ async fn request_context(request: Request, next: Next) -> Response {
         .scope(request_id.clone(), async move {
             match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
                 Ok(response) => response,
-                Err(_) => axum::response::IntoResponse::into_response(error::ApiError::Unavailable(
-                    "request timed out".into(),
-                )),
+                Err(_) => axum::response::IntoResponse::into_response(
+                    error::ApiError::Unavailable("request timed out".into()),
+                ),
             }
         })
         .await;

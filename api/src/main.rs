@@ -5,6 +5,7 @@
 //! offload-api mint-key --tenant <name> [--append]
 //!                                              print a new key and its keys-file entry
 //!                                              (--append also adds it to OFFLOAD_KEYS_FILE)
+//! offload-api openapi                          print the OpenAPI document
 //! ```
 
 use offload_worker::config::Config;
@@ -12,7 +13,8 @@ use std::io::Write;
 use std::process::ExitCode;
 use tokio_util::sync::CancellationToken;
 
-const USAGE: &str = "usage: offload-api [serve]\n       offload-api mint-key --tenant <name> [--append]";
+const USAGE: &str =
+    "usage: offload-api [serve]\n       offload-api mint-key --tenant <name> [--append]";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -27,6 +29,10 @@ async fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         None | Some("serve") => serve(config).await,
         Some("mint-key") => mint_key(&config, &args[1..]),
+        Some("openapi") => {
+            print!("{}", offload_api::openapi::document());
+            ExitCode::SUCCESS
+        }
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -87,21 +93,33 @@ fn mint_key(config: &Config, args: &[String]) -> ExitCode {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)?;
             }
-            let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)?;
             writeln!(file, "\n{}", minted.entry_toml)
         })();
         if let Err(error) = written {
-            eprintln!("offload-api mint-key: cannot append to {}: {error}", path.display());
+            eprintln!(
+                "offload-api mint-key: cannot append to {}: {error}",
+                path.display()
+            );
             return ExitCode::FAILURE;
         }
         println!("API key for tenant {tenant} (shown once; it is stored only as a hash):");
         println!("{}", minted.key);
-        println!("Its entry was added to {}. Restart the API to load it.", path.display());
+        println!(
+            "Its entry was added to {}. Restart the API to load it.",
+            path.display()
+        );
     } else {
         println!("API key for tenant {tenant} (shown once; it is stored only as a hash):");
         println!("{}", minted.key);
         println!();
-        println!("Add this entry to {} and restart the API:", config.keys_file.display());
+        println!(
+            "Add this entry to {} and restart the API:",
+            config.keys_file.display()
+        );
         println!();
         print!("{}", minted.entry_toml);
     }

@@ -1,8 +1,8 @@
 //! Service routes and the envelope for routes and methods that do not exist.
 
-use crate::error::ApiError;
-use crate::response::{ok, Envelope};
 use crate::AppState;
+use crate::error::ApiError;
+use crate::response::{Envelope, ok};
 use axum::http::{Method, Uri};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -18,6 +18,10 @@ pub struct Health {
 }
 
 /// The process is up.
+#[utoipa::path(
+    get, path = "/healthz", tag = "service",
+    responses((status = 200, description = "Up", body = Envelope<Health>))
+)]
 pub async fn healthz() -> Json<Envelope<Health>> {
     ok(Health { status: "ok" })
 }

@@ -3,8 +3,10 @@
 use axum::Json;
 use serde::Serialize;
 
-#[derive(Serialize)]
+/// Every success: `{"ok": true, "data": ...}`.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Envelope<T> {
+    /// Always `true`.
     pub ok: bool,
     pub data: T,
 }

@@ -102,24 +102,40 @@ impl CaseStore {
         }
     }
 
-    pub async fn send_reply(&self, case_id: Uuid, reply: InboundReply) -> Result<Delivery, ApiError> {
+    pub async fn send_reply(
+        &self,
+        case_id: Uuid,
+        reply: InboundReply,
+    ) -> Result<Delivery, ApiError> {
         let handle = self
             .client
             .get_workflow_handle::<CaseWorkflow>(case_id.to_string());
         signal_outcome(
             handle
-                .signal(CaseWorkflow::reply_received, reply, WorkflowSignalOptions::default())
+                .signal(
+                    CaseWorkflow::reply_received,
+                    reply,
+                    WorkflowSignalOptions::default(),
+                )
                 .await,
         )
     }
 
-    pub async fn send_input(&self, case_id: Uuid, input: ProvidedInput) -> Result<Delivery, ApiError> {
+    pub async fn send_input(
+        &self,
+        case_id: Uuid,
+        input: ProvidedInput,
+    ) -> Result<Delivery, ApiError> {
         let handle = self
             .client
             .get_workflow_handle::<CaseWorkflow>(case_id.to_string());
         signal_outcome(
             handle
-                .signal(CaseWorkflow::input_provided, input, WorkflowSignalOptions::default())
+                .signal(
+                    CaseWorkflow::input_provided,
+                    input,
+                    WorkflowSignalOptions::default(),
+                )
                 .await,
         )
     }

@@ -6,8 +6,8 @@ use crate::config::Mailbox;
 use crate::mail::{self, Mailer, SendError};
 use crate::webhook::{WebhookError, WebhookSender};
 use offload_workflows::activities::{
-    AgentRequest, Decision, Draft, OutboundEmail, SentEmail, WebhookDelivery, AGENT_FAILED,
-    SEND_REJECTED, WEBHOOK_GONE, WEBHOOK_REFUSED,
+    AGENT_FAILED, AgentRequest, Decision, Draft, OutboundEmail, SEND_REJECTED, SentEmail,
+    WEBHOOK_GONE, WEBHOOK_REFUSED, WebhookDelivery,
 };
 use std::sync::Arc;
 use temporalio_common::error::ApplicationFailure;

@@ -77,10 +77,16 @@ mod tests {
         let root = std::env::temp_dir().join(format!("offload-blobs-{}", uuid::Uuid::new_v4()));
         let store = LocalBlobStore::new(&root);
         store.put("case/att", b"\x00\x01bytes").await.unwrap();
-        assert_eq!(store.get("case/att").await.unwrap().unwrap(), b"\x00\x01bytes");
+        assert_eq!(
+            store.get("case/att").await.unwrap().unwrap(),
+            b"\x00\x01bytes"
+        );
         assert!(store.get("case/missing").await.unwrap().is_none());
         for bad in ["../x/y", "a/../b", "a", "a/b/c", "/etc/passwd", "a/.."] {
-            assert!(matches!(store.put(bad, b"").await, Err(BlobError::InvalidKey)), "{bad}");
+            assert!(
+                matches!(store.put(bad, b"").await, Err(BlobError::InvalidKey)),
+                "{bad}"
+            );
         }
         std::fs::remove_dir_all(root).unwrap();
     }

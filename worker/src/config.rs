@@ -140,8 +140,12 @@ impl Config {
 
         let temporal_address = {
             let raw = get("OFFLOAD_TEMPORAL_ADDRESS").unwrap_or("http://127.0.0.1:7233".into());
-            let url = Url::parse(&raw)
-                .map_err(|e| bad("OFFLOAD_TEMPORAL_ADDRESS", format!("not a URL ({e}): {raw}")))?;
+            let url = Url::parse(&raw).map_err(|e| {
+                bad(
+                    "OFFLOAD_TEMPORAL_ADDRESS",
+                    format!("not a URL ({e}): {raw}"),
+                )
+            })?;
             if !matches!(url.scheme(), "http" | "https") {
                 return Err(bad(
                     "OFFLOAD_TEMPORAL_ADDRESS",
@@ -154,8 +158,12 @@ impl Config {
         let task_queue = get("OFFLOAD_TASK_QUEUE").unwrap_or("offload-cases".into());
         let api_addr = {
             let raw = get("OFFLOAD_API_ADDR").unwrap_or("127.0.0.1:8080".into());
-            raw.parse()
-                .map_err(|_| bad("OFFLOAD_API_ADDR", format!("not a host:port address: {raw}")))?
+            raw.parse().map_err(|_| {
+                bad(
+                    "OFFLOAD_API_ADDR",
+                    format!("not a host:port address: {raw}"),
+                )
+            })?
         };
         let data_dir = PathBuf::from(get("OFFLOAD_DATA_DIR").unwrap_or(".offload".into()));
         let hour_seconds = match get("OFFLOAD_HOUR_SECONDS") {
@@ -202,7 +210,10 @@ impl Config {
             })?
         };
         let inbound_secret = get("OFFLOAD_INBOUND_SECRET").map(Secret::new);
-        if inbound_secret.as_ref().is_some_and(|s| s.expose().len() < 16) {
+        if inbound_secret
+            .as_ref()
+            .is_some_and(|s| s.expose().len() < 16)
+        {
             return Err(bad(
                 "OFFLOAD_INBOUND_SECRET",
                 "must be at least 16 characters",
@@ -256,7 +267,10 @@ impl Config {
     }
 }
 
-fn parse_bool(get: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<bool, ConfigError> {
+fn parse_bool(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<bool, ConfigError> {
     match get(name).as_deref().map(|v| v.trim().to_ascii_lowercase()) {
         None => Ok(false),
         Some(v) if v == "true" || v == "1" => Ok(true),
@@ -314,11 +328,24 @@ mod tests {
         for ok in ["a@b.co", "first.last+tag@mail.example.com", "x@localhost"] {
             assert!(is_email_address(ok), "{ok}");
         }
-        for bad in ["", "a", "a@", "@b.co", "a@b", "a b@c.co", "a@-b.co", "a..b@c.co", "é@b.co"] {
+        for bad in [
+            "",
+            "a",
+            "a@",
+            "@b.co",
+            "a@b",
+            "a b@c.co",
+            "a@-b.co",
+            "a..b@c.co",
+            "é@b.co",
+        ] {
             assert!(!is_email_address(bad), "{bad}");
         }
         assert_eq!(
-            Mailbox::parse("Avery <avery@example.com>").unwrap().name.as_deref(),
+            Mailbox::parse("Avery <avery@example.com>")
+                .unwrap()
+                .name
+                .as_deref(),
             Some("Avery")
         );
     }

@@ -59,7 +59,11 @@ pub fn case_activities(config: &Config) -> CaseActivities {
 }
 
 /// Runs the worker until `shutdown` fires; running activities get a grace period to finish.
-pub async fn run(config: Config, client: Client, shutdown: CancellationToken) -> anyhow::Result<()> {
+pub async fn run(
+    config: Config,
+    client: Client,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
     setup::ensure_search_attributes(&client, &config.namespace).await?;
     let runtime = Runtime::from_current_tokio(Default::default())?;
     let options = WorkerOptions::new(config.task_queue.clone())

@@ -2,8 +2,8 @@
 
 use offload_workflows::search::CUSTOM_SEARCH_ATTRIBUTES;
 use std::collections::HashMap;
-use temporalio_client::tonic::Request;
 use temporalio_client::Client;
+use temporalio_client::tonic::Request;
 use temporalio_common::protos::temporal::api::enums::v1::IndexedValueType;
 use temporalio_common::protos::temporal::api::operatorservice::v1::{
     AddSearchAttributesRequest, ListSearchAttributesRequest,

@@ -8,8 +8,8 @@ use crate::state::{Attachment, HumanInput, TranscriptMessage};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::time::Duration;
-use temporalio_workflow::common::{ActivityDefinition, RetryPolicy};
 use temporalio_workflow::ActivityOptions;
+use temporalio_workflow::common::{ActivityDefinition, RetryPolicy};
 
 /// Application failure type of a send the mail provider refused for good.
 pub const SEND_REJECTED: &str = "SendRejected";
@@ -164,7 +164,12 @@ activity!(
     DeliverWebhook, "deliver_webhook", WebhookDelivery => ()
 );
 
-fn retry(initial: Duration, max_interval: Duration, attempts: u32, permanent: &[&str]) -> RetryPolicy {
+fn retry(
+    initial: Duration,
+    max_interval: Duration,
+    attempts: u32,
+    permanent: &[&str],
+) -> RetryPolicy {
     RetryPolicy::builder()
         .initial_interval(initial)
         .backoff_coefficient(2.0)

@@ -401,11 +401,7 @@ impl CaseState {
 
     /// Applies the client's answer if it is for the pending request; otherwise records it as
     /// ignored. The request reads `RESOLVED` from this moment on.
-    pub fn provide_input(
-        &mut self,
-        input: ProvidedInput,
-        now: i64,
-    ) -> Result<(), InputRejection> {
+    pub fn provide_input(&mut self, input: ProvidedInput, now: i64) -> Result<(), InputRejection> {
         if let Err(rejection) = check_input(
             self.status,
             self.input_request.as_ref(),
@@ -582,16 +578,28 @@ mod tests {
             input_request_id: id.into(),
             provided_context: "2025".into(),
         };
-        assert_eq!(state.provide_input(answer("i1"), 1), Err(InputRejection::NotWaitingForInput));
+        assert_eq!(
+            state.provide_input(answer("i1"), 1),
+            Err(InputRejection::NotWaitingForInput)
+        );
         state.request_input("i1".into(), "Which year?".into(), 2);
         assert_eq!(state.next_action_at, NOTHING_SCHEDULED);
-        assert_eq!(state.provide_input(answer("other"), 3), Err(InputRejection::Mismatch));
+        assert_eq!(
+            state.provide_input(answer("other"), 3),
+            Err(InputRejection::Mismatch)
+        );
         assert_eq!(state.provide_input(answer("i1"), 4), Ok(()));
-        assert_eq!(state.provide_input(answer("i1"), 5), Err(InputRejection::NotPending));
+        assert_eq!(
+            state.provide_input(answer("i1"), 5),
+            Err(InputRejection::NotPending)
+        );
         assert_eq!(state.human_inputs.len(), 1);
         assert_eq!(state.ignored_inputs.len(), 3);
         assert!(state.answer_pending);
-        assert_eq!(state.input_request.as_ref().unwrap().status, InputRequestStatus::Resolved);
+        assert_eq!(
+            state.input_request.as_ref().unwrap().status,
+            InputRequestStatus::Resolved
+        );
     }
 
     #[test]

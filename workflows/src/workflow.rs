@@ -5,15 +5,15 @@
 //! case's events one at a time, in order, so a slow or failing receiver never holds up the case.
 
 use crate::activities::{
-    agent_options, send_options, webhook_options, AgentRequest, ComposeFollowUp, ComposeOutreach,
-    Decision, DeliverWebhook, EvaluateReply, OutboundEmail, SendEmail, WebhookDelivery,
+    AgentRequest, ComposeFollowUp, ComposeOutreach, Decision, DeliverWebhook, EvaluateReply,
+    OutboundEmail, SendEmail, WebhookDelivery, agent_options, send_options, webhook_options,
 };
 use crate::case::CaseInput;
 use crate::events::WebhookEvent;
-use crate::search::{describe_for_operators, OFFLOAD_STATUS};
+use crate::search::{OFFLOAD_STATUS, describe_for_operators};
 use crate::state::{
-    reply_subject, CaseState, Direction, InboundReply, OutboundKind, ProvidedInput, ResultStatus,
-    TimerDecision, TranscriptMessage, MAX_RETRIES_REASON,
+    CaseState, Direction, InboundReply, MAX_RETRIES_REASON, OutboundKind, ProvidedInput,
+    ResultStatus, TimerDecision, TranscriptMessage, reply_subject,
 };
 use crate::view::{CaseRecord, CaseView};
 use std::collections::VecDeque;

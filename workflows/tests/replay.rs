@@ -43,7 +43,11 @@ async fn every_recorded_history_replays_against_the_current_workflow() {
     )
     .expect("replayer");
     let recorded = histories();
-    assert!(recorded.len() >= 3, "the corpus is missing: {}", recorded.len());
+    assert!(
+        recorded.len() >= 3,
+        "the corpus is missing: {}",
+        recorded.len()
+    );
     for (name, history) in recorded {
         if let Err(error) = replayer.replay_workflow(history).await {
             panic!("history {name} no longer replays: {error}");
@@ -84,6 +88,8 @@ async fn a_nondeterministic_change_is_caught_by_the_corpus() {
     let (name, history) = histories().into_iter().next().expect("a history");
     match replayer.replay_workflow(history).await {
         Err(WorkflowReplayError::Replay(WorkflowReplayFailure::Nondeterminism { .. })) => {}
-        other => panic!("replaying {name} with an edited workflow should fail as nondeterministic, got {other:?}"),
+        other => panic!(
+            "replaying {name} with an edited workflow should fail as nondeterministic, got {other:?}"
+        ),
     }
 }

@@ -2,12 +2,12 @@
 
 pub mod validate;
 
+use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{CaseId, JsonObject, Tenant};
-use crate::response::{now_ms, ok, Envelope};
-use crate::AppState;
+use crate::response::{Envelope, now_ms, ok};
 use axum::extract::{RawQuery, State};
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -59,6 +59,22 @@ pub async fn owned_case(
     Ok(record)
 }
 
+/// Create a case. It is durably recorded when the answer is sent; no email has gone out yet.
+#[utoipa::path(
+    post, path = "/cases", tag = "cases",
+    security(("apiKey" = [])),
+    request_body(content = crate::openapi::CreateCaseBody, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = Envelope<CreatedCase>,
+            headers(("Location" = String, description = "`/cases/{caseId}`"))),
+        (status = 400, description = "`INVALID_REQUEST`: malformed JSON or a failed rule, naming the field", body = crate::openapi::ErrorEnvelope),
+        (status = 401, description = "`UNAUTHORIZED`: missing or unknown API key", body = crate::openapi::ErrorEnvelope),
+        (status = 403, description = "`FORBIDDEN`: inactive API key", body = crate::openapi::ErrorEnvelope),
+        (status = 413, description = "`PAYLOAD_TOO_LARGE`: body over 64 KiB", body = crate::openapi::ErrorEnvelope),
+        (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`: body not application/json", body = crate::openapi::ErrorEnvelope),
+        (status = 503, description = "`UNAVAILABLE`: the workflow engine cannot be reached", body = crate::openapi::ErrorEnvelope),
+    )
+)]
 pub async fn create_case(
     State(state): State<AppState>,
     tenant: Tenant,
@@ -106,6 +122,23 @@ fn include_transcript(query: Option<&str>) -> Result<bool, ApiError> {
     Ok(include)
 }
 
+/// Read a case.
+#[utoipa::path(
+    get, path = "/cases/{id}", tag = "cases",
+    security(("apiKey" = [])),
+    params(
+        ("id" = String, Path, description = "The caseId (a UUID)"),
+        ("includeTranscript" = Option<String>, Query, description = "`true` adds `conversationThread`"),
+    ),
+    responses(
+        (status = 200, description = "The case", body = Envelope<CaseView>),
+        (status = 400, description = "`INVALID_REQUEST`: bad id or query parameter", body = crate::openapi::ErrorEnvelope),
+        (status = 401, description = "`UNAUTHORIZED`", body = crate::openapi::ErrorEnvelope),
+        (status = 403, description = "`FORBIDDEN`: inactive key, or another tenant's case", body = crate::openapi::ErrorEnvelope),
+        (status = 404, description = "`CASE_NOT_FOUND`", body = crate::openapi::ErrorEnvelope),
+        (status = 503, description = "`UNAVAILABLE`", body = crate::openapi::ErrorEnvelope),
+    )
+)]
 pub async fn get_case(
     State(state): State<AppState>,
     tenant: Tenant,
@@ -117,6 +150,25 @@ pub async fn get_case(
     Ok(ok(record.view))
 }
 
+/// Answer the pending input request. 202 means the answer is durably recorded; from then on the
+/// request reads `RESOLVED`.
+#[utoipa::path(
+    post, path = "/cases/{id}/input", tag = "cases",
+    security(("apiKey" = [])),
+    params(("id" = String, Path, description = "The caseId (a UUID)")),
+    request_body(content = crate::openapi::InputBody, content_type = "application/json"),
+    responses(
+        (status = 202, description = "Accepted", body = Envelope<InputAccepted>),
+        (status = 400, description = "`INVALID_REQUEST`", body = crate::openapi::ErrorEnvelope),
+        (status = 401, description = "`UNAUTHORIZED`", body = crate::openapi::ErrorEnvelope),
+        (status = 403, description = "`FORBIDDEN`", body = crate::openapi::ErrorEnvelope),
+        (status = 404, description = "`CASE_NOT_FOUND`", body = crate::openapi::ErrorEnvelope),
+        (status = 409, description = "`CASE_NOT_WAITING_FOR_INPUT`, `INPUT_REQUEST_NOT_PENDING` or `INPUT_REQUEST_MISMATCH`", body = crate::openapi::ErrorEnvelope),
+        (status = 413, description = "`PAYLOAD_TOO_LARGE`", body = crate::openapi::ErrorEnvelope),
+        (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`", body = crate::openapi::ErrorEnvelope),
+        (status = 503, description = "`UNAVAILABLE`", body = crate::openapi::ErrorEnvelope),
+    )
+)]
 pub async fn provide_input(
     State(state): State<AppState>,
     tenant: Tenant,

@@ -1,12 +1,12 @@
 //! Validation of request bodies: every rule of spec §2, every message naming the field path.
 
 use crate::error::ApiError;
+use offload_worker::config::is_email_address;
 use offload_workflows::case::{
-    CaseRequest, Channel, Counterparty, Goal, SenderPersona, DEFAULT_FOLLOW_UP_DELAY_HOURS,
-    DEFAULT_MAX_ATTEMPTS,
+    CaseRequest, Channel, Counterparty, DEFAULT_FOLLOW_UP_DELAY_HOURS, DEFAULT_MAX_ATTEMPTS, Goal,
+    SenderPersona,
 };
 use offload_workflows::state::ProvidedInput;
-use offload_worker::config::is_email_address;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -42,8 +42,7 @@ fn object<'a>(parent: &'a Object, path: &str, key: &str) -> Result<Option<&'a Ob
 }
 
 fn required_object<'a>(parent: &'a Object, path: &str, key: &str) -> Result<&'a Object, ApiError> {
-    object(parent, path, key)?
-        .ok_or_else(|| ApiError::invalid(&join(path, key), "is required"))
+    object(parent, path, key)?.ok_or_else(|| ApiError::invalid(&join(path, key), "is required"))
 }
 
 /// A string field, trimmed, of `min..=max` characters.
@@ -90,7 +89,10 @@ fn integer(parent: &Object, key: &str, min: i64, max: i64) -> Result<Option<u32>
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => match n.as_i64() {
             Some(v) if (min..=max).contains(&v) => Ok(Some(v as u32)),
-            Some(_) => Err(ApiError::invalid(key, format!("must be between {min} and {max}"))),
+            Some(_) => Err(ApiError::invalid(
+                key,
+                format!("must be between {min} and {max}"),
+            )),
             None => Err(ApiError::invalid(key, "must be a whole number")),
         },
         Some(_) => Err(ApiError::invalid(key, "must be an integer")),
@@ -98,7 +100,9 @@ fn integer(parent: &Object, key: &str, min: i64, max: i64) -> Result<Option<u32>
 }
 
 fn serialized_len(value: &Value) -> usize {
-    serde_json::to_vec(value).map(|v| v.len()).unwrap_or(usize::MAX)
+    serde_json::to_vec(value)
+        .map(|v| v.len())
+        .unwrap_or(usize::MAX)
 }
 
 fn at_most(value: &Value, field: &str, limit: usize) -> Result<(), ApiError> {
@@ -147,7 +151,11 @@ fn result_schema(root: &Object) -> Result<Option<Value>, ApiError> {
     }
     if let Err(error) = jsonschema::draft202012::meta::validate(&schema) {
         let at = error.instance_path().to_string();
-        let at = if at.is_empty() { String::new() } else { format!(" at {at}") };
+        let at = if at.is_empty() {
+            String::new()
+        } else {
+            format!(" at {at}")
+        };
         return Err(ApiError::invalid(
             field,
             format!("not a valid JSON Schema (draft 2020-12){at}: {error}"),
@@ -160,7 +168,10 @@ fn result_schema(root: &Object) -> Result<Option<Value>, ApiError> {
         Some(_) => false,
     };
     if !accepts_object {
-        return Err(ApiError::invalid(field, "the root must accept an object (type \"object\")"));
+        return Err(ApiError::invalid(
+            field,
+            "the root must accept an object (type \"object\")",
+        ));
     }
     if let Err(error) = jsonschema::draft202012::new(&schema) {
         return Err(ApiError::invalid(field, format!("cannot be used: {error}")));
@@ -173,8 +184,8 @@ fn webhook_url(root: &Object, allow_http: bool) -> Result<Option<String>, ApiErr
     let Some(raw) = string(root, "", field, 0, 2048)? else {
         return Ok(None);
     };
-    let url = url::Url::parse(&raw)
-        .map_err(|_| ApiError::invalid(field, "must be an absolute URL"))?;
+    let url =
+        url::Url::parse(&raw).map_err(|_| ApiError::invalid(field, "must be an absolute URL"))?;
     match url.scheme() {
         "https" => {}
         "http" if allow_http => {}
@@ -210,7 +221,9 @@ fn constraints(root: &Object) -> Result<Option<Vec<String>>, ApiError> {
                     let at = format!("{field}[{i}]");
                     match item {
                         Value::String(s) if s.chars().count() <= 500 => Ok(s.trim().to_string()),
-                        Value::String(_) => Err(ApiError::invalid(&at, "must be at most 500 characters")),
+                        Value::String(_) => {
+                            Err(ApiError::invalid(&at, "must be at most 500 characters"))
+                        }
                         _ => Err(ApiError::invalid(&at, "must be a string")),
                     }
                 })
@@ -230,7 +243,10 @@ fn custom_data(counterparty: &Object) -> Result<Option<BTreeMap<String, String>>
     map.iter()
         .map(|(k, v)| match v {
             Value::String(s) => Ok((k.clone(), s.clone())),
-            _ => Err(ApiError::invalid(&format!("{field}.{k}"), "must be a string")),
+            _ => Err(ApiError::invalid(
+                &format!("{field}.{k}"),
+                "must be a string",
+            )),
         })
         .collect::<Result<BTreeMap<_, _>, _>>()
         .map(Some)
@@ -270,7 +286,11 @@ pub fn create_request(root: &Object, allow_http_webhooks: bool) -> Result<CaseRe
     };
 
     let goal = required_object(root, "", "goal")?;
-    only_known(goal, "goal", &["objective", "knowledge", "privateKnowledge"])?;
+    only_known(
+        goal,
+        "goal",
+        &["objective", "knowledge", "privateKnowledge"],
+    )?;
     let goal = Goal {
         objective: required_string(goal, "goal", "objective", 1, 2000)?,
         knowledge: knowledge(goal, "knowledge")?,
@@ -283,15 +303,19 @@ pub fn create_request(root: &Object, allow_http_webhooks: bool) -> Result<CaseRe
         "counterparty",
         &["address", "name", "company", "timezone", "customData"],
     )?;
-    let address = required_string(counterparty_obj, "counterparty", "address", 1, 254)
-        .map_err(|e| match e {
+    let address = required_string(counterparty_obj, "counterparty", "address", 1, 254).map_err(
+        |e| match e {
             ApiError::InvalidRequest(m) if m.ends_with("characters after trimming") => {
                 ApiError::invalid("counterparty.address", "not a valid email address")
             }
             other => other,
-        })?;
+        },
+    )?;
     if !is_email_address(&address) {
-        return Err(ApiError::invalid("counterparty.address", "not a valid email address"));
+        return Err(ApiError::invalid(
+            "counterparty.address",
+            "not a valid email address",
+        ));
     }
     let timezone = string(counterparty_obj, "counterparty", "timezone", 1, 64)?;
     if let Some(zone) = &timezone
@@ -311,7 +335,11 @@ pub fn create_request(root: &Object, allow_http_webhooks: bool) -> Result<CaseRe
     };
 
     let persona = required_object(root, "", "senderPersona")?;
-    only_known(persona, "senderPersona", &["name", "role", "company", "tone"])?;
+    only_known(
+        persona,
+        "senderPersona",
+        &["name", "role", "company", "tone"],
+    )?;
     let sender_persona = SenderPersona {
         name: required_string(persona, "senderPersona", "name", 1, 200)?,
         role: string(persona, "senderPersona", "role", 0, 200)?,
@@ -379,7 +407,11 @@ mod tests {
         let mut body = valid();
         let mut target = &mut body;
         for key in &path[..path.len() - 1] {
-            target = target.as_object_mut().unwrap().entry(key.to_string()).or_insert(json!({}));
+            target = target
+                .as_object_mut()
+                .unwrap()
+                .entry(key.to_string())
+                .or_insert(json!({}));
         }
         target[path[path.len() - 1]] = value;
         body
@@ -396,37 +428,121 @@ mod tests {
     #[test]
     fn each_rule_names_its_field() {
         let cases = [
-            (with(&["channel"], json!("SMS")), "channel: SMS is not supported"),
-            (with(&["channel"], json!("FAX")), "channel: must be \"EMAIL\""),
-            (with(&["goal", "objective"], json!("   ")), "goal.objective: must be 1..2000"),
-            (with(&["goal", "objective"], json!("x".repeat(2001))), "goal.objective: must be 1..2000"),
-            (with(&["goal", "knowledge"], json!(5)), "goal.knowledge: must be a string or an object"),
-            (with(&["goal", "knowledge"], json!("x".repeat(17 * 1024))), "goal.knowledge: must be at most 16 KiB"),
-            (with(&["goal", "extra"], json!(1)), "goal.extra: unknown field"),
-            (with(&["counterparty", "address"], json!("not-an-email")), "counterparty.address: not a valid email address"),
-            (with(&["counterparty", "address"], json!(format!("{}@x.com", "a".repeat(250)))), "counterparty.address: not a valid email address"),
-            (with(&["counterparty", "name"], json!("")), "counterparty.name: must be 1..200"),
-            (with(&["counterparty", "timezone"], json!("Mars/Olympus")), "counterparty.timezone: not a valid IANA"),
-            (with(&["counterparty", "customData"], json!({"a": 1})), "counterparty.customData.a: must be a string"),
-            (with(&["senderPersona", "tone"], json!("x".repeat(201))), "senderPersona.tone: must be at most 200"),
-            (with(&["constraints"], json!(["ok", 3])), "constraints[1]: must be a string"),
-            (with(&["constraints"], json!(vec!["c"; 21])), "constraints: at most 20 items"),
-            (with(&["maxAttempts"], json!(11)), "maxAttempts: must be between 0 and 10"),
-            (with(&["maxAttempts"], json!(1.5)), "maxAttempts: must be a whole number"),
-            (with(&["followUpDelayHours"], json!(0)), "followUpDelayHours: must be between 1 and 720"),
-            (with(&["inputTimeoutHours"], json!(2161)), "inputTimeoutHours: must be between 1 and 2160"),
-            (with(&["resultSchema"], json!({"type": "array"})), "resultSchema: the root must accept an object"),
-            (with(&["resultSchema"], json!({"type": 12})), "resultSchema: not a valid JSON Schema"),
-            (with(&["resultSchema"], json!("object")), "resultSchema: must be an object"),
-            (with(&["clientWebhookUrl"], json!("http://example.com/hook")), "clientWebhookUrl: must use https"),
-            (with(&["clientWebhookUrl"], json!("not a url")), "clientWebhookUrl: must be an absolute URL"),
-            (with(&["clientReferenceId"], json!("x".repeat(201))), "clientReferenceId: must be at most 200"),
-            (with(&["metadata"], json!([1])), "metadata: must be an object"),
+            (
+                with(&["channel"], json!("SMS")),
+                "channel: SMS is not supported",
+            ),
+            (
+                with(&["channel"], json!("FAX")),
+                "channel: must be \"EMAIL\"",
+            ),
+            (
+                with(&["goal", "objective"], json!("   ")),
+                "goal.objective: must be 1..2000",
+            ),
+            (
+                with(&["goal", "objective"], json!("x".repeat(2001))),
+                "goal.objective: must be 1..2000",
+            ),
+            (
+                with(&["goal", "knowledge"], json!(5)),
+                "goal.knowledge: must be a string or an object",
+            ),
+            (
+                with(&["goal", "knowledge"], json!("x".repeat(17 * 1024))),
+                "goal.knowledge: must be at most 16 KiB",
+            ),
+            (
+                with(&["goal", "extra"], json!(1)),
+                "goal.extra: unknown field",
+            ),
+            (
+                with(&["counterparty", "address"], json!("not-an-email")),
+                "counterparty.address: not a valid email address",
+            ),
+            (
+                with(
+                    &["counterparty", "address"],
+                    json!(format!("{}@x.com", "a".repeat(250))),
+                ),
+                "counterparty.address: not a valid email address",
+            ),
+            (
+                with(&["counterparty", "name"], json!("")),
+                "counterparty.name: must be 1..200",
+            ),
+            (
+                with(&["counterparty", "timezone"], json!("Mars/Olympus")),
+                "counterparty.timezone: not a valid IANA",
+            ),
+            (
+                with(&["counterparty", "customData"], json!({"a": 1})),
+                "counterparty.customData.a: must be a string",
+            ),
+            (
+                with(&["senderPersona", "tone"], json!("x".repeat(201))),
+                "senderPersona.tone: must be at most 200",
+            ),
+            (
+                with(&["constraints"], json!(["ok", 3])),
+                "constraints[1]: must be a string",
+            ),
+            (
+                with(&["constraints"], json!(vec!["c"; 21])),
+                "constraints: at most 20 items",
+            ),
+            (
+                with(&["maxAttempts"], json!(11)),
+                "maxAttempts: must be between 0 and 10",
+            ),
+            (
+                with(&["maxAttempts"], json!(1.5)),
+                "maxAttempts: must be a whole number",
+            ),
+            (
+                with(&["followUpDelayHours"], json!(0)),
+                "followUpDelayHours: must be between 1 and 720",
+            ),
+            (
+                with(&["inputTimeoutHours"], json!(2161)),
+                "inputTimeoutHours: must be between 1 and 2160",
+            ),
+            (
+                with(&["resultSchema"], json!({"type": "array"})),
+                "resultSchema: the root must accept an object",
+            ),
+            (
+                with(&["resultSchema"], json!({"type": 12})),
+                "resultSchema: not a valid JSON Schema",
+            ),
+            (
+                with(&["resultSchema"], json!("object")),
+                "resultSchema: must be an object",
+            ),
+            (
+                with(&["clientWebhookUrl"], json!("http://example.com/hook")),
+                "clientWebhookUrl: must use https",
+            ),
+            (
+                with(&["clientWebhookUrl"], json!("not a url")),
+                "clientWebhookUrl: must be an absolute URL",
+            ),
+            (
+                with(&["clientReferenceId"], json!("x".repeat(201))),
+                "clientReferenceId: must be at most 200",
+            ),
+            (
+                with(&["metadata"], json!([1])),
+                "metadata: must be an object",
+            ),
             (with(&["surprise"], json!(true)), "surprise: unknown field"),
         ];
         for (body, expected) in cases {
             let got = message(body);
-            assert!(got.starts_with(expected), "expected {expected:?}, got {got:?}");
+            assert!(
+                got.starts_with(expected),
+                "expected {expected:?}, got {got:?}"
+            );
         }
         let mut missing = valid();
         missing.as_object_mut().unwrap().remove("counterparty");

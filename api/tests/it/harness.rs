@@ -1,11 +1,11 @@
 //! The test harness: one real Temporal dev server per test binary, and per test its own task
 //! queue, in-process worker, API on port 0, data directory and webhook receiver.
 
-use offload_api::keys::{mint, KeyStore};
-use offload_api::store::CaseStore;
 use offload_api::AppState;
+use offload_api::keys::{KeyStore, mint};
+use offload_api::store::CaseStore;
 use offload_worker::config::Config;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -142,10 +142,18 @@ impl Response {
     pub fn assert_error(&self, status: u16, code: &str) -> String {
         assert_eq!(self.status, status, "body: {}", self.body);
         assert_eq!(self.body["ok"], json!(false), "body: {}", self.body);
-        assert_eq!(self.body["error"]["code"], json!(code), "body: {}", self.body);
+        assert_eq!(
+            self.body["error"]["code"],
+            json!(code),
+            "body: {}",
+            self.body
+        );
         let request_id = self.body["error"]["requestId"].as_str().unwrap_or("");
         assert!(request_id.starts_with("req_"), "requestId in {}", self.body);
-        self.body["error"]["message"].as_str().unwrap_or("").to_string()
+        self.body["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
 }
 
@@ -182,8 +190,16 @@ pub async fn spawn_app() -> TestApp {
     let inactive = mint("acme");
     let keys_file = dir.join("keys.toml");
     let mut file = std::fs::File::create(&keys_file).unwrap();
-    writeln!(file, "{}\n{}\n{}", acme.entry_toml, globex.entry_toml,
-        inactive.entry_toml.replace("active = true", "active = false")).unwrap();
+    writeln!(
+        file,
+        "{}\n{}\n{}",
+        acme.entry_toml,
+        globex.entry_toml,
+        inactive
+            .entry_toml
+            .replace("active = true", "active = false")
+    )
+    .unwrap();
 
     let vars: HashMap<&str, String> = HashMap::from([
         ("OFFLOAD_TEMPORAL_ADDRESS", temporal_address().to_string()),
@@ -194,7 +210,10 @@ pub async fn spawn_app() -> TestApp {
         ("OFFLOAD_INBOUND_SECRET", INBOUND_SECRET.to_string()),
         ("OFFLOAD_WEBHOOK_ALLOW_HTTP", "true".to_string()),
         ("OFFLOAD_REPLY_DOMAIN", REPLY_DOMAIN.to_string()),
-        ("OFFLOAD_MAIL_FROM", "Offload Test <offload@mail.test>".to_string()),
+        (
+            "OFFLOAD_MAIL_FROM",
+            "Offload Test <offload@mail.test>".to_string(),
+        ),
     ]);
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test config");
     let client = connect_with_retry(&config).await;
@@ -246,7 +265,9 @@ async fn connect_with_retry(config: &Config) -> temporalio_client::Client {
     loop {
         match offload_worker::connect(config, "offload-it").await {
             Ok(client) => {
-                match offload_worker::setup::ensure_search_attributes(&client, &config.namespace).await {
+                match offload_worker::setup::ensure_search_attributes(&client, &config.namespace)
+                    .await
+                {
                     Ok(()) => return client,
                     Err(e) if Instant::now() > deadline => panic!("Temporal not ready: {e:#}"),
                     Err(_) => {}
@@ -289,11 +310,13 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.request(reqwest::Method::GET, path, Some(&self.key), None).await
+        self.request(reqwest::Method::GET, path, Some(&self.key), None)
+            .await
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Response {
-        self.request(reqwest::Method::POST, path, Some(&self.key), Some(body)).await
+        self.request(reqwest::Method::POST, path, Some(&self.key), Some(body))
+            .await
     }
 
     /// Creates a case and returns its id.
@@ -315,20 +338,29 @@ impl TestApp {
     }
 
     /// Reads the case until `done` holds (the workflow moves on its own; reads are queries).
-    pub async fn wait_for(&self, case_id: &str, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+    pub async fn wait_for(
+        &self,
+        case_id: &str,
+        what: &str,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let view = self.view(case_id).await;
             if done(&view) {
                 return view;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}; last view: {view}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; last view: {view}"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
     pub async fn wait_for_status(&self, case_id: &str, status: &str) -> Value {
-        self.wait_for(case_id, status, |v| v["status"] == json!(status)).await
+        self.wait_for(case_id, status, |v| v["status"] == json!(status))
+            .await
     }
 
     /// Posts a raw message to `/inbound/email` with the right secret.
@@ -370,10 +402,13 @@ impl TestApp {
             .client
             .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.to_string());
         // Record whole runs only: wait for the workflow to close (its last webhook delivered).
-        tokio::time::timeout(Duration::from_secs(60), handle.get_result(Default::default()))
-            .await
-            .expect("the workflow closes")
-            .expect("the workflow completes");
+        tokio::time::timeout(
+            Duration::from_secs(60),
+            handle.get_result(Default::default()),
+        )
+        .await
+        .expect("the workflow closes")
+        .expect("the workflow completes");
         let events = handle
             .fetch_history(Default::default())
             .into_events()

@@ -7,84 +7,148 @@ use serde_json::json;
 async fn input_is_refused_with_the_right_409_for_each_stale_state() {
     let app = spawn_app().await;
     let case_id = app.create_case(case_body()).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1).await;
+    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
+        .await;
     let path = format!("/cases/{case_id}/input");
 
     // Not waiting for input yet.
-    app.post(&path, json!({"inputRequestId": "whatever", "providedContext": "x"}))
-        .await
-        .assert_error(409, "CASE_NOT_WAITING_FOR_INPUT");
+    app.post(
+        &path,
+        json!({"inputRequestId": "whatever", "providedContext": "x"}),
+    )
+    .await
+    .assert_error(409, "CASE_NOT_WAITING_FOR_INPUT");
 
-    app.inbound(&reply_mail(&case_id, "q@northstar.example", "Do you need the 2024 or 2025 form?"))
-        .await;
+    app.inbound(&reply_mail(
+        &case_id,
+        "q@northstar.example",
+        "Do you need the 2024 or 2025 form?",
+    ))
+    .await;
     let view = app.wait_for_status(&case_id, "INPUT_NEEDED").await;
     let id = view["inputRequest"]["id"].as_str().unwrap().to_string();
 
     // Validation comes before state.
     let message = app
-        .post(&path, json!({"inputRequestId": id, "providedContext": "   "}))
+        .post(
+            &path,
+            json!({"inputRequestId": id, "providedContext": "   "}),
+        )
         .await
         .assert_error(400, "INVALID_REQUEST");
-    assert_eq!(message, "providedContext: must be 1..8000 characters after trimming");
+    assert_eq!(
+        message,
+        "providedContext: must be 1..8000 characters after trimming"
+    );
     let message = app
         .post(&path, json!({"providedContext": "2025"}))
         .await
         .assert_error(400, "INVALID_REQUEST");
     assert_eq!(message, "inputRequestId: is required");
-    app.post(&path, json!({"inputRequestId": id, "providedContext": "x".repeat(8001)}))
-        .await
-        .assert_error(400, "INVALID_REQUEST");
+    app.post(
+        &path,
+        json!({"inputRequestId": id, "providedContext": "x".repeat(8001)}),
+    )
+    .await
+    .assert_error(400, "INVALID_REQUEST");
 
     // A request that is not the active one.
-    app.post(&path, json!({"inputRequestId": uuid::Uuid::new_v4().to_string(), "providedContext": "2025"}))
-        .await
-        .assert_error(409, "INPUT_REQUEST_MISMATCH");
+    app.post(
+        &path,
+        json!({"inputRequestId": uuid::Uuid::new_v4().to_string(), "providedContext": "2025"}),
+    )
+    .await
+    .assert_error(409, "INPUT_REQUEST_MISMATCH");
 
     // The real answer, then the same answer again.
-    let accepted = app.post(&path, json!({"inputRequestId": id, "providedContext": "2025"})).await;
+    let accepted = app
+        .post(
+            &path,
+            json!({"inputRequestId": id, "providedContext": "2025"}),
+        )
+        .await;
     assert_eq!(accepted.status, 202);
-    app.post(&path, json!({"inputRequestId": id, "providedContext": "2025"}))
-        .await
-        .assert_error(409, "INPUT_REQUEST_NOT_PENDING");
+    app.post(
+        &path,
+        json!({"inputRequestId": id, "providedContext": "2025"}),
+    )
+    .await
+    .assert_error(409, "INPUT_REQUEST_NOT_PENDING");
 
-    let view = app.wait_for(&case_id, "the answer relayed", |v| v["attemptCount"] == 2).await;
-    assert_eq!(view["humanInputs"].as_array().unwrap().len(), 1, "one answer applied: {view}");
+    let view = app
+        .wait_for(&case_id, "the answer relayed", |v| v["attemptCount"] == 2)
+        .await;
+    assert_eq!(
+        view["humanInputs"].as_array().unwrap().len(),
+        1,
+        "one answer applied: {view}"
+    );
 
-    app.post(&format!("/cases/{}/input", uuid::Uuid::new_v4()), json!({"inputRequestId": id, "providedContext": "2025"}))
-        .await
-        .assert_error(404, "CASE_NOT_FOUND");
+    app.post(
+        &format!("/cases/{}/input", uuid::Uuid::new_v4()),
+        json!({"inputRequestId": id, "providedContext": "2025"}),
+    )
+    .await
+    .assert_error(404, "CASE_NOT_FOUND");
 }
 
 #[tokio::test]
 async fn the_input_loop_can_go_round_twice() {
     let app = spawn_app().await;
     let case_id = app.create_case(case_body()).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1).await;
+    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
+        .await;
     let path = format!("/cases/{case_id}/input");
     for (round, question) in ["Which year?", "Which entity?"].iter().enumerate() {
-        app.inbound(&reply_mail(&case_id, &format!("q{round}@northstar.example"), question)).await;
+        app.inbound(&reply_mail(
+            &case_id,
+            &format!("q{round}@northstar.example"),
+            question,
+        ))
+        .await;
         let view = app
             .wait_for(&case_id, "a new question", |v| {
                 v["status"] == "INPUT_NEEDED" && v["inputRequest"]["status"] == "PENDING"
             })
             .await;
         let id = view["inputRequest"]["id"].clone();
-        let accepted = app.post(&path, json!({"inputRequestId": id, "providedContext": format!("answer {round}")})).await;
+        let accepted = app
+            .post(
+                &path,
+                json!({"inputRequestId": id, "providedContext": format!("answer {round}")}),
+            )
+            .await;
         assert_eq!(accepted.status, 202);
-        app.wait_for(&case_id, "the answer relayed", |v| v["attemptCount"] == round as i64 + 2).await;
+        app.wait_for(&case_id, "the answer relayed", |v| {
+            v["attemptCount"] == round as i64 + 2
+        })
+        .await;
     }
     let view = app.view(&case_id).await;
     assert_eq!(view["status"], "RUNNING");
-    let answers: Vec<&str> = view["humanInputs"].as_array().unwrap().iter()
-        .map(|h| h["providedContext"].as_str().unwrap()).collect();
+    let answers: Vec<&str> = view["humanInputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["providedContext"].as_str().unwrap())
+        .collect();
     assert_eq!(answers, ["answer 0", "answer 1"]);
-    assert_eq!(view["goal"]["knowledge"]["additionalHumanContext"], "answer 0\n\nanswer 1");
+    assert_eq!(
+        view["goal"]["knowledge"]["additionalHumanContext"],
+        "answer 0\n\nanswer 1"
+    );
 
     if std::env::var("OFFLOAD_RECORD_HISTORIES").is_ok_and(|v| v == "1") {
         // Close the case first so the recorded history is a whole run.
-        app.inbound(&reply_mail(&case_id, "done@northstar.example", "Done, it is attached.")).await;
+        app.inbound(&reply_mail(
+            &case_id,
+            "done@northstar.example",
+            "Done, it is attached.",
+        ))
+        .await;
         app.wait_for_status(&case_id, "COMPLETED").await;
-        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../workflows/tests/histories");
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../workflows/tests/histories");
         app.export_history(&case_id, &dir, "input_loop_twice").await;
     }
 }

@@ -1,7 +1,7 @@
 //! The case lifecycle end to end: outreach, follow-ups, replies, questions, answers, outcomes,
 //! webhooks.
 
-use crate::harness::{case_body, reply_mail, reply_with_attachment, spawn_app, WebhookReceiver};
+use crate::harness::{WebhookReceiver, case_body, reply_mail, reply_with_attachment, spawn_app};
 use mail_parser::MessageParser;
 use serde_json::json;
 use std::path::PathBuf;
@@ -33,19 +33,29 @@ async fn happy_path_question_answer_evidence_completes_with_result_and_ordered_w
     let case_id = app.create_case(body).await;
 
     // Outreach: one message, threaded identity, per-case Reply-To.
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1).await;
+    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
+        .await;
     let sent = app.sent(&case_id);
     assert_eq!(sent.len(), 1);
     let first = MessageParser::default().parse(&sent[0]).unwrap();
     let first_id = first.message_id().unwrap().to_string();
     assert_eq!(first_id, format!("offload.{case_id}.1@reply.test"));
-    assert_eq!(first.subject(), Some("Get the signed W-9 form for Northstar Supplies"));
+    assert_eq!(
+        first.subject(),
+        Some("Get the signed W-9 form for Northstar Supplies")
+    );
     assert_eq!(
         first.reply_to().unwrap().first().unwrap().address(),
         Some(format!("reply+{case_id}@reply.test").as_str())
     );
-    assert_eq!(first.from().unwrap().first().unwrap().address(), Some("offload@mail.test"));
-    assert_eq!(first.to().unwrap().first().unwrap().address(), Some("ap@northstar.example"));
+    assert_eq!(
+        first.from().unwrap().first().unwrap().address(),
+        Some("offload@mail.test")
+    );
+    assert_eq!(
+        first.to().unwrap().first().unwrap().address(),
+        Some("ap@northstar.example")
+    );
 
     // A question goes to the client.
     let answer = app
@@ -53,20 +63,34 @@ async fn happy_path_question_answer_evidence_completes_with_result_and_ordered_w
             "Happy to help. Which tax year should the form cover?\r\n\r\nOn Mon, Avery wrote:\r\n> hello"))
         .await;
     assert_eq!(answer.status, 202, "{}", answer.body);
-    assert_eq!(answer.body, json!({"ok": true, "data": {"caseId": case_id}}));
+    assert_eq!(
+        answer.body,
+        json!({"ok": true, "data": {"caseId": case_id}})
+    );
     let view = app.wait_for_status(&case_id, "INPUT_NEEDED").await;
     let request = view["inputRequest"].clone();
     assert_eq!(request["status"], "PENDING");
-    assert_eq!(request["question"], "Maya Chen asked: \"Which tax year should the form cover?\"");
+    assert_eq!(
+        request["question"],
+        "Maya Chen asked: \"Which tax year should the form cover?\""
+    );
     assert_eq!(view["nextActionAt"], json!(253402300799999i64));
 
     let (headers, event) = hooks.next().await;
     assert_eq!(headers["content-type"], "application/json");
-    assert!(headers["user-agent"].to_str().unwrap().starts_with("offload/"));
+    assert!(
+        headers["user-agent"]
+            .to_str()
+            .unwrap()
+            .starts_with("offload/")
+    );
     assert_eq!(event["event_type"], "case.input_needed");
     assert_eq!(
         event["event_id"],
-        json!(format!("evt_{case_id}_case_input_needed_{}", view["updatedAt"]))
+        json!(format!(
+            "evt_{case_id}_case_input_needed_{}",
+            view["updatedAt"]
+        ))
     );
     assert_eq!(event["timestamp"], view["updatedAt"]);
     let data = &event["data"];
@@ -83,8 +107,11 @@ async fn happy_path_question_answer_evidence_completes_with_result_and_ordered_w
     assert_eq!(data["inputRequestedAt"], request["requestedAt"]);
 
     // The answer is accepted once, relayed as a threaded reply, and the case runs again.
-    let input = json!({"inputRequestId": request["id"], "providedContext": "  Tax year 2025, please.  "});
-    let accepted = app.post(&format!("/cases/{case_id}/input"), input.clone()).await;
+    let input =
+        json!({"inputRequestId": request["id"], "providedContext": "  Tax year 2025, please.  "});
+    let accepted = app
+        .post(&format!("/cases/{case_id}/input"), input.clone())
+        .await;
     assert_eq!(accepted.status, 202, "{}", accepted.body);
     assert_eq!(
         accepted.body,
@@ -93,15 +120,26 @@ async fn happy_path_question_answer_evidence_completes_with_result_and_ordered_w
     app.post(&format!("/cases/{case_id}/input"), input)
         .await
         .assert_error(409, "INPUT_REQUEST_NOT_PENDING");
-    let view = app.wait_for(&case_id, "the relayed answer", |v| v["attemptCount"] == 2).await;
+    let view = app
+        .wait_for(&case_id, "the relayed answer", |v| v["attemptCount"] == 2)
+        .await;
     assert_eq!(view["status"], "RUNNING");
     assert_eq!(view["inputRequest"]["status"], "RESOLVED");
-    assert_eq!(view["humanInputs"][0]["providedContext"], "Tax year 2025, please.");
+    assert_eq!(
+        view["humanInputs"][0]["providedContext"],
+        "Tax year 2025, please."
+    );
     assert_eq!(view["humanInputs"][0]["inputRequestId"], request["id"]);
-    assert_eq!(view["goal"]["knowledge"]["additionalHumanContext"], "Tax year 2025, please.");
+    assert_eq!(
+        view["goal"]["knowledge"]["additionalHumanContext"],
+        "Tax year 2025, please."
+    );
     let sent = app.sent(&case_id);
     let second = MessageParser::default().parse(&sent[1]).unwrap();
-    assert_eq!(second.subject(), Some("Re: Get the signed W-9 form for Northstar Supplies"));
+    assert_eq!(
+        second.subject(),
+        Some("Re: Get the signed W-9 form for Northstar Supplies")
+    );
     assert_eq!(second.in_reply_to().as_text(), Some("q1@northstar.example"));
     let references: Vec<String> = second
         .references()
@@ -110,31 +148,57 @@ async fn happy_path_question_answer_evidence_completes_with_result_and_ordered_w
         .iter()
         .map(|r| r.to_string())
         .collect();
-    assert_eq!(references, vec![first_id.clone(), "q1@northstar.example".to_string()]);
-    assert!(second.body_text(0).unwrap().contains("Tax year 2025, please."));
+    assert_eq!(
+        references,
+        vec![first_id.clone(), "q1@northstar.example".to_string()]
+    );
+    assert!(
+        second
+            .body_text(0)
+            .unwrap()
+            .contains("Tax year 2025, please.")
+    );
 
     // Evidence with an attachment completes the case with a schema-valid result.
     let pdf = b"%PDF-1.4 signed w-9 \x00\x01\x02".to_vec();
     let response = app
-        .inbound(&reply_with_attachment(&case_id, "e1@northstar.example",
-            "Here is the signed form.\r\nTax year: 2025", &pdf))
+        .inbound(&reply_with_attachment(
+            &case_id,
+            "e1@northstar.example",
+            "Here is the signed form.\r\nTax year: 2025",
+            &pdf,
+        ))
         .await;
     assert_eq!(response.status, 202, "{}", response.body);
     let view = app.wait_for_status(&case_id, "COMPLETED").await;
     assert_eq!(view["resultStatus"], "goal_achieved");
-    assert_eq!(view["result"], json!({"w9Received": true, "taxYear": "2025"}));
+    assert_eq!(
+        view["result"],
+        json!({"w9Received": true, "taxYear": "2025"})
+    );
     assert_eq!(view["nextActionAt"], json!(253402300799999i64));
     let attachment = view["attachments"][0].clone();
     assert_eq!(attachment["name"], "vendor-w9.pdf");
     assert_eq!(attachment["size"], json!(pdf.len()));
     assert_eq!(attachment["type"], "application/pdf");
     assert_eq!(attachment["messageId"], "e1@northstar.example");
-    assert_eq!(attachment["inboxId"], json!(format!("reply+{case_id}@reply.test")));
-    let stored = std::fs::read(app.config.attachments_dir().join(&case_id)
-        .join(attachment["attachmentId"].as_str().unwrap())).unwrap();
+    assert_eq!(
+        attachment["inboxId"],
+        json!(format!("reply+{case_id}@reply.test"))
+    );
+    let stored = std::fs::read(
+        app.config
+            .attachments_dir()
+            .join(&case_id)
+            .join(attachment["attachmentId"].as_str().unwrap()),
+    )
+    .unwrap();
     assert_eq!(stored, pdf);
     let fetched = app
-        .get(&format!("/cases/{case_id}/attachments/{}", attachment["attachmentId"].as_str().unwrap()))
+        .get(&format!(
+            "/cases/{case_id}/attachments/{}",
+            attachment["attachmentId"].as_str().unwrap()
+        ))
         .await;
     assert_eq!(fetched.status, 200);
     assert_eq!(fetched.data(), &attachment);
@@ -147,16 +211,36 @@ async fn happy_path_question_answer_evidence_completes_with_result_and_ordered_w
     assert!(event["data"].get("failureReason").is_none());
     assert!(event["data"].get("inputRequestId").is_none());
 
-    let thread = app.get(&format!("/cases/{case_id}?includeTranscript=true")).await;
-    let thread = thread.data()["conversationThread"].as_str().unwrap().to_string();
-    assert!(thread.contains("--- message 4 of 4 · inbound · "), "{thread}");
+    let thread = app
+        .get(&format!("/cases/{case_id}?includeTranscript=true"))
+        .await;
+    let thread = thread.data()["conversationThread"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        thread.contains("--- message 4 of 4 · inbound · "),
+        "{thread}"
+    );
     assert!(thread.contains("Attachments: vendor-w9.pdf ("), "{thread}");
-    assert!(!thread.contains("> hello"), "quoted history must be stripped: {thread}");
+    assert!(
+        !thread.contains("> hello"),
+        "quoted history must be stripped: {thread}"
+    );
 
     // Replies after the end are logged and ignored.
-    let late = app.inbound(&reply_mail(&case_id, "late@northstar.example", "One more thing?")).await;
+    let late = app
+        .inbound(&reply_mail(
+            &case_id,
+            "late@northstar.example",
+            "One more thing?",
+        ))
+        .await;
     assert_eq!(late.status, 200);
-    assert_eq!(late.body, json!({"ok": true, "data": {"caseId": case_id, "ignored": true}}));
+    assert_eq!(
+        late.body,
+        json!({"ok": true, "data": {"caseId": case_id, "ignored": true}})
+    );
     assert_eq!(app.view(&case_id).await["status"], "COMPLETED");
 
     if let Some(dir) = record_to() {
@@ -181,7 +265,10 @@ async fn silence_spends_the_follow_up_budget_then_fails_with_max_retries() {
     let sent = app.sent(&case_id);
     assert_eq!(sent.len(), 3);
     let follow_up = MessageParser::default().parse(&sent[2]).unwrap();
-    assert_eq!(follow_up.subject(), Some("Re: Get the signed W-9 form for Northstar Supplies"));
+    assert_eq!(
+        follow_up.subject(),
+        Some("Re: Get the signed W-9 form for Northstar Supplies")
+    );
     assert_eq!(
         follow_up.in_reply_to().as_text(),
         Some(format!("offload.{case_id}.2@reply.test").as_str())
@@ -190,7 +277,10 @@ async fn silence_spends_the_follow_up_budget_then_fails_with_max_retries() {
     let (_, event) = hooks.next().await;
     assert_eq!(event["event_type"], "case.failed");
     assert_eq!(event["data"]["resultStatus"], "max_retries");
-    assert_eq!(event["data"]["failureReason"], "Maximum follow-up attempts reached.");
+    assert_eq!(
+        event["data"]["failureReason"],
+        "Maximum follow-up attempts reached."
+    );
     assert_eq!(event["data"]["attemptCount"], 3);
 
     if let Some(dir) = record_to() {
@@ -205,9 +295,14 @@ async fn a_reply_resets_the_follow_up_budget() {
     body["maxAttempts"] = json!(1);
     body["followUpDelayHours"] = json!(2);
     let case_id = app.create_case(body).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1).await;
-    app.inbound(&reply_mail(&case_id, "r1@northstar.example", "Let me check with the team."))
+    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
         .await;
+    app.inbound(&reply_mail(
+        &case_id,
+        "r1@northstar.example",
+        "Let me check with the team.",
+    ))
+    .await;
     // The reply is answered (attempt 2) with a fresh budget of one follow-up (attempt 3).
     let view = app.wait_for_status(&case_id, "FAILED").await;
     assert_eq!(view["resultStatus"], "max_retries");
@@ -221,9 +316,14 @@ async fn a_refusal_fails_the_case_as_rejected() {
     let mut body = case_body();
     body["clientWebhookUrl"] = json!(hooks.url);
     let case_id = app.create_case(body).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1).await;
-    app.inbound(&reply_mail(&case_id, "no@northstar.example", "We are not interested, please stop emailing us."))
+    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
         .await;
+    app.inbound(&reply_mail(
+        &case_id,
+        "no@northstar.example",
+        "We are not interested, please stop emailing us.",
+    ))
+    .await;
     let view = app.wait_for_status(&case_id, "FAILED").await;
     assert_eq!(view["resultStatus"], "failed_rejected");
     assert!(view.get("result").is_none());
@@ -245,16 +345,28 @@ async fn a_failing_webhook_receiver_does_not_hold_up_the_case() {
     let mut body = case_body();
     body["clientWebhookUrl"] = json!(hooks.url);
     let case_id = app.create_case(body).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1).await;
-    app.inbound(&reply_mail(&case_id, "q@northstar.example", "Should it be signed in blue ink?"))
+    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
         .await;
+    app.inbound(&reply_mail(
+        &case_id,
+        "q@northstar.example",
+        "Should it be signed in blue ink?",
+    ))
+    .await;
     let view = app.wait_for_status(&case_id, "INPUT_NEEDED").await;
     let id = view["inputRequest"]["id"].clone();
     // The case goes on while the first event is still being retried.
-    app.post(&format!("/cases/{case_id}/input"), json!({"inputRequestId": id, "providedContext": "Any ink."}))
-        .await;
-    app.inbound(&reply_mail(&case_id, "n@northstar.example", "Not interested after all."))
-        .await;
+    app.post(
+        &format!("/cases/{case_id}/input"),
+        json!({"inputRequestId": id, "providedContext": "Any ink."}),
+    )
+    .await;
+    app.inbound(&reply_mail(
+        &case_id,
+        "n@northstar.example",
+        "Not interested after all.",
+    ))
+    .await;
     app.wait_for_status(&case_id, "FAILED").await;
 
     let (_, first) = hooks.next().await;

@@ -8,15 +8,21 @@ use serde_json::json;
 async fn another_tenant_gets_403_on_every_case_route() {
     let app = spawn_app().await;
     let case_id = app.create_case(case_body()).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1).await;
+    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
+        .await;
     let other = Some(app.other_key.as_str());
 
     app.request(Method::GET, &format!("/cases/{case_id}"), other, None)
         .await
         .assert_error(403, "FORBIDDEN");
-    app.request(Method::GET, &format!("/cases/{case_id}/attachments/a"), other, None)
-        .await
-        .assert_error(403, "FORBIDDEN");
+    app.request(
+        Method::GET,
+        &format!("/cases/{case_id}/attachments/a"),
+        other,
+        None,
+    )
+    .await
+    .assert_error(403, "FORBIDDEN");
     app.request(
         Method::POST,
         &format!("/cases/{case_id}/input"),
@@ -26,9 +32,14 @@ async fn another_tenant_gets_403_on_every_case_route() {
     .await
     .assert_error(403, "FORBIDDEN");
     // Existence is checked before ownership.
-    app.request(Method::GET, &format!("/cases/{}", uuid::Uuid::new_v4()), other, None)
-        .await
-        .assert_error(404, "CASE_NOT_FOUND");
+    app.request(
+        Method::GET,
+        &format!("/cases/{}", uuid::Uuid::new_v4()),
+        other,
+        None,
+    )
+    .await
+    .assert_error(404, "CASE_NOT_FOUND");
     // The owner still reads it.
     assert_eq!(app.view(&case_id).await["caseId"], json!(case_id));
 }

@@ -26,8 +26,10 @@ use serde_json::{Map, Value};
 use std::sync::LazyLock;
 
 static REFUSAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:not\s+interested|decline|do\s+not\s+contact|unsubscribe|stop\s+emailing)\b")
-        .expect("valid pattern")
+    Regex::new(
+        r"(?i)\b(?:not\s+interested|decline|do\s+not\s+contact|unsubscribe|stop\s+emailing)\b",
+    )
+    .expect("valid pattern")
 });
 static EVIDENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:attached|here\s+is|confirmed|done)\b").expect("valid pattern")
@@ -125,7 +127,11 @@ pub fn evaluate(request: &AgentRequest) -> Decision {
     // b) a question, and no attachment
     if !has_attachment && let Some(question) = first_question(text) {
         return Decision::NeedsInput {
-            question: format!("{} asked: \"{}\"", request.counterparty.name.trim(), question),
+            question: format!(
+                "{} asked: \"{}\"",
+                request.counterparty.name.trim(),
+                question
+            ),
             reason: "The counterparty asked a question only the client can answer.".into(),
         };
     }
@@ -313,10 +319,9 @@ fn title_case(words: &str) -> String {
 }
 
 fn is_formal(persona: &SenderPersona) -> bool {
-    persona
-        .tone
-        .as_deref()
-        .is_some_and(|t| t.to_ascii_lowercase().contains("formal") && !t.to_ascii_lowercase().contains("informal"))
+    persona.tone.as_deref().is_some_and(|t| {
+        t.to_ascii_lowercase().contains("formal") && !t.to_ascii_lowercase().contains("informal")
+    })
 }
 
 /// "Dear Maya Chen," for a formal tone, otherwise "Hi Maya,".
@@ -333,7 +338,9 @@ fn greeting(counterparty: &Counterparty, persona: &SenderPersona) -> String {
 fn introduction(persona: &SenderPersona) -> String {
     let mut intro = format!("I'm {}", persona.name.trim());
     match (persona.role.as_deref(), persona.company.as_deref()) {
-        (Some(role), Some(company)) => intro.push_str(&format!(", {} at {}", role.trim(), company.trim())),
+        (Some(role), Some(company)) => {
+            intro.push_str(&format!(", {} at {}", role.trim(), company.trim()))
+        }
         (Some(role), None) => intro.push_str(&format!(", {}", role.trim())),
         (None, Some(company)) => intro.push_str(&format!(" from {}", company.trim())),
         (None, None) => {}
@@ -343,7 +350,11 @@ fn introduction(persona: &SenderPersona) -> String {
 }
 
 fn signature(persona: &SenderPersona) -> String {
-    let closing = if is_formal(persona) { "Kind regards," } else { "Best regards," };
+    let closing = if is_formal(persona) {
+        "Kind regards,"
+    } else {
+        "Best regards,"
+    };
     let mut lines = vec![closing.to_string(), persona.name.trim().to_string()];
     let title: Vec<&str> = [persona.role.as_deref(), persona.company.as_deref()]
         .into_iter()
@@ -363,7 +374,11 @@ fn subject_from(objective: &str) -> String {
         .next()
         .unwrap_or(objective)
         .trim();
-    let first = if first.is_empty() { "Quick question" } else { first };
+    let first = if first.is_empty() {
+        "Quick question"
+    } else {
+        first
+    };
     if first.chars().count() <= 70 {
         return first.to_string();
     }
@@ -418,7 +433,11 @@ mod tests {
                 to: "Avery".into(),
                 subject: "Re: W-9".into(),
                 body: reply.into(),
-                attachment_ids: if attachment { vec!["a1".into()] } else { vec![] },
+                attachment_ids: if attachment {
+                    vec!["a1".into()]
+                } else {
+                    vec![]
+                },
                 evaluated: false,
             }],
             attachments: vec![],
@@ -431,15 +450,33 @@ mod tests {
 
     #[test]
     fn refusals_reject_whole_words_only() {
-        for text in ["We are NOT interested.", "I decline", "Please unsubscribe me", "stop   emailing me"] {
-            assert!(matches!(evaluate(&request(text, false, None)), Decision::Rejected { .. }), "{text}");
+        for text in [
+            "We are NOT interested.",
+            "I decline",
+            "Please unsubscribe me",
+            "stop   emailing me",
+        ] {
+            assert!(
+                matches!(
+                    evaluate(&request(text, false, None)),
+                    Decision::Rejected { .. }
+                ),
+                "{text}"
+            );
         }
-        assert!(!matches!(evaluate(&request("I declined nothing, done", false, None)), Decision::Rejected { .. }));
+        assert!(!matches!(
+            evaluate(&request("I declined nothing, done", false, None)),
+            Decision::Rejected { .. }
+        ));
     }
 
     #[test]
     fn a_question_goes_to_the_client_quoted() {
-        let decision = evaluate(&request("Thanks. Which tax year should it cover? Let me know.", false, None));
+        let decision = evaluate(&request(
+            "Thanks. Which tax year should it cover? Let me know.",
+            false,
+            None,
+        ));
         assert_eq!(
             decision,
             Decision::NeedsInput {
@@ -460,18 +497,32 @@ mod tests {
             },
             "required": ["w9Received", "legalName"]
         });
-        let decision = evaluate(&request("Here is the form.\nLegal name: Northstar Supplies LLC\nTax year: 2025", true, Some(schema.clone())));
-        let Decision::GoalAchieved { result, .. } = decision else { panic!("{decision:?}") };
-        assert_eq!(result, json!({"w9Received": true, "taxYear": "2025", "legalName": "Northstar Supplies LLC"}));
+        let decision = evaluate(&request(
+            "Here is the form.\nLegal name: Northstar Supplies LLC\nTax year: 2025",
+            true,
+            Some(schema.clone()),
+        ));
+        let Decision::GoalAchieved { result, .. } = decision else {
+            panic!("{decision:?}")
+        };
+        assert_eq!(
+            result,
+            json!({"w9Received": true, "taxYear": "2025", "legalName": "Northstar Supplies LLC"})
+        );
 
         let decision = evaluate(&request("Done.", false, Some(schema)));
-        let Decision::Reply { body, .. } = decision else { panic!("{decision:?}") };
+        let Decision::Reply { body, .. } = decision else {
+            panic!("{decision:?}")
+        };
         assert!(body.contains("- Legal Name"), "{body}");
     }
 
     #[test]
     fn otherwise_it_asks_again() {
-        assert!(matches!(evaluate(&request("Let me look into it", false, None)), Decision::Reply { .. }));
+        assert!(matches!(
+            evaluate(&request("Let me look into it", false, None)),
+            Decision::Reply { .. }
+        ));
     }
 
     #[test]
@@ -485,17 +536,26 @@ mod tests {
             provided_at: 0,
         });
         r.answer_pending = true;
-        let Decision::Reply { body, .. } = evaluate(&r) else { panic!() };
+        let Decision::Reply { body, .. } = evaluate(&r) else {
+            panic!()
+        };
         assert!(body.contains("Tax year 2025."));
     }
 
     #[test]
     fn outreach_is_written_from_goal_and_persona() {
         let draft = outreach(&request("", false, None));
-        assert_eq!(draft.subject, "Get the signed W-9 form for Northstar Supplies");
+        assert_eq!(
+            draft.subject,
+            "Get the signed W-9 form for Northstar Supplies"
+        );
         assert!(draft.body.starts_with("Hi Maya,"));
         assert!(draft.body.contains("I'm Avery, Accounts Payable at Acme."));
-        assert!(draft.body.ends_with("Best regards,\nAvery\nAccounts Payable, Acme"));
+        assert!(
+            draft
+                .body
+                .ends_with("Best regards,\nAvery\nAccounts Payable, Acme")
+        );
     }
 
     #[test]

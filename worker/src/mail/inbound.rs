@@ -114,7 +114,10 @@ impl InboundMail {
             Some(id) if !id.trim().is_empty() => id.trim().to_string(),
             _ => {
                 use sha2::{Digest, Sha256};
-                format!("sha256-{}@offload.invalid", hex::encode(Sha256::digest(raw)))
+                format!(
+                    "sha256-{}@offload.invalid",
+                    hex::encode(Sha256::digest(raw))
+                )
             }
         };
         Ok(InboundMail {
@@ -135,7 +138,11 @@ impl InboundMail {
         self.recipients
             .iter()
             .find_map(|r| case_id_from_reply_address(r, reply_domain))
-            .or_else(|| self.thread_ids.iter().find_map(|id| case_id_from_message_id(id)))
+            .or_else(|| {
+                self.thread_ids
+                    .iter()
+                    .find_map(|id| case_id_from_message_id(id))
+            })
     }
 }
 
@@ -177,10 +184,7 @@ mod tests {
         assert_eq!(mail.subject, "Re: Signed W-9");
         assert_eq!(mail.message_id, "CAJ123@mail.example");
         assert_eq!(mail.text, "Here you go.");
-        assert_eq!(
-            mail.case_id("reply.example.com").unwrap().to_string(),
-            CASE
-        );
+        assert_eq!(mail.case_id("reply.example.com").unwrap().to_string(), CASE);
     }
 
     #[test]

@@ -7,8 +7,8 @@ pub mod quotes;
 
 use crate::config::Mailbox;
 use async_trait::async_trait;
-use mail_builder::headers::message_id::MessageId;
 use mail_builder::MessageBuilder;
+use mail_builder::headers::message_id::MessageId;
 use offload_workflows::activities::OutboundEmail;
 use uuid::Uuid;
 
@@ -132,7 +132,12 @@ mod tests {
     #[test]
     fn our_message_ids_lead_back_to_the_case() {
         let id = message_id(CASE, 3, "reply.example.com");
-        assert_eq!(case_id_from_message_id(&format!("<{id}>")).unwrap().to_string(), CASE);
+        assert_eq!(
+            case_id_from_message_id(&format!("<{id}>"))
+                .unwrap()
+                .to_string(),
+            CASE
+        );
         assert!(case_id_from_message_id("CAJane123@mail.gmail.com").is_none());
         assert!(case_id_from_message_id("offload.not-a-uuid.1@x.com").is_none());
     }
@@ -141,7 +146,9 @@ mod tests {
     fn reply_addresses_lead_back_to_the_case_only_on_our_domain() {
         let address = reply_address(CASE, "reply.example.com");
         assert_eq!(
-            case_id_from_reply_address(&address, "reply.example.com").unwrap().to_string(),
+            case_id_from_reply_address(&address, "reply.example.com")
+                .unwrap()
+                .to_string(),
             CASE
         );
         assert_eq!(
@@ -182,7 +189,10 @@ mod tests {
             reply_to.address(),
             Some(format!("reply+{CASE}@reply.example.com").as_str())
         );
-        assert_eq!(parsed.from().unwrap().first().unwrap().name(), Some("Avery"));
+        assert_eq!(
+            parsed.from().unwrap().first().unwrap().name(),
+            Some("Avery")
+        );
         assert_eq!(prepared.from_header, "Avery <ops@mail.example.com>");
     }
 }

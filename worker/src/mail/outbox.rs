@@ -24,15 +24,23 @@ impl OutboxMailer {
 impl Mailer for OutboxMailer {
     async fn send(&self, message: &PreparedMessage) -> Result<Option<String>, SendError> {
         let transient = |e: std::io::Error| SendError::Transient(format!("outbox: {e}"));
-        tokio::fs::create_dir_all(&self.dir).await.map_err(transient)?;
+        tokio::fs::create_dir_all(&self.dir)
+            .await
+            .map_err(transient)?;
         let path = self.dir.join(Self::file_name(message));
         if tokio::fs::try_exists(&path).await.map_err(transient)? {
             return Ok(None);
         }
         // Write then rename, so a reader never sees half a message.
-        let partial = self.dir.join(format!(".{}.partial", Self::file_name(message)));
-        tokio::fs::write(&partial, &message.raw).await.map_err(transient)?;
-        tokio::fs::rename(&partial, &path).await.map_err(transient)?;
+        let partial = self
+            .dir
+            .join(format!(".{}.partial", Self::file_name(message)));
+        tokio::fs::write(&partial, &message.raw)
+            .await
+            .map_err(transient)?;
+        tokio::fs::rename(&partial, &path)
+            .await
+            .map_err(transient)?;
         Ok(None)
     }
 }

