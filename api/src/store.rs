@@ -17,7 +17,7 @@ use temporalio_client::{
 use temporalio_common::search_attributes::SearchAttributes;
 use uuid::Uuid;
 
-/// How long a read waits for a worker to answer.
+/// How long a read waits for a worker to answer, unless told otherwise.
 const QUERY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What became of a signal.
@@ -32,6 +32,7 @@ pub enum Delivery {
 pub struct CaseStore {
     client: Client,
     task_queue: String,
+    query_timeout: Duration,
 }
 
 fn rpc_error(context: &str, status: &temporalio_client::tonic::Status) -> ApiError {
@@ -45,7 +46,17 @@ fn rpc_error(context: &str, status: &temporalio_client::tonic::Status) -> ApiErr
 
 impl CaseStore {
     pub fn new(client: Client, task_queue: String) -> Self {
-        CaseStore { client, task_queue }
+        CaseStore {
+            client,
+            task_queue,
+            query_timeout: QUERY_TIMEOUT,
+        }
+    }
+
+    /// How long reads wait for a worker before answering 503.
+    pub fn with_query_timeout(mut self, timeout: Duration) -> Self {
+        self.query_timeout = timeout;
+        self
     }
 
     /// Starts the case's workflow. When this returns the case is durably recorded.
@@ -90,9 +101,10 @@ impl CaseStore {
             include_transcript,
             WorkflowQueryOptions::default(),
         );
-        match tokio::time::timeout(QUERY_TIMEOUT, query).await {
+        match tokio::time::timeout(self.query_timeout, query).await {
             Err(_) => Err(ApiError::Unavailable(format!(
-                "no worker answered the case_view query within {QUERY_TIMEOUT:?}"
+                "no worker answered the case_view query within {:?}",
+                self.query_timeout
             ))),
             Ok(Ok(record)) => Ok(Some(record)),
             Ok(Err(WorkflowQueryError::NotFound(_))) => Ok(None),

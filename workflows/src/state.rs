@@ -12,6 +12,10 @@ pub const NOTHING_SCHEDULED: i64 = 253_402_300_799_999;
 /// The failure reason of a case whose follow-up budget ran out.
 pub const MAX_RETRIES_REASON: &str = "Maximum follow-up attempts reached.";
 
+/// The failure reason of a case whose input request went unanswered for `inputTimeoutHours`.
+pub const INPUT_TIMEOUT_REASON: &str =
+    "The input request was not answered within inputTimeoutHours.";
+
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum CaseStatus {

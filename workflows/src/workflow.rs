@@ -8,12 +8,12 @@ use crate::activities::{
     AgentRequest, ComposeFollowUp, ComposeOutreach, Decision, DeliverWebhook, EvaluateReply,
     OutboundEmail, SendEmail, WebhookDelivery, agent_options, send_options, webhook_options,
 };
-use crate::case::CaseInput;
+use crate::case::{CaseInput, hours_to_ms};
 use crate::events::WebhookEvent;
 use crate::search::{OFFLOAD_STATUS, describe_for_operators};
 use crate::state::{
-    CaseState, Direction, InboundReply, MAX_RETRIES_REASON, OutboundKind, ProvidedInput,
-    ResultStatus, TimerDecision, TranscriptMessage, reply_subject,
+    CaseState, Direction, INPUT_TIMEOUT_REASON, InboundReply, MAX_RETRIES_REASON, OutboundKind,
+    ProvidedInput, ResultStatus, TimerDecision, TranscriptMessage, reply_subject,
 };
 use crate::view::{CaseRecord, CaseView};
 use std::collections::VecDeque;
@@ -355,11 +355,55 @@ async fn evaluate_until_settled(ctx: &Ctx) -> Result<bool, WorkflowTermination> 
                 let now = now(ctx);
                 ctx.state_mut(|s| s.case.request_input(id, question, now));
                 after_change(ctx, true);
-                ctx.wait_condition(|s: &CaseWorkflow| s.case.answer_pending)
-                    .await?;
+                if !wait_for_answer(ctx).await? {
+                    fail(
+                        ctx,
+                        ResultStatus::InputTimeout,
+                        Some(INPUT_TIMEOUT_REASON.to_string()),
+                    );
+                    return Ok(false);
+                }
             }
         }
     }
+}
+
+/// Waits for the client's answer; false when `inputTimeoutHours` passed first.
+async fn wait_for_answer(ctx: &Ctx) -> Result<bool, WorkflowTermination> {
+    let limit = ctx.state(|s| {
+        s.input
+            .request
+            .input_timeout_hours
+            .map(|hours| hours_to_ms(hours, s.input.hour_seconds))
+    });
+    let Some(limit_ms) = limit else {
+        ctx.wait_condition(|s: &CaseWorkflow| s.case.answer_pending)
+            .await?;
+        return Ok(true);
+    };
+    let timer = ctx.timer(
+        TimerOptions::builder(Duration::from_millis(u64::try_from(limit_ms).unwrap_or(0)))
+            .summary("input timeout".to_string())
+            .build(),
+    );
+    let mut timer = std::pin::pin!(timer);
+    // An answer that arrives together with the deadline wins: it was already accepted (202).
+    let answered = select! {
+        woke = ctx.wait_condition(|s: &CaseWorkflow| s.case.answer_pending) => {
+            woke?;
+            true
+        }
+        fired = timer.as_mut() => {
+            if fired == TimerResult::Cancelled {
+                return Err(WorkflowTermination::cancelled());
+            }
+            false
+        }
+    };
+    if answered {
+        timer.as_ref().get_ref().cancel();
+    }
+    Ok(answered)
 }
 
 /// The webhook pump: delivers queued events one at a time, in order, until the case routine has

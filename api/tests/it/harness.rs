@@ -183,6 +183,12 @@ impl Drop for TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(true).await
+}
+
+/// `with_worker: false` leaves the task queue without a worker: cases start, but nothing
+/// answers their queries (reads give up after one second).
+pub async fn spawn_app_with(with_worker: bool) -> TestApp {
     let dir = std::env::temp_dir().join(format!("offload-it-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let acme = mint("acme");
@@ -220,27 +226,35 @@ pub async fn spawn_app() -> TestApp {
 
     let shutdown = CancellationToken::new();
     // The SDK's worker future is not `Send`: it gets a thread and a runtime of its own.
-    std::thread::spawn({
-        let (config, shutdown) = (config.clone(), shutdown.clone());
-        move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("worker runtime");
-            runtime.block_on(async move {
-                let client = offload_worker::connect(&config, "offload-it-worker")
-                    .await
-                    .expect("worker connects");
-                if let Err(error) = offload_worker::run(config, client, shutdown).await {
-                    panic!("worker stopped: {error:#}");
-                }
-            });
-        }
-    });
+    if with_worker {
+        std::thread::spawn({
+            let (config, shutdown) = (config.clone(), shutdown.clone());
+            move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("worker runtime");
+                runtime.block_on(async move {
+                    let client = offload_worker::connect(&config, "offload-it-worker")
+                        .await
+                        .expect("worker connects");
+                    if let Err(error) = offload_worker::run(config, client, shutdown).await {
+                        panic!("worker stopped: {error:#}");
+                    }
+                });
+            }
+        });
+    }
     let state = AppState::new(
         config.clone(),
         KeyStore::load(&keys_file).unwrap(),
-        CaseStore::new(client.clone(), config.task_queue.clone()),
+        CaseStore::new(client.clone(), config.task_queue.clone()).with_query_timeout(
+            if with_worker {
+                Duration::from_secs(10)
+            } else {
+                Duration::from_secs(1)
+            },
+        ),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -152,3 +152,40 @@ async fn the_input_loop_can_go_round_twice() {
         app.export_history(&case_id, &dir, "input_loop_twice").await;
     }
 }
+
+#[tokio::test]
+async fn an_unanswered_input_request_fails_the_case_after_input_timeout_hours() {
+    let app = spawn_app().await;
+    let mut hooks = crate::harness::WebhookReceiver::start(0).await;
+    let mut body = case_body();
+    body["inputTimeoutHours"] = json!(2);
+    body["clientWebhookUrl"] = json!(hooks.url);
+    let case_id = app.create_case(body).await;
+    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
+        .await;
+    app.inbound(&reply_mail(
+        &case_id,
+        "q@northstar.example",
+        "Is a scan enough?",
+    ))
+    .await;
+    let asked = app.wait_for_status(&case_id, "INPUT_NEEDED").await;
+    let view = app.wait_for_status(&case_id, "FAILED").await;
+    assert_eq!(view["resultStatus"], "input_timeout");
+    assert!(view["updatedAt"].as_i64().unwrap() - asked["updatedAt"].as_i64().unwrap() >= 2000);
+    let (_, first) = hooks.next().await;
+    let (_, second) = hooks.next().await;
+    assert_eq!(first["event_type"], "case.input_needed");
+    assert_eq!(second["event_type"], "case.failed");
+    assert_eq!(second["data"]["resultStatus"], "input_timeout");
+    assert_eq!(
+        second["data"]["failureReason"],
+        "The input request was not answered within inputTimeoutHours."
+    );
+
+    if std::env::var("OFFLOAD_RECORD_HISTORIES").is_ok_and(|v| v == "1") {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../workflows/tests/histories");
+        app.export_history(&case_id, &dir, "input_timeout").await;
+    }
+}
