@@ -6,6 +6,7 @@ use offload_workflows::search::{
     OFFLOAD_CLIENT_REFERENCE_ID, OFFLOAD_COUNTERPARTY, OFFLOAD_STATUS, OFFLOAD_TENANT,
 };
 use offload_workflows::state::{InboundReply, ProvidedInput};
+use offload_workflows::workflow::CaseRun;
 use offload_workflows::{CaseInput, CaseRecord, CaseStatus, CaseWorkflow};
 use std::time::Duration;
 use temporalio_client::errors::{WorkflowInteractionError, WorkflowQueryError, WorkflowStartError};
@@ -14,6 +15,7 @@ use temporalio_client::{
     Client, WorkflowIdReusePolicy, WorkflowQueryOptions, WorkflowSignalOptions,
     WorkflowStartOptions,
 };
+use temporalio_common::SignalDefinition;
 use temporalio_common::search_attributes::SearchAttributes;
 use uuid::Uuid;
 
@@ -114,50 +116,47 @@ impl CaseStore {
         }
     }
 
+    /// Hands a reply from the counterparty to the case.
     pub async fn send_reply(
         &self,
         case_id: Uuid,
         reply: InboundReply,
     ) -> Result<Delivery, ApiError> {
-        let handle = self
-            .client
-            .get_workflow_handle::<CaseWorkflow>(case_id.to_string());
-        signal_outcome(
-            handle
-                .signal(
-                    CaseWorkflow::reply_received,
-                    reply,
-                    WorkflowSignalOptions::default(),
-                )
-                .await,
-        )
+        self.signal(case_id, CaseWorkflow::reply_received, reply)
+            .await
     }
 
+    /// Hands the client's answer to the case.
     pub async fn send_input(
         &self,
         case_id: Uuid,
         input: ProvidedInput,
     ) -> Result<Delivery, ApiError> {
+        self.signal(case_id, CaseWorkflow::input_provided, input)
+            .await
+    }
+
+    async fn signal<S>(
+        &self,
+        case_id: Uuid,
+        signal: S,
+        input: S::Input,
+    ) -> Result<Delivery, ApiError>
+    where
+        S: SignalDefinition<Workflow = CaseRun>,
+        S::Input: Send,
+    {
         let handle = self
             .client
             .get_workflow_handle::<CaseWorkflow>(case_id.to_string());
-        signal_outcome(
-            handle
-                .signal(
-                    CaseWorkflow::input_provided,
-                    input,
-                    WorkflowSignalOptions::default(),
-                )
-                .await,
-        )
-    }
-}
-
-fn signal_outcome(outcome: Result<(), WorkflowInteractionError>) -> Result<Delivery, ApiError> {
-    match outcome {
-        Ok(()) => Ok(Delivery::Delivered),
-        Err(WorkflowInteractionError::NotFound(_)) => Ok(Delivery::Closed),
-        Err(WorkflowInteractionError::Rpc(status)) => Err(rpc_error("signal case", &status)),
-        Err(error) => Err(ApiError::Internal(format!("signal case: {error}"))),
+        match handle
+            .signal(signal, input, WorkflowSignalOptions::default())
+            .await
+        {
+            Ok(()) => Ok(Delivery::Delivered),
+            Err(WorkflowInteractionError::NotFound(_)) => Ok(Delivery::Closed),
+            Err(WorkflowInteractionError::Rpc(status)) => Err(rpc_error("signal case", &status)),
+            Err(error) => Err(ApiError::Internal(format!("signal case: {error}"))),
+        }
     }
 }

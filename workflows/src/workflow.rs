@@ -19,6 +19,7 @@ use crate::view::{CaseRecord, CaseView};
 use std::collections::VecDeque;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use temporalio_macros::{workflow, workflow_methods};
+use temporalio_workflow::common::ActivityDefinition;
 use temporalio_workflow::common::error::ActivityExecutionError;
 use temporalio_workflow::workflows::{join, select};
 use temporalio_workflow::{
@@ -234,84 +235,105 @@ async fn send(ctx: &Ctx, subject: String, body: String, kind: OutboundKind) -> b
 
 /// The case routine. Returns when the case is terminal (or the workflow is cancelled).
 async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> {
-    let outreach = ctx.state(|s| s.agent_request(Vec::new()));
-    let draft = match ctx
-        .execute_activity(ComposeOutreach, outreach, agent_options())
-        .await
-    {
-        Ok(draft) => draft,
-        Err(error) => {
-            fail(ctx, ResultStatus::WorkflowError, Some(failure_text(&error)));
-            return Ok(());
-        }
+    let request = ctx.state(|s| s.agent_request(Vec::new()));
+    let Some(draft) = run_agent(ctx, ComposeOutreach, request).await else {
+        return Ok(());
     };
     if !send(ctx, draft.subject, draft.body, OutboundKind::Outreach).await {
         return Ok(());
     }
-
     loop {
         if !ctx.state(|s| s.case.has_unevaluated_replies()) {
-            let wait = {
-                let due = ctx.state(|s| s.case.next_action_at);
-                Duration::from_millis(u64::try_from(due - now(ctx)).unwrap_or(0))
-            };
-            let timer = ctx.timer(
-                TimerOptions::builder(wait)
-                    .summary("follow-up due".to_string())
-                    .build(),
-            );
-            let mut timer = std::pin::pin!(timer);
-            let replied = select! {
-                fired = timer.as_mut() => {
-                    if fired == TimerResult::Cancelled {
-                        return Err(WorkflowTermination::cancelled());
-                    }
-                    false
+            let due = ctx.state(|s| s.case.next_action_at);
+            let wait = Duration::from_millis(u64::try_from(due - now(ctx)).unwrap_or(0));
+            let replied = condition_before_timer(ctx, wait, "follow-up due", |s| {
+                s.case.has_unevaluated_replies()
+            })
+            .await?;
+            if !replied {
+                if !follow_up(ctx).await {
+                    return Ok(());
                 }
-                woke = ctx.wait_condition(|s: &CaseWorkflow| s.case.has_unevaluated_replies()) => {
-                    woke?;
-                    true
-                }
-            };
-            if replied {
-                // A timer that lost the race must be cancelled, or it fires later anyway.
-                timer.as_ref().get_ref().cancel();
-            } else {
-                let max_attempts = ctx.state(|s| s.input.request.max_attempts);
-                match ctx.state(|s| s.case.on_timer(max_attempts)) {
-                    TimerDecision::GiveUp => {
-                        fail(
-                            ctx,
-                            ResultStatus::MaxRetries,
-                            Some(MAX_RETRIES_REASON.to_string()),
-                        );
-                        return Ok(());
-                    }
-                    TimerDecision::SendFollowUp => {
-                        let request = ctx.state(|s| s.agent_request(Vec::new()));
-                        let draft = match ctx
-                            .execute_activity(ComposeFollowUp, request, agent_options())
-                            .await
-                        {
-                            Ok(draft) => draft,
-                            Err(error) => {
-                                fail(ctx, ResultStatus::WorkflowError, Some(failure_text(&error)));
-                                return Ok(());
-                            }
-                        };
-                        if !send(ctx, draft.subject, draft.body, OutboundKind::FollowUp).await {
-                            return Ok(());
-                        }
-                        continue;
-                    }
-                }
+                continue;
             }
         }
-
-        let now_ = now(ctx);
-        ctx.state_mut(|s| s.case.stop_follow_ups(now_));
+        let now = now(ctx);
+        ctx.state_mut(|s| s.case.stop_follow_ups(now));
         if !evaluate_until_settled(ctx).await? {
             return Ok(());
+        }
+    }
+}
+
+/// Races a durable timer against a condition on the state; true when the condition held first
+/// (it wins a tie). The losing timer is cancelled explicitly: a dropped timer still fires later.
+async fn condition_before_timer(
+    ctx: &Ctx,
+    wait: Duration,
+    summary: &str,
+    condition: impl FnMut(&CaseWorkflow) -> bool,
+) -> Result<bool, WorkflowTermination> {
+    let timer = ctx.timer(
+        TimerOptions::builder(wait)
+            .summary(summary.to_string())
+            .build(),
+    );
+    let mut timer = std::pin::pin!(timer);
+    let condition_held = select! {
+        woke = ctx.wait_condition(condition) => {
+            woke?;
+            true
+        }
+        fired = timer.as_mut() => {
+            if fired == TimerResult::Cancelled {
+                return Err(WorkflowTermination::cancelled());
+            }
+            false
+        }
+    };
+    if condition_held {
+        timer.as_ref().get_ref().cancel();
+    }
+    Ok(condition_held)
+}
+
+/// The follow-up timer fired with no reply: follow up, or give up once the budget is spent.
+/// False when the case has ended.
+async fn follow_up(ctx: &Ctx) -> bool {
+    let max_attempts = ctx.state(|s| s.input.request.max_attempts);
+    match ctx.state(|s| s.case.on_timer(max_attempts)) {
+        TimerDecision::GiveUp => {
+            fail(
+                ctx,
+                ResultStatus::MaxRetries,
+                Some(MAX_RETRIES_REASON.to_string()),
+            );
+            false
+        }
+        TimerDecision::SendFollowUp => {
+            let request = ctx.state(|s| s.agent_request(Vec::new()));
+            match run_agent(ctx, ComposeFollowUp, request).await {
+                Some(draft) => send(ctx, draft.subject, draft.body, OutboundKind::FollowUp).await,
+                None => false,
+            }
+        }
+    }
+}
+
+/// Runs one agent activity. An agent that fails for good (after its retries) fails the case
+/// with `workflow_error` and this returns `None`.
+async fn run_agent<A>(ctx: &Ctx, activity: A, request: AgentRequest) -> Option<A::Output>
+where
+    A: ActivityDefinition<Input = AgentRequest>,
+{
+    match ctx
+        .execute_activity(activity, request, agent_options())
+        .await
+    {
+        Ok(output) => Some(output),
+        Err(error) => {
+            fail(ctx, ResultStatus::WorkflowError, Some(failure_text(&error)));
+            None
         }
     }
 }
@@ -325,15 +347,8 @@ async fn evaluate_until_settled(ctx: &Ctx) -> Result<bool, WorkflowTermination> 
             let seen = s.case.unevaluated_reply_indices();
             (s.agent_request(seen.clone()), seen, s.case.answer_pending)
         });
-        let decision = match ctx
-            .execute_activity(EvaluateReply, request, agent_options())
-            .await
-        {
-            Ok(decision) => decision,
-            Err(error) => {
-                fail(ctx, ResultStatus::WorkflowError, Some(failure_text(&error)));
-                return Ok(false);
-            }
+        let Some(decision) = run_agent(ctx, EvaluateReply, request).await else {
+            return Ok(false);
         };
         ctx.state_mut(|s| s.case.mark_evaluated(&seen, answer_seen));
         match decision {
@@ -376,34 +391,18 @@ async fn wait_for_answer(ctx: &Ctx) -> Result<bool, WorkflowTermination> {
             .input_timeout_hours
             .map(|hours| hours_to_ms(hours, s.input.hour_seconds))
     });
-    let Some(limit_ms) = limit else {
-        ctx.wait_condition(|s: &CaseWorkflow| s.case.answer_pending)
-            .await?;
-        return Ok(true);
-    };
-    let timer = ctx.timer(
-        TimerOptions::builder(Duration::from_millis(u64::try_from(limit_ms).unwrap_or(0)))
-            .summary("input timeout".to_string())
-            .build(),
-    );
-    let mut timer = std::pin::pin!(timer);
-    // An answer that arrives together with the deadline wins: it was already accepted (202).
-    let answered = select! {
-        woke = ctx.wait_condition(|s: &CaseWorkflow| s.case.answer_pending) => {
-            woke?;
-            true
+    match limit {
+        None => {
+            ctx.wait_condition(|s: &CaseWorkflow| s.case.answer_pending)
+                .await?;
+            Ok(true)
         }
-        fired = timer.as_mut() => {
-            if fired == TimerResult::Cancelled {
-                return Err(WorkflowTermination::cancelled());
-            }
-            false
+        // An answer that arrives together with the deadline wins: it was already accepted (202).
+        Some(ms) => {
+            let wait = Duration::from_millis(u64::try_from(ms).unwrap_or(0));
+            condition_before_timer(ctx, wait, "input timeout", |s| s.case.answer_pending).await
         }
-    };
-    if answered {
-        timer.as_ref().get_ref().cancel();
     }
-    Ok(answered)
 }
 
 /// The webhook pump: delivers queued events one at a time, in order, until the case routine has
