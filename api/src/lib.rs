@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 use store::CaseStore;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tower_http::catch_panic::CatchPanicLayer;
 
 /// Shared by every handler.
 #[derive(Clone)]
@@ -78,7 +79,19 @@ pub fn build_router(state: AppState) -> Router {
         .fallback(meta::route_not_found)
         .method_not_allowed_fallback(meta::method_not_allowed)
         .with_state(state)
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(request_context))
+}
+
+/// A panicking handler still answers with the envelope (500 `INTERNAL_ERROR`); the panic
+/// message goes to the log only.
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "a handler panicked".into());
+    axum::response::IntoResponse::into_response(error::ApiError::Internal(detail))
 }
 
 /// How long one request may take before it is answered 503.
@@ -136,4 +149,21 @@ pub async fn state_from_config(config: Config) -> anyhow::Result<AppState> {
     let client = offload_worker::connect(&config, "offload-api").await?;
     let cases = CaseStore::new(client, config.task_queue.clone());
     Ok(AppState::new(config, keys, cases))
+}
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn a_panic_becomes_a_500_envelope_without_its_detail() {
+        let response = super::panic_response(Box::new("secret detail".to_string()));
+        assert_eq!(response.status(), 500);
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["ok"], false);
+        assert_eq!(body["error"]["code"], "INTERNAL_ERROR");
+        assert_eq!(body["error"]["message"], "internal error");
+        assert!(!body.to_string().contains("secret detail"));
+    }
 }
