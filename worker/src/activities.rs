@@ -3,7 +3,7 @@
 
 use crate::agent::{Agent, AgentError};
 use crate::config::Mailbox;
-use crate::mail::{self, Mailer, SendError};
+use crate::mail::{self, Mailer, SendError, SendOutcome};
 use crate::webhook::{WebhookError, WebhookSender};
 use offload_workflows::activities::{
     AGENT_FAILED, AgentRequest, Decision, Draft, OutboundEmail, SEND_REJECTED, SentEmail,
@@ -84,19 +84,34 @@ impl CaseActivities {
         email: OutboundEmail,
     ) -> Result<SentEmail, ActivityError> {
         let prepared = mail::prepare(&email, &self.mail_from, &self.reply_domain);
+        let sent = |provider_message_id, alias_message_id, delivery_uncertain| SentEmail {
+            message_id: prepared.message_id.clone(),
+            provider_message_id,
+            alias_message_id,
+            delivery_uncertain,
+            from: prepared.from_header.clone(),
+            to: prepared.to_header.clone(),
+        };
         match self.mailer.send(&prepared).await {
-            Ok(provider_message_id) => {
+            Ok(SendOutcome::Sent {
+                provider_message_id,
+                alias_message_id,
+            }) => {
                 tracing::info!(
                     case_id = %email.case_id,
                     message_number = email.message_number,
                     "message sent"
                 );
-                Ok(SentEmail {
-                    message_id: prepared.message_id,
-                    provider_message_id,
-                    from: prepared.from_header,
-                    to: prepared.to_header,
-                })
+                Ok(sent(provider_message_id, alias_message_id, None))
+            }
+            Ok(SendOutcome::Uncertain { reason }) => {
+                tracing::warn!(
+                    case_id = %email.case_id,
+                    message_number = email.message_number,
+                    %reason,
+                    "delivery unconfirmed; not sending again"
+                );
+                Ok(sent(None, None, Some(reason)))
             }
             Err(error @ SendError::Rejected(_)) => Err(permanent(SEND_REJECTED, error.to_string())),
             Err(error @ SendError::Transient(_)) => Err(retryable(error.to_string())),

@@ -9,12 +9,30 @@ pub enum BlobError {
     InvalidKey,
     #[error("blob store: {0}")]
     Io(#[from] std::io::Error),
+    #[error("blob store: {0}")]
+    Remote(String),
+}
+
+/// How a client may fetch a stored file.
+pub struct DownloadLink {
+    pub url: String,
+    /// Unix seconds.
+    pub expires_at: i64,
 }
 
 #[async_trait]
 pub trait BlobStore: Send + Sync {
-    async fn put(&self, key: &str, bytes: &[u8]) -> Result<(), BlobError>;
+    async fn put(&self, key: &str, bytes: &[u8], content_type: &str) -> Result<(), BlobError>;
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, BlobError>;
+    /// A URL the store itself serves (an S3 presigned URL), or `None` when the API has to
+    /// serve the file (the local store).
+    async fn presigned_download(
+        &self,
+        key: &str,
+        file_name: &str,
+        content_type: &str,
+        ttl: std::time::Duration,
+    ) -> Result<Option<DownloadLink>, BlobError>;
 }
 
 /// Blobs as files under one directory.
@@ -48,7 +66,7 @@ impl LocalBlobStore {
 
 #[async_trait]
 impl BlobStore for LocalBlobStore {
-    async fn put(&self, key: &str, bytes: &[u8]) -> Result<(), BlobError> {
+    async fn put(&self, key: &str, bytes: &[u8], _content_type: &str) -> Result<(), BlobError> {
         let path = self.path(key)?;
         if let Some(dir) = path.parent() {
             tokio::fs::create_dir_all(dir).await?;
@@ -66,6 +84,133 @@ impl BlobStore for LocalBlobStore {
             Err(e) => Err(e.into()),
         }
     }
+
+    async fn presigned_download(
+        &self,
+        _key: &str,
+        _file_name: &str,
+        _content_type: &str,
+        _ttl: std::time::Duration,
+    ) -> Result<Option<DownloadLink>, BlobError> {
+        Ok(None)
+    }
+}
+
+/// Blobs in an S3 bucket under an optional key prefix.
+pub struct S3BlobStore {
+    client: aws_sdk_s3::Client,
+    bucket: String,
+    prefix: String,
+}
+
+impl S3BlobStore {
+    pub fn new(client: aws_sdk_s3::Client, bucket: String, prefix: String) -> Self {
+        S3BlobStore {
+            client,
+            bucket,
+            prefix,
+        }
+    }
+
+    fn object_key(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+}
+
+fn remote(error: impl std::fmt::Display) -> BlobError {
+    BlobError::Remote(error.to_string())
+}
+
+#[async_trait]
+impl BlobStore for S3BlobStore {
+    async fn put(&self, key: &str, bytes: &[u8], content_type: &str) -> Result<(), BlobError> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(self.object_key(key))
+            .content_type(content_type)
+            .body(bytes.to_vec().into())
+            .send()
+            .await
+            .map_err(|e| remote(aws_sdk_s3::error::DisplayErrorContext(e)))?;
+        Ok(())
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, BlobError> {
+        match self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(self.object_key(key))
+            .send()
+            .await
+        {
+            Ok(output) => Ok(Some(
+                output
+                    .body
+                    .collect()
+                    .await
+                    .map_err(remote)?
+                    .into_bytes()
+                    .to_vec(),
+            )),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => Ok(None),
+            Err(e) => Err(remote(aws_sdk_s3::error::DisplayErrorContext(e))),
+        }
+    }
+
+    async fn presigned_download(
+        &self,
+        key: &str,
+        file_name: &str,
+        content_type: &str,
+        ttl: std::time::Duration,
+    ) -> Result<Option<DownloadLink>, BlobError> {
+        let config = aws_sdk_s3::presigning::PresigningConfig::expires_in(ttl).map_err(remote)?;
+        let request = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(self.object_key(key))
+            .response_content_type(content_type)
+            .response_content_disposition(content_disposition(file_name))
+            .presigned(config)
+            .await
+            .map_err(remote)?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        Ok(Some(DownloadLink {
+            url: request.uri().to_string(),
+            expires_at: now + ttl.as_secs() as i64,
+        }))
+    }
+}
+
+/// `attachment; filename="…"; filename*=UTF-8''…` with the name made header-safe.
+pub fn content_disposition(file_name: &str) -> String {
+    let ascii: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 #[cfg(test)]
@@ -76,7 +221,10 @@ mod tests {
     async fn bytes_round_trip_and_keys_cannot_escape() {
         let root = std::env::temp_dir().join(format!("offload-blobs-{}", uuid::Uuid::new_v4()));
         let store = LocalBlobStore::new(&root);
-        store.put("case/att", b"\x00\x01bytes").await.unwrap();
+        store
+            .put("case/att", b"\x00\x01bytes", "application/pdf")
+            .await
+            .unwrap();
         assert_eq!(
             store.get("case/att").await.unwrap().unwrap(),
             b"\x00\x01bytes"
@@ -84,7 +232,10 @@ mod tests {
         assert!(store.get("case/missing").await.unwrap().is_none());
         for bad in ["../x/y", "a/../b", "a", "a/b/c", "/etc/passwd", "a/.."] {
             assert!(
-                matches!(store.put(bad, b"").await, Err(BlobError::InvalidKey)),
+                matches!(
+                    store.put(bad, b"", "text/plain").await,
+                    Err(BlobError::InvalidKey)
+                ),
                 "{bad}"
             );
         }

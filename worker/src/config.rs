@@ -87,6 +87,17 @@ pub fn is_email_address(address: &str) -> bool {
 pub enum MailerKind {
     /// `.eml` files in a local directory.
     Outbox,
+    /// Amazon SES v2.
+    Ses,
+}
+
+/// Where attachments and large bodies are kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BlobStoreKind {
+    /// Files under `OFFLOAD_DATA_DIR/attachments`.
+    Local,
+    /// An S3 bucket (key prefix may be empty).
+    S3 { bucket: String, prefix: String },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,6 +123,22 @@ pub struct Config {
     pub agent: AgentKind,
     pub webhook_allow_http: bool,
     pub log_json: bool,
+    pub ses_configuration_set: Option<String>,
+    /// Overrides the AWS endpoint (moto, LocalStack, MinIO).
+    pub aws_endpoint_url: Option<Url>,
+    pub blob_store: BlobStoreKind,
+    pub attachment_max_bytes: u64,
+    pub attachment_max_count: usize,
+    /// Lifetime of a minted attachment download URL.
+    pub download_url_ttl_seconds: u64,
+    /// Signs local download URLs; generated and kept in the data directory when unset.
+    pub download_signing_key: Option<Secret>,
+    /// Base URL clients reach the API at, for the download links it mints.
+    pub public_url: Url,
+    /// SNS topics `/inbound/ses` accepts; empty accepts any (signatures are always checked).
+    pub sns_topic_arns: Vec<String>,
+    /// Tests only: fetch SNS signing certificates from here instead of sns.<region>.amazonaws.com.
+    pub sns_cert_endpoint: Option<Url>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -180,10 +207,11 @@ impl Config {
         };
         let mailer = match get("OFFLOAD_MAILER").as_deref().map(str::trim) {
             None | Some("outbox") => MailerKind::Outbox,
+            Some("ses") => MailerKind::Ses,
             Some(other) => {
                 return Err(bad(
                     "OFFLOAD_MAILER",
-                    format!("unknown mailer `{other}` (supported: outbox)"),
+                    format!("unknown mailer `{other}` (supported: outbox, ses)"),
                 ));
             }
         };
@@ -242,6 +270,72 @@ impl Config {
                 ));
             }
         };
+        let optional_url = |name: &'static str| -> Result<Option<Url>, ConfigError> {
+            get(name)
+                .map(|raw| {
+                    Url::parse(raw.trim()).map_err(|e| bad(name, format!("not a URL ({e}): {raw}")))
+                })
+                .transpose()
+        };
+        let aws_endpoint_url = optional_url("OFFLOAD_AWS_ENDPOINT_URL")?;
+        let sns_cert_endpoint = optional_url("OFFLOAD_SNS_CERT_ENDPOINT")?;
+        let blob_store = match get("OFFLOAD_BLOB_STORE").as_deref().map(str::trim) {
+            None | Some("local") => BlobStoreKind::Local,
+            Some("s3") => BlobStoreKind::S3 {
+                bucket: get("OFFLOAD_S3_BUCKET").ok_or_else(|| {
+                    bad(
+                        "OFFLOAD_S3_BUCKET",
+                        "is required with OFFLOAD_BLOB_STORE=s3",
+                    )
+                })?,
+                prefix: get("OFFLOAD_S3_PREFIX").unwrap_or_default(),
+            },
+            Some(other) => {
+                return Err(bad(
+                    "OFFLOAD_BLOB_STORE",
+                    format!("unknown blob store `{other}` (supported: local, s3)"),
+                ));
+            }
+        };
+        let number = |name: &'static str, default: u64, min: u64, max: u64| match get(name) {
+            None => Ok(default),
+            Some(raw) => match raw.trim().parse::<u64>() {
+                Ok(n) if (min..=max).contains(&n) => Ok(n),
+                _ => Err(bad(
+                    name,
+                    format!("must be a whole number from {min} to {max}, got {raw}"),
+                )),
+            },
+        };
+        let attachment_max_bytes =
+            number("OFFLOAD_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024, 1, 1 << 30)?;
+        let attachment_max_count = number("OFFLOAD_ATTACHMENT_MAX_COUNT", 20, 0, 1000)? as usize;
+        let download_url_ttl_seconds =
+            number("OFFLOAD_DOWNLOAD_URL_TTL_SECONDS", 900, 1, 7 * 86_400)?;
+        let download_signing_key = get("OFFLOAD_DOWNLOAD_SIGNING_KEY").map(Secret::new);
+        if download_signing_key
+            .as_ref()
+            .is_some_and(|k| k.expose().len() < 32)
+        {
+            return Err(bad(
+                "OFFLOAD_DOWNLOAD_SIGNING_KEY",
+                "must be at least 32 characters",
+            ));
+        }
+        let public_url = match optional_url("OFFLOAD_PUBLIC_URL")? {
+            Some(url) => url,
+            None => {
+                Url::parse(&format!("http://{api_addr}")).expect("a socket address makes a URL")
+            }
+        };
+        let sns_topic_arns = get("OFFLOAD_SNS_TOPIC_ARNS")
+            .map(|raw| {
+                raw.split(',')
+                    .map(|a| a.trim().to_string())
+                    .filter(|a| !a.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(Config {
             temporal_address,
             namespace,
@@ -258,6 +352,16 @@ impl Config {
             agent,
             webhook_allow_http,
             log_json,
+            ses_configuration_set: get("OFFLOAD_SES_CONFIGURATION_SET"),
+            aws_endpoint_url,
+            blob_store,
+            attachment_max_bytes,
+            attachment_max_count,
+            download_url_ttl_seconds,
+            download_signing_key,
+            public_url,
+            sns_topic_arns,
+            sns_cert_endpoint,
         })
     }
 

@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod agent;
+pub mod aws;
 pub mod blobs;
 pub mod config;
 pub mod mail;
@@ -42,12 +43,20 @@ pub async fn connect(config: &Config, identity: &str) -> anyhow::Result<Client> 
 }
 
 /// The activities wired to the configured agent, mailer and webhook sender.
-pub fn case_activities(config: &Config) -> CaseActivities {
+pub async fn case_activities(config: &Config) -> CaseActivities {
     let agent: Arc<dyn agent::Agent> = match config.agent {
         AgentKind::Rules => Arc::new(RulesAgent),
     };
     let mailer: Arc<dyn mail::Mailer> = match config.mailer {
         MailerKind::Outbox => Arc::new(OutboxMailer::new(config.outbox_dir.clone())),
+        MailerKind::Ses => {
+            let aws = aws::sdk_config(config.aws_endpoint_url.as_ref()).await;
+            Arc::new(mail::ses::SesMailer::new(
+                &aws,
+                config.mail_from.address.clone(),
+                config.ses_configuration_set.clone(),
+            ))
+        }
     };
     CaseActivities {
         agent,
@@ -68,7 +77,7 @@ pub async fn run(
     let runtime = Runtime::from_current_tokio(Default::default())?;
     let options = WorkerOptions::new(config.task_queue.clone())
         .register_workflow::<CaseWorkflow>()?
-        .register_activities(case_activities(&config))
+        .register_activities(case_activities(&config).await)
         .graceful_shutdown_period(Duration::from_secs(20))
         .build();
     let mut worker = Worker::new(&runtime, client, options)?;

@@ -109,6 +109,12 @@ pub struct SentEmail {
     /// The provider's own id, when it has one.
     #[serde(default)]
     pub provider_message_id: Option<String>,
+    /// The `Message-ID` the recipient sees when the provider replaces ours (SES does).
+    #[serde(default)]
+    pub alias_message_id: Option<String>,
+    /// Set when the provider may not have taken the message; it is not sent again.
+    #[serde(default)]
+    pub delivery_uncertain: Option<String>,
     /// The `From` and `To` headers as written.
     pub from: String,
     pub to: String,

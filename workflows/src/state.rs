@@ -188,12 +188,71 @@ pub struct TranscriptMessage {
     pub from: String,
     pub to: String,
     pub subject: String,
+    /// The text, or its first [`INLINE_BODY_LIMIT`] bytes when `body_ref` holds the whole.
     pub body: String,
+    /// Blob key of the whole body when it was too large to keep on the case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_ref: Option<String>,
     #[serde(default)]
     pub attachment_ids: Vec<String>,
+    /// Files that were not stored (over a limit), with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped_attachments: Vec<SkippedAttachment>,
+    /// Outbound only: the `Message-ID` the recipient saw when the provider replaced ours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias_message_id: Option<String>,
+    /// Outbound only: the mail provider's own id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_message_id: Option<String>,
+    /// Outbound only: why delivery is in doubt (the provider may not have taken it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_uncertain: Option<String>,
     /// Inbound only: whether an evaluation has seen it yet.
     #[serde(default)]
     pub evaluated: bool,
+}
+
+/// Bodies longer than this are kept in the blob store; the case keeps this much inline.
+pub const INLINE_BODY_LIMIT: usize = 16 * 1024;
+
+/// A file of an inbound message that was not stored.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SkippedAttachment {
+    pub name: String,
+    pub size: u64,
+    pub reason: String,
+}
+
+/// What a mail provider reported about a message it could not deliver.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryFailureKind {
+    /// A permanent bounce.
+    Bounced,
+    /// The recipient marked the message as spam.
+    Complained,
+    /// The provider refused to send it.
+    Rejected,
+}
+
+impl DeliveryFailureKind {
+    pub fn result_status(self) -> ResultStatus {
+        match self {
+            DeliveryFailureKind::Bounced => ResultStatus::Bounced,
+            DeliveryFailureKind::Complained => ResultStatus::Complained,
+            DeliveryFailureKind::Rejected => ResultStatus::ProviderRejected,
+        }
+    }
+}
+
+/// A provider event that ends the case (signal `delivery_failed`).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryFailure {
+    pub kind: DeliveryFailureKind,
+    /// Operator-readable detail (bounce type, diagnostic code); no message content.
+    pub detail: String,
 }
 
 /// A reply from the counterparty as the API passes it to the case (signal `reply_received`).
@@ -205,10 +264,15 @@ pub struct InboundReply {
     pub to: String,
     pub subject: String,
     pub received_at: i64,
-    /// Body text with quoted history removed.
+    /// Body text with quoted history removed (at most [`INLINE_BODY_LIMIT`] bytes when
+    /// `body_ref` holds the whole).
     pub text: String,
     #[serde(default)]
+    pub body_ref: Option<String>,
+    #[serde(default)]
     pub attachments: Vec<Attachment>,
+    #[serde(default)]
+    pub skipped_attachments: Vec<SkippedAttachment>,
 }
 
 /// Which kind of outbound message was sent; follow-ups draw on the follow-up budget.
@@ -258,6 +322,9 @@ pub struct CaseState {
     pub ignored_inputs: Vec<IgnoredInput>,
     pub attachments: Vec<Attachment>,
     pub transcript: Vec<TranscriptMessage>,
+    /// A provider event that ends the case, waiting to be acted on.
+    #[serde(default)]
+    pub delivery_failure: Option<DeliveryFailure>,
 }
 
 impl CaseState {
@@ -278,6 +345,7 @@ impl CaseState {
             ignored_inputs: Vec::new(),
             attachments: Vec::new(),
             transcript: Vec::new(),
+            delivery_failure: None,
         }
     }
 
@@ -343,7 +411,12 @@ impl CaseState {
             to: reply.to,
             subject: reply.subject,
             body: reply.text,
+            body_ref: reply.body_ref,
             attachment_ids,
+            skipped_attachments: reply.skipped_attachments,
+            alias_message_id: None,
+            provider_message_id: None,
+            delivery_uncertain: None,
             evaluated: false,
         });
         self.touch(now);
@@ -458,12 +531,33 @@ impl CaseState {
         self.touch(now);
     }
 
-    /// Message ids of the thread, oldest first, for `References`.
+    /// Message ids of the thread, oldest first, for `References`: ours and, where a provider
+    /// replaced ours, the one the recipient saw.
     pub fn thread_message_ids(&self) -> Vec<String> {
         self.transcript
             .iter()
-            .map(|m| m.message_id.clone())
+            .flat_map(|m| std::iter::once(m.message_id.clone()).chain(m.alias_message_id.clone()))
             .collect()
+    }
+
+    /// The `Message-ID` the next message answers: the latest one as its recipient saw it.
+    pub fn latest_message_id(&self) -> Option<String> {
+        self.transcript.last().map(|m| {
+            m.alias_message_id
+                .clone()
+                .unwrap_or_else(|| m.message_id.clone())
+        })
+    }
+
+    /// Records a provider event that ends the case; the case routine acts on it. Ignored once
+    /// the case is terminal or a failure is already waiting.
+    pub fn record_delivery_failure(&mut self, failure: DeliveryFailure, now: i64) -> bool {
+        if self.status.is_terminal() || self.delivery_failure.is_some() {
+            return false;
+        }
+        self.delivery_failure = Some(failure);
+        self.touch(now);
+        true
     }
 
     /// The subject of the first message; replies reuse it with `Re:`.
@@ -501,7 +595,12 @@ mod tests {
             to: "Maya".into(),
             subject: "W-9".into(),
             body: "hello".into(),
+            body_ref: None,
             attachment_ids: vec![],
+            skipped_attachments: vec![],
+            alias_message_id: None,
+            provider_message_id: None,
+            delivery_uncertain: None,
             evaluated: true,
         }
     }
@@ -514,7 +613,9 @@ mod tests {
             subject: "Re: W-9".into(),
             received_at: 5,
             text: "hi".into(),
+            body_ref: None,
             attachments: vec![],
+            skipped_attachments: vec![],
         }
     }
 

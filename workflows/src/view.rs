@@ -3,6 +3,7 @@
 use crate::case::{CaseInput, Channel, Counterparty, Goal, SenderPersona};
 use crate::state::{
     Attachment, CaseState, CaseStatus, Direction, HumanInput, InputRequest, ResultStatus,
+    TranscriptMessage,
 };
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -62,6 +63,10 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
 pub struct CaseRecord {
     pub tenant: String,
     pub view: CaseView,
+    /// With a transcript whose bodies are partly in the blob store: the messages, so the API can
+    /// render the whole text (a query cannot read blobs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<Vec<TranscriptMessage>>,
 }
 
 impl CaseView {
@@ -94,7 +99,8 @@ impl CaseView {
                 .flatten(),
             input_request: state.input_request.clone(),
             human_inputs: state.human_inputs.clone(),
-            conversation_thread: include_transcript.then(|| render_transcript(state)),
+            conversation_thread: include_transcript
+                .then(|| render_transcript(&state.transcript, &state.attachments, |_| None)),
         }
     }
 }
@@ -124,14 +130,18 @@ pub fn goal_with_human_context(goal: &Goal, human_inputs: &[HumanInput]) -> Goal
 }
 
 /// The conversation as one plain-text string, oldest first, each message introduced by a header
-/// block; `None` before the first message.
-pub fn render_transcript(state: &CaseState) -> Option<String> {
-    if state.transcript.is_empty() {
+/// block; `None` before the first message. `full_body` supplies the whole text of messages whose
+/// body lives in the blob store (the inline part is used otherwise).
+pub fn render_transcript<'a>(
+    messages: &'a [TranscriptMessage],
+    attachments: &[Attachment],
+    full_body: impl Fn(&'a TranscriptMessage) -> Option<&'a str>,
+) -> Option<String> {
+    if messages.is_empty() {
         return None;
     }
-    let total = state.transcript.len();
-    let blocks: Vec<String> = state
-        .transcript
+    let total = messages.len();
+    let blocks: Vec<String> = messages
         .iter()
         .enumerate()
         .map(|(i, m)| {
@@ -139,12 +149,18 @@ pub fn render_transcript(state: &CaseState) -> Option<String> {
                 Direction::Inbound => "inbound",
                 Direction::Outbound => "outbound",
             };
+            let doubt = if m.delivery_uncertain.is_some() {
+                " · delivery unconfirmed"
+            } else {
+                ""
+            };
             let mut block = format!(
-                "--- message {} of {} · {} · {}\nFrom: {}\nTo: {}\nSubject: {}\n",
+                "--- message {} of {} · {} · {}{}\nFrom: {}\nTo: {}\nSubject: {}\n",
                 i + 1,
                 total,
                 direction,
                 iso8601_seconds(m.at),
+                doubt,
                 m.from,
                 m.to,
                 m.subject
@@ -152,14 +168,22 @@ pub fn render_transcript(state: &CaseState) -> Option<String> {
             let files: Vec<String> = m
                 .attachment_ids
                 .iter()
-                .filter_map(|id| state.attachments.iter().find(|a| &a.attachment_id == id))
+                .filter_map(|id| attachments.iter().find(|a| &a.attachment_id == id))
                 .map(|a| format!("{} ({} bytes)", a.name, a.size))
                 .collect();
             if !files.is_empty() {
                 block.push_str(&format!("Attachments: {}\n", files.join(", ")));
             }
+            let skipped: Vec<String> = m
+                .skipped_attachments
+                .iter()
+                .map(|a| format!("{} ({} bytes: {})", a.name, a.size, a.reason))
+                .collect();
+            if !skipped.is_empty() {
+                block.push_str(&format!("Not stored: {}\n", skipped.join(", ")));
+            }
             block.push('\n');
-            block.push_str(m.body.trim_end());
+            block.push_str(full_body(m).unwrap_or(&m.body).trim_end());
             block
         })
         .collect();

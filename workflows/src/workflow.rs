@@ -12,8 +12,8 @@ use crate::case::{CaseInput, hours_to_ms};
 use crate::events::WebhookEvent;
 use crate::search::{OFFLOAD_STATUS, describe_for_operators};
 use crate::state::{
-    CaseState, Direction, INPUT_TIMEOUT_REASON, InboundReply, MAX_RETRIES_REASON, OutboundKind,
-    ProvidedInput, ResultStatus, TimerDecision, TranscriptMessage, reply_subject,
+    CaseState, DeliveryFailure, Direction, INPUT_TIMEOUT_REASON, InboundReply, MAX_RETRIES_REASON,
+    OutboundKind, ProvidedInput, ResultStatus, TimerDecision, TranscriptMessage, reply_subject,
 };
 use crate::view::{CaseRecord, CaseView};
 use std::collections::VecDeque;
@@ -33,6 +33,8 @@ pub const WORKFLOW_TYPE: &str = "CaseWorkflow";
 pub const REPLY_RECEIVED: &str = "reply_received";
 /// Signal: the client's answer ([`ProvidedInput`]).
 pub const INPUT_PROVIDED: &str = "input_provided";
+/// Signal: the mail provider could not deliver ([`DeliveryFailure`]).
+pub const DELIVERY_FAILED: &str = "delivery_failed";
 /// Query: the whole public view ([`CaseRecord`]); argument `includeTranscript: bool`.
 pub const CASE_VIEW: &str = "case_view";
 
@@ -93,6 +95,17 @@ impl CaseWorkflow {
         let _ = self.case.provide_input(input, now);
     }
 
+    #[signal(name = "delivery_failed")]
+    pub fn delivery_failed(
+        &mut self,
+        ctx: &mut SyncWorkflowContext<Self>,
+        failure: DeliveryFailure,
+    ) {
+        let now = now_ms(ctx.workflow_time(), self.case.updated_at);
+        // The case routine ends the case at its next step; a finished case ignores it.
+        self.case.record_delivery_failure(failure, now);
+    }
+
     #[query(name = "case_view")]
     pub fn case_view(&self, _ctx: &WorkflowContextView, include_transcript: bool) -> CaseRecord {
         self.record(include_transcript)
@@ -101,9 +114,12 @@ impl CaseWorkflow {
 
 impl CaseWorkflow {
     fn record(&self, include_transcript: bool) -> CaseRecord {
+        let bodies_elsewhere = self.case.transcript.iter().any(|m| m.body_ref.is_some());
         CaseRecord {
             tenant: self.input.tenant.clone(),
             view: CaseView::build(&self.input, &self.case, include_transcript),
+            transcript: (include_transcript && bodies_elsewhere)
+                .then(|| self.case.transcript.clone()),
         }
     }
 
@@ -147,7 +163,7 @@ impl CaseWorkflow {
             sender_name: request.sender_persona.name.clone(),
             subject,
             body,
-            in_reply_to: references.last().cloned(),
+            in_reply_to: self.case.latest_message_id(),
             references,
         }
     }
@@ -218,7 +234,12 @@ async fn send(ctx: &Ctx, subject: String, body: String, kind: OutboundKind) -> b
                     to: sent.to,
                     subject: email.subject,
                     body: email.body,
+                    body_ref: None,
                     attachment_ids: Vec::new(),
+                    skipped_attachments: Vec::new(),
+                    alias_message_id: sent.alias_message_id,
+                    provider_message_id: sent.provider_message_id,
+                    delivery_uncertain: sent.delivery_uncertain,
                     evaluated: true,
                 };
                 s.case.record_outbound(message, kind, delay, now);
@@ -243,14 +264,20 @@ async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> {
         return Ok(());
     }
     loop {
+        if stopped_by_provider(ctx) {
+            return Ok(());
+        }
         if !ctx.state(|s| s.case.has_unevaluated_replies()) {
             let due = ctx.state(|s| s.case.next_action_at);
             let wait = Duration::from_millis(u64::try_from(due - now(ctx)).unwrap_or(0));
-            let replied = condition_before_timer(ctx, wait, "follow-up due", |s| {
-                s.case.has_unevaluated_replies()
+            let woken = condition_before_timer(ctx, wait, "follow-up due", |s| {
+                s.case.has_unevaluated_replies() || s.case.delivery_failure.is_some()
             })
             .await?;
-            if !replied {
+            if stopped_by_provider(ctx) {
+                return Ok(());
+            }
+            if !woken {
                 if !follow_up(ctx).await {
                     return Ok(());
                 }
@@ -343,6 +370,9 @@ where
 /// client pause here until the answer arrives.
 async fn evaluate_until_settled(ctx: &Ctx) -> Result<bool, WorkflowTermination> {
     loop {
+        if stopped_by_provider(ctx) {
+            return Ok(false);
+        }
         let (request, seen, answer_seen) = ctx.state(|s| {
             let seen = s.case.unevaluated_reply_indices();
             (s.agent_request(seen.clone()), seen, s.case.answer_pending)
@@ -383,7 +413,17 @@ async fn evaluate_until_settled(ctx: &Ctx) -> Result<bool, WorkflowTermination> 
     }
 }
 
-/// Waits for the client's answer; false when `inputTimeoutHours` passed first.
+/// Ends the case when the mail provider reported that delivery failed for good.
+fn stopped_by_provider(ctx: &Ctx) -> bool {
+    let Some(failure) = ctx.state(|s| s.case.delivery_failure.clone()) else {
+        return false;
+    };
+    fail(ctx, failure.kind.result_status(), Some(failure.detail));
+    true
+}
+
+/// Waits for the client's answer (or a provider event that ends the case); false when
+/// `inputTimeoutHours` passed first.
 async fn wait_for_answer(ctx: &Ctx) -> Result<bool, WorkflowTermination> {
     let limit = ctx.state(|s| {
         s.input
@@ -391,16 +431,16 @@ async fn wait_for_answer(ctx: &Ctx) -> Result<bool, WorkflowTermination> {
             .input_timeout_hours
             .map(|hours| hours_to_ms(hours, s.input.hour_seconds))
     });
+    let woken = |s: &CaseWorkflow| s.case.answer_pending || s.case.delivery_failure.is_some();
     match limit {
         None => {
-            ctx.wait_condition(|s: &CaseWorkflow| s.case.answer_pending)
-                .await?;
+            ctx.wait_condition(woken).await?;
             Ok(true)
         }
         // An answer that arrives together with the deadline wins: it was already accepted (202).
         Some(ms) => {
             let wait = Duration::from_millis(u64::try_from(ms).unwrap_or(0));
-            condition_before_timer(ctx, wait, "input timeout", |s| s.case.answer_pending).await
+            condition_before_timer(ctx, wait, "input timeout", woken).await
         }
     }
 }

@@ -4,11 +4,13 @@
 pub mod inbound;
 pub mod outbox;
 pub mod quotes;
+pub mod ses;
 
 use crate::config::Mailbox;
 use async_trait::async_trait;
 use mail_builder::MessageBuilder;
 use mail_builder::headers::message_id::MessageId;
+use mail_builder::headers::raw::Raw;
 use offload_workflows::activities::OutboundEmail;
 use uuid::Uuid;
 
@@ -26,6 +28,20 @@ pub struct PreparedMessage {
     pub raw: Vec<u8>,
 }
 
+/// What became of a message the provider did not refuse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// Accepted; the provider's own id when it has one, and the `Message-ID` the recipient will
+    /// see when the provider replaces ours.
+    Sent {
+        provider_message_id: Option<String>,
+        alias_message_id: Option<String>,
+    },
+    /// It may or may not have been accepted (e.g. a timeout after the request left). It is not
+    /// sent again; the case records the doubt.
+    Uncertain { reason: String },
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SendError {
     /// The provider refused the message for good (bad recipient, unverified sender, …).
@@ -39,9 +55,13 @@ pub enum SendError {
 /// Hands finished messages to a mail system.
 #[async_trait]
 pub trait Mailer: Send + Sync {
-    /// Sends `message`; returns the provider's own message id when it has one.
-    async fn send(&self, message: &PreparedMessage) -> Result<Option<String>, SendError>;
+    /// Sends `message`. An `Err` means the message certainly did not go out.
+    async fn send(&self, message: &PreparedMessage) -> Result<SendOutcome, SendError>;
 }
+
+/// Names the case on every outbound message, so provider events (bounces, complaints) that
+/// quote the original headers lead back to it.
+pub const CASE_HEADER: &str = "X-Offload-Case";
 
 /// `offload.<caseId>.<n>@<domain>`: unique per message, stable across retries of one send, and
 /// naming its case, so a reply's `In-Reply-To`/`References` lead back to the case.
@@ -102,6 +122,7 @@ pub fn prepare(email: &OutboundEmail, from: &Mailbox, reply_domain: &str) -> Pre
         .reply_to((from_name.clone(), reply_to))
         .subject(email.subject.clone())
         .message_id(message_id.clone())
+        .header(CASE_HEADER, Raw::new(email.case_id.clone()))
         .text_body(email.body.clone());
     if let Some(parent) = &email.in_reply_to {
         builder = builder.in_reply_to(parent.clone());

@@ -1,6 +1,6 @@
 //! The local outbox: each outbound message becomes an `.eml` file. The default for local runs.
 
-use super::{Mailer, PreparedMessage, SendError};
+use super::{Mailer, PreparedMessage, SendError, SendOutcome};
 use async_trait::async_trait;
 use std::path::PathBuf;
 
@@ -22,14 +22,18 @@ impl OutboxMailer {
 
 #[async_trait]
 impl Mailer for OutboxMailer {
-    async fn send(&self, message: &PreparedMessage) -> Result<Option<String>, SendError> {
+    async fn send(&self, message: &PreparedMessage) -> Result<SendOutcome, SendError> {
         let transient = |e: std::io::Error| SendError::Transient(format!("outbox: {e}"));
         tokio::fs::create_dir_all(&self.dir)
             .await
             .map_err(transient)?;
         let path = self.dir.join(Self::file_name(message));
+        let sent = SendOutcome::Sent {
+            provider_message_id: None,
+            alias_message_id: None,
+        };
         if tokio::fs::try_exists(&path).await.map_err(transient)? {
-            return Ok(None);
+            return Ok(sent);
         }
         // Write then rename, so a reader never sees half a message.
         let partial = self
@@ -41,7 +45,7 @@ impl Mailer for OutboxMailer {
         tokio::fs::rename(&partial, &path)
             .await
             .map_err(transient)?;
-        Ok(None)
+        Ok(sent)
     }
 }
 
