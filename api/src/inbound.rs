@@ -1,11 +1,19 @@
-//! Inbound mail: `POST /inbound/email` takes a raw RFC 822 message from any mail system,
-//! authenticated by a shared secret, routes it to its case, stores its attachments and signals
-//! the case.
+//! Inbound mail and provider events.
+//!
+//! - `POST /inbound/email`: a raw RFC 822 message from any mail system, authenticated by a
+//!   shared secret (`x-offload-inbound-secret`).
+//! - `POST /inbound/ses`: Amazon SES receiving and feedback through SNS, authenticated by SNS
+//!   signatures: replies (`Received`, content inline or in S3), permanent bounces, complaints
+//!   and rejections.
+//!
+//! A reply is routed to its case, its attachments (within limits) and large body stored as
+//! blobs, and the case signalled.
 
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{read_body, require_content_type};
 use crate::response::{Envelope, now_ms, ok};
+use crate::sns;
 use crate::store::Delivery;
 use axum::Router;
 use axum::body::Body;
@@ -13,22 +21,35 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use base64::Engine;
 use offload_worker::mail::inbound::InboundMail;
-use offload_worker::mail::reply_address;
-use offload_workflows::state::{Attachment, InboundReply};
-use serde::Serialize;
+use offload_worker::mail::{
+    CASE_HEADER, case_id_from_message_id, case_id_from_reply_address, reply_address,
+};
+use offload_workflows::state::{
+    Attachment, DeliveryFailure, DeliveryFailureKind, INLINE_BODY_LIMIT, InboundReply,
+    SkippedAttachment,
+};
+use offload_workflows::view::parse_iso8601_utc;
+use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
-/// Largest raw message accepted.
-pub const MAX_INBOUND_MAIL: usize = 64 * 1024 * 1024;
+/// Largest raw message accepted on `/inbound/email`.
+pub const MAX_INBOUND_MAIL: usize = 100 * 1024 * 1024;
+/// SNS messages are at most 256 KB; leave room for escaping.
+const MAX_SNS_BODY: usize = 1024 * 1024;
+/// SNS messages older than this (or this far in the future) are refused as replays.
+const SNS_MAX_AGE_MS: i64 = 60 * 60 * 1000;
 
-/// Namespace of attachment ids: an id is derived from (case, message, position), so a message
-/// delivered twice stores its files under the same ids.
-const ATTACHMENT_NAMESPACE: Uuid = Uuid::from_u128(0x6f66_666c_6f61_6400_8000_0000_0000_0001);
+/// Namespace of derived ids: an attachment id is derived from (case, message, position), so a
+/// message delivered twice stores its files under the same ids.
+const ID_NAMESPACE: Uuid = Uuid::from_u128(0x6f66_666c_6f61_6400_8000_0000_0000_0001);
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/inbound/email", post(receive_email))
+    Router::new()
+        .route("/inbound/email", post(receive_email))
+        .route("/inbound/ses", post(receive_ses))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -38,6 +59,17 @@ pub struct InboundOutcome {
     /// Present (true) when the case is already finished and the reply was only logged.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignored: Option<bool>,
+}
+
+/// What became of an SNS message.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SnsOutcome {
+    /// `routed`, `ignored`, `unroutable`, `subscribed`, `unsubscribed`, `failed_case` or
+    /// `not_actionable`.
+    pub outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<String>,
 }
 
 fn check_secret(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
@@ -84,78 +116,500 @@ pub async fn receive_email(
     require_content_type(&headers, |t| t == "message/rfc822", "message/rfc822")?;
     let raw = read_body(&headers, body, MAX_INBOUND_MAIL).await?;
     let mail = InboundMail::parse(&raw).map_err(|e| ApiError::invalid("body", e))?;
-    deliver_to_case(&state, mail).await
+    let (status, case_id, ignored) = match route_reply(&state, mail).await? {
+        Routed::ToCase(case_id) => (StatusCode::ACCEPTED, case_id, None),
+        Routed::CaseFinished(case_id) => (StatusCode::OK, case_id, Some(true)),
+        Routed::NoCase => return Err(ApiError::CaseNotFound),
+    };
+    Ok((
+        status,
+        ok(InboundOutcome {
+            case_id: case_id.to_string(),
+            ignored,
+        }),
+    )
+        .into_response())
 }
 
-/// Routes a parsed message to its case and signals it. Shared by every inbound channel.
-pub async fn deliver_to_case(state: &AppState, mail: InboundMail) -> Result<Response, ApiError> {
+/// Where a reply went.
+pub enum Routed {
+    ToCase(Uuid),
+    CaseFinished(Uuid),
+    NoCase,
+}
+
+/// Routes a parsed reply to its case: stores its files and large body, then signals the case.
+pub async fn route_reply(state: &AppState, mail: InboundMail) -> Result<Routed, ApiError> {
     let domain = &state.config().reply_domain;
-    let case_id = mail.case_id(domain).ok_or(ApiError::CaseNotFound)?;
-    let record = state
-        .cases()
-        .record(case_id, false)
-        .await?
-        .ok_or(ApiError::CaseNotFound)?;
-    let ignored = || {
-        tracing::info!(%case_id, "reply to a finished case logged and ignored");
-        (
-            StatusCode::OK,
-            ok(InboundOutcome {
-                case_id: case_id.to_string(),
-                ignored: Some(true),
-            }),
-        )
-            .into_response()
+    let Some(case_id) = mail.case_id(domain) else {
+        return Ok(Routed::NoCase);
+    };
+    let Some(record) = state.cases().record(case_id, false).await? else {
+        return Ok(Routed::NoCase);
     };
     if record.view.status.is_terminal() {
-        return Ok(ignored());
+        tracing::info!(%case_id, "reply to a finished case logged and ignored");
+        return Ok(Routed::CaseFinished(case_id));
     }
 
     let received_at = now_ms();
     let inbox_id = reply_address(&case_id.to_string(), domain);
-    let mut attachments = Vec::with_capacity(mail.files.len());
+    let max_bytes = state.config().attachment_max_bytes;
+    let max_count = state.config().attachment_max_count;
+    let mut attachments = Vec::new();
+    let mut skipped = Vec::new();
     for (position, file) in mail.files.iter().enumerate() {
+        let size = file.bytes.len() as u64;
+        let refusal = if attachments.len() >= max_count {
+            Some(format!(
+                "over the limit of {max_count} attachments per message"
+            ))
+        } else if size > max_bytes {
+            Some(format!("over the limit of {max_bytes} bytes"))
+        } else {
+            None
+        };
+        if let Some(reason) = refusal {
+            tracing::warn!(%case_id, size, %reason, "attachment not stored");
+            skipped.push(SkippedAttachment {
+                name: file.name.clone(),
+                size,
+                reason,
+            });
+            continue;
+        }
         let attachment_id = Uuid::new_v5(
-            &ATTACHMENT_NAMESPACE,
+            &ID_NAMESPACE,
             format!("{case_id}/{}/{position}", mail.message_id).as_bytes(),
         )
         .to_string();
         state
             .blobs()
-            .put(&format!("{case_id}/{attachment_id}"), &file.bytes)
+            .put(
+                &format!("{case_id}/{attachment_id}"),
+                &file.bytes,
+                &file.content_type,
+            )
             .await
-            .map_err(|e| ApiError::Internal(format!("store attachment: {e}")))?;
+            .map_err(|e| ApiError::Unavailable(format!("store attachment: {e}")))?;
         attachments.push(Attachment {
             attachment_id,
             name: file.name.clone(),
-            size: file.bytes.len() as u64,
+            size,
             content_type: file.content_type.clone(),
             message_id: mail.message_id.clone(),
             inbox_id: inbox_id.clone(),
             received_at,
         });
     }
+
+    let (text, body_ref) = if mail.text.len() > INLINE_BODY_LIMIT {
+        let key = format!(
+            "{case_id}/body-{}",
+            Uuid::new_v5(&ID_NAMESPACE, mail.message_id.as_bytes())
+        );
+        state
+            .blobs()
+            .put(&key, mail.text.as_bytes(), "text/plain; charset=utf-8")
+            .await
+            .map_err(|e| ApiError::Unavailable(format!("store body: {e}")))?;
+        let mut cut = INLINE_BODY_LIMIT;
+        while !mail.text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        (mail.text[..cut].to_string(), Some(key))
+    } else {
+        (mail.text, None)
+    };
+
     let reply = InboundReply {
         message_id: mail.message_id,
         from: mail.from,
         to: mail.to,
         subject: mail.subject,
         received_at,
-        text: mail.text,
+        text,
+        body_ref,
         attachments,
+        skipped_attachments: skipped,
     };
     match state.cases().send_reply(case_id, reply).await? {
-        Delivery::Closed => Ok(ignored()),
+        Delivery::Closed => Ok(Routed::CaseFinished(case_id)),
         Delivery::Delivered => {
             tracing::info!(%case_id, "reply routed to case");
-            Ok((
-                StatusCode::ACCEPTED,
-                ok(InboundOutcome {
-                    case_id: case_id.to_string(),
-                    ignored: None,
-                }),
-            )
-                .into_response())
+            Ok(Routed::ToCase(case_id))
         }
+    }
+}
+
+// --- SES through SNS ---------------------------------------------------------------------
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(rename_all = "camelCase")]
+struct SesNotification {
+    notification_type: Option<String>,
+    event_type: Option<String>,
+    #[serde(default)]
+    mail: SesMail,
+    receipt: Option<SesReceipt>,
+    content: Option<String>,
+    bounce: Option<SesBounce>,
+    complaint: Option<SesComplaint>,
+    reject: Option<SesReject>,
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(rename_all = "camelCase")]
+struct SesMail {
+    message_id: Option<String>,
+    #[serde(default)]
+    headers: Vec<SesHeader>,
+    common_headers: Option<SesCommonHeaders>,
+}
+
+#[derive(Deserialize, Debug)]
+struct SesHeader {
+    name: String,
+    value: String,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+struct SesCommonHeaders {
+    message_id: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+struct SesReceipt {
+    #[serde(default)]
+    recipients: Vec<String>,
+    action: SesAction,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+struct SesAction {
+    #[serde(rename = "type")]
+    kind: String,
+    encoding: Option<String>,
+    bucket_name: Option<String>,
+    object_key: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+struct SesBounce {
+    bounce_type: String,
+    bounce_sub_type: Option<String>,
+    #[serde(default)]
+    bounced_recipients: Vec<SesBouncedRecipient>,
+}
+
+#[derive(Deserialize, Debug)]
+struct SesBouncedRecipient {
+    status: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+struct SesComplaint {
+    complaint_feedback_type: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+struct SesReject {
+    reason: Option<String>,
+}
+
+impl SesMail {
+    /// The case an SES event is about: our case header, our Message-ID, or the reply address
+    /// among the original headers.
+    fn case_id(&self, reply_domain: &str) -> Option<Uuid> {
+        let header = |name: &'static str| {
+            self.headers
+                .iter()
+                .filter(move |h| h.name.eq_ignore_ascii_case(name))
+                .map(|h| h.value.trim())
+        };
+        header(CASE_HEADER)
+            .find_map(|v| Uuid::parse_str(v).ok())
+            .or_else(|| {
+                self.common_headers
+                    .as_ref()
+                    .and_then(|c| c.message_id.as_deref())
+                    .and_then(case_id_from_message_id)
+            })
+            .or_else(|| header("Message-ID").find_map(case_id_from_message_id))
+            .or_else(|| {
+                header("Reply-To").find_map(|v| {
+                    let address = v.rsplit('<').next().unwrap_or(v).trim_end_matches('>');
+                    case_id_from_reply_address(address, reply_domain)
+                })
+            })
+    }
+}
+
+fn sns_outcome(outcome: &'static str, case_id: Option<Uuid>) -> Response {
+    (
+        StatusCode::OK,
+        ok(SnsOutcome {
+            outcome,
+            case_id: case_id.map(|c| c.to_string()),
+        }),
+    )
+        .into_response()
+}
+
+/// SES receiving and feedback through an SNS HTTP(S) subscription.
+#[utoipa::path(
+    post, path = "/inbound/ses", tag = "inbound",
+    request_body(content = String, content_type = "text/plain", description = "The SNS message (JSON sent as text/plain)"),
+    responses(
+        (status = 200, description = "Handled (routed, ignored, subscribed, …)", body = Envelope<SnsOutcome>),
+        (status = 400, description = "`INVALID_REQUEST`: not an SNS message", body = crate::openapi::ErrorEnvelope),
+        (status = 403, description = "`FORBIDDEN`: unsigned, forged, replayed or from a topic not allowed; nothing happened", body = crate::openapi::ErrorEnvelope),
+        (status = 413, description = "`PAYLOAD_TOO_LARGE`", body = crate::openapi::ErrorEnvelope),
+        (status = 503, description = "`UNAVAILABLE`: try again (SNS retries)", body = crate::openapi::ErrorEnvelope),
+    )
+)]
+pub async fn receive_ses(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let raw = read_body(&headers, body, MAX_SNS_BODY).await?;
+    let envelope: sns::Envelope = serde_json::from_slice(&raw)
+        .map_err(|e| ApiError::invalid("body", format!("not an SNS message ({e})")))?;
+    let forbidden = |why: &str| ApiError::Forbidden(format!("sns: {why}"));
+
+    let allowed = &state.config().sns_topic_arns;
+    if !allowed.is_empty() && !allowed.contains(&envelope.topic_arn) {
+        return Err(forbidden("topic not allowed"));
+    }
+    let sent_at =
+        parse_iso8601_utc(&envelope.timestamp).ok_or_else(|| forbidden("bad Timestamp"))?;
+    if (now_ms() - sent_at).abs() > SNS_MAX_AGE_MS {
+        return Err(forbidden("message too old (replayed?)"));
+    }
+    if state.seen_sns().contains(&envelope.message_id) {
+        return Err(forbidden("message already handled (replayed)"));
+    }
+    state
+        .certificates()
+        .verify(&envelope)
+        .await
+        .map_err(|rejection| {
+            tracing::warn!(topic = %envelope.topic_arn, %rejection, "SNS message refused");
+            match rejection {
+                sns::Rejection::CertificateUnavailable => {
+                    ApiError::Unavailable("SNS signing certificate unavailable".into())
+                }
+                other => forbidden(&other.to_string()),
+            }
+        })?;
+
+    let response = match envelope.kind.as_str() {
+        "SubscriptionConfirmation" => {
+            confirm_subscription(&state, &envelope).await?;
+            sns_outcome("subscribed", None)
+        }
+        "UnsubscribeConfirmation" => {
+            tracing::warn!(topic = %envelope.topic_arn, "SNS subscription removed");
+            sns_outcome("unsubscribed", None)
+        }
+        _ => handle_ses_event(&state, &envelope.message).await?,
+    };
+    state.seen_sns().remember(&envelope.message_id);
+    Ok(response)
+}
+
+async fn confirm_subscription(state: &AppState, envelope: &sns::Envelope) -> Result<(), ApiError> {
+    let url = envelope
+        .subscribe_url
+        .as_deref()
+        .ok_or_else(|| ApiError::invalid("SubscribeURL", "is missing"))?;
+    if !sns::is_sns_url(url) {
+        return Err(ApiError::Forbidden("sns: SubscribeURL not trusted".into()));
+    }
+    let target = match &state.config().sns_cert_endpoint {
+        // Tests: the emulator stands in for sns.<region>.amazonaws.com.
+        Some(endpoint) => {
+            let parsed =
+                url::Url::parse(url).map_err(|_| ApiError::invalid("SubscribeURL", "not a URL"))?;
+            let mut local = endpoint
+                .join(parsed.path())
+                .map_err(|_| ApiError::invalid("SubscribeURL", "not a URL"))?;
+            local.set_query(parsed.query());
+            local.to_string()
+        }
+        None => url.to_string(),
+    };
+    let response = state
+        .http()
+        .get(target)
+        .send()
+        .await
+        .map_err(|_| ApiError::Unavailable("could not confirm the SNS subscription".into()))?;
+    if !response.status().is_success() {
+        return Err(ApiError::Unavailable(format!(
+            "SNS answered {} to the subscription confirmation",
+            response.status()
+        )));
+    }
+    tracing::info!(topic = %envelope.topic_arn, "SNS subscription confirmed");
+    Ok(())
+}
+
+async fn handle_ses_event(state: &AppState, message: &str) -> Result<Response, ApiError> {
+    let event: SesNotification = serde_json::from_str(message)
+        .map_err(|e| ApiError::invalid("Message", format!("not an SES notification ({e})")))?;
+    let kind = event
+        .notification_type
+        .as_deref()
+        .or(event.event_type.as_deref())
+        .unwrap_or("");
+    let domain = state.config().reply_domain.clone();
+    match kind {
+        "Received" => {
+            let raw = received_content(state, &event).await?;
+            let mut mail = InboundMail::parse(&raw).map_err(|e| ApiError::invalid("content", e))?;
+            if let Some(receipt) = &event.receipt {
+                mail.recipients.extend(receipt.recipients.iter().cloned());
+            }
+            Ok(match route_reply(state, mail).await? {
+                Routed::ToCase(case_id) => sns_outcome("routed", Some(case_id)),
+                Routed::CaseFinished(case_id) => sns_outcome("ignored", Some(case_id)),
+                Routed::NoCase => {
+                    tracing::warn!("SES received mail that matches no case");
+                    sns_outcome("unroutable", None)
+                }
+            })
+        }
+        "Bounce" => {
+            let bounce = event.bounce.as_ref();
+            let bounce_type = bounce.map(|b| b.bounce_type.as_str()).unwrap_or("");
+            if bounce_type != "Permanent" {
+                tracing::info!(bounce_type, "transient bounce; the case goes on");
+                return Ok(sns_outcome("not_actionable", event.mail.case_id(&domain)));
+            }
+            let status = bounce
+                .and_then(|b| b.bounced_recipients.iter().find_map(|r| r.status.clone()))
+                .map(|s| format!(", status {s}"))
+                .unwrap_or_default();
+            let sub_type = bounce
+                .and_then(|b| b.bounce_sub_type.clone())
+                .unwrap_or_else(|| "General".into());
+            let detail = format!("Permanent bounce ({sub_type}{status}).");
+            fail_case(state, &event, &domain, DeliveryFailureKind::Bounced, detail).await
+        }
+        "Complaint" => {
+            let feedback = event
+                .complaint
+                .as_ref()
+                .and_then(|c| c.complaint_feedback_type.clone())
+                .unwrap_or_else(|| "unspecified".into());
+            let detail = format!("The recipient complained ({feedback}).");
+            fail_case(
+                state,
+                &event,
+                &domain,
+                DeliveryFailureKind::Complained,
+                detail,
+            )
+            .await
+        }
+        "Reject" => {
+            let reason = event
+                .reject
+                .as_ref()
+                .and_then(|r| r.reason.clone())
+                .unwrap_or_else(|| "unspecified".into());
+            let detail = format!("SES rejected the message ({reason}).");
+            fail_case(
+                state,
+                &event,
+                &domain,
+                DeliveryFailureKind::Rejected,
+                detail,
+            )
+            .await
+        }
+        other => {
+            tracing::debug!(kind = other, "SES event needs no action");
+            Ok(sns_outcome("not_actionable", None))
+        }
+    }
+}
+
+async fn fail_case(
+    state: &AppState,
+    event: &SesNotification,
+    domain: &str,
+    kind: DeliveryFailureKind,
+    detail: String,
+) -> Result<Response, ApiError> {
+    let Some(case_id) = event.mail.case_id(domain) else {
+        tracing::warn!(ses_message_id = ?event.mail.message_id, "SES event matches no case");
+        return Ok(sns_outcome("unroutable", None));
+    };
+    let delivery = state
+        .cases()
+        .send_delivery_failure(case_id, DeliveryFailure { kind, detail })
+        .await?;
+    tracing::info!(%case_id, ?kind, "provider event sent to case");
+    Ok(match delivery {
+        Delivery::Delivered => sns_outcome("failed_case", Some(case_id)),
+        Delivery::Closed => sns_outcome("ignored", Some(case_id)),
+    })
+}
+
+/// The raw message of a `Received` notification: inline (UTF-8 or base64) with the SNS action,
+/// or fetched from the bucket of the S3 action (mail over the SNS size limit).
+async fn received_content(state: &AppState, event: &SesNotification) -> Result<Vec<u8>, ApiError> {
+    let action = event.receipt.as_ref().map(|r| &r.action);
+    if let Some(content) = &event.content {
+        let base64 = action
+            .and_then(|a| a.encoding.as_deref())
+            .is_some_and(|e| e.eq_ignore_ascii_case("base64"));
+        return if base64 {
+            base64::engine::general_purpose::STANDARD
+                .decode(content.trim())
+                .map_err(|_| ApiError::invalid("content", "not valid base64"))
+        } else {
+            Ok(content.as_bytes().to_vec())
+        };
+    }
+    match action {
+        Some(SesAction {
+            kind,
+            bucket_name: Some(bucket),
+            object_key: Some(key),
+            ..
+        }) if kind == "S3" => {
+            let object = state
+                .s3()
+                .await
+                .get_object()
+                .bucket(bucket)
+                .key(key)
+                .send()
+                .await
+                .map_err(|e| {
+                    ApiError::Unavailable(format!(
+                        "fetch received mail from S3: {}",
+                        aws_sdk_s3::error::DisplayErrorContext(e)
+                    ))
+                })?;
+            let bytes =
+                object.body.collect().await.map_err(|e| {
+                    ApiError::Unavailable(format!("read received mail from S3: {e}"))
+                })?;
+            Ok(bytes.into_bytes().to_vec())
+        }
+        _ => Err(ApiError::invalid(
+            "Message",
+            "a Received notification without content or an S3 location",
+        )),
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod attachments;
 pub mod cases;
+pub mod downloads;
 pub mod error;
 pub mod extract;
 pub mod inbound;
@@ -9,6 +10,7 @@ pub mod keys;
 pub mod meta;
 pub mod openapi;
 pub mod response;
+pub mod sns;
 pub mod store;
 
 use axum::Router;
@@ -17,8 +19,8 @@ use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use keys::KeyStore;
-use offload_worker::blobs::{BlobStore, LocalBlobStore};
-use offload_worker::config::Config;
+use offload_worker::blobs::{BlobStore, LocalBlobStore, S3BlobStore};
+use offload_worker::config::{BlobStoreKind, Config};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use store::CaseStore;
@@ -37,17 +39,39 @@ struct Inner {
     keys: KeyStore,
     cases: CaseStore,
     blobs: Arc<dyn BlobStore>,
+    download_key: Vec<u8>,
+    certificates: sns::CertificateCache,
+    seen_sns: sns::SeenMessages,
+    http: reqwest::Client,
+    s3: tokio::sync::OnceCell<aws_sdk_s3::Client>,
 }
 
 impl AppState {
-    pub fn new(config: Config, keys: KeyStore, cases: CaseStore) -> Self {
-        let blobs: Arc<dyn BlobStore> = Arc::new(LocalBlobStore::new(config.attachments_dir()));
+    /// `blobs` is where attachments live; `download_key` signs local download URLs.
+    pub fn new(
+        config: Config,
+        keys: KeyStore,
+        cases: CaseStore,
+        blobs: Arc<dyn BlobStore>,
+        download_key: Vec<u8>,
+    ) -> Self {
+        let certificates = sns::CertificateCache::new(config.sns_cert_endpoint.clone());
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a static HTTP client configuration is valid");
         AppState {
             inner: Arc::new(Inner {
                 config,
                 keys,
                 cases,
                 blobs,
+                download_key,
+                certificates,
+                seen_sns: sns::SeenMessages::default(),
+                http,
+                s3: tokio::sync::OnceCell::new(),
             }),
         }
     }
@@ -67,6 +91,79 @@ impl AppState {
     pub fn blobs(&self) -> &dyn BlobStore {
         self.inner.blobs.as_ref()
     }
+
+    pub fn download_key(&self) -> &[u8] {
+        &self.inner.download_key
+    }
+
+    pub fn certificates(&self) -> &sns::CertificateCache {
+        &self.inner.certificates
+    }
+
+    pub fn seen_sns(&self) -> &sns::SeenMessages {
+        &self.inner.seen_sns
+    }
+
+    /// For outbound calls the API itself makes (SNS subscription confirmation).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// An S3 client, built on first use (only SES receiving through S3 needs one).
+    pub async fn s3(&self) -> &aws_sdk_s3::Client {
+        self.inner
+            .s3
+            .get_or_init(|| async {
+                let endpoint = self.inner.config.aws_endpoint_url.as_ref();
+                let aws = offload_worker::aws::sdk_config(endpoint).await;
+                offload_worker::aws::s3_client(&aws, endpoint.is_some())
+            })
+            .await
+    }
+}
+
+/// The configured blob store: a local directory, or an S3 bucket.
+pub async fn blob_store(config: &Config) -> Arc<dyn BlobStore> {
+    match &config.blob_store {
+        BlobStoreKind::Local => Arc::new(LocalBlobStore::new(config.attachments_dir())),
+        BlobStoreKind::S3 { bucket, prefix } => {
+            let endpoint = config.aws_endpoint_url.as_ref();
+            let aws = offload_worker::aws::sdk_config(endpoint).await;
+            Arc::new(S3BlobStore::new(
+                offload_worker::aws::s3_client(&aws, endpoint.is_some()),
+                bucket.clone(),
+                prefix.clone(),
+            ))
+        }
+    }
+}
+
+/// The key that signs local download URLs: `OFFLOAD_DOWNLOAD_SIGNING_KEY`, else one generated
+/// once and kept in the data directory (every API replica must share it).
+pub fn download_key(config: &Config) -> std::io::Result<Vec<u8>> {
+    if let Some(key) = &config.download_signing_key {
+        return Ok(key.expose().as_bytes().to_vec());
+    }
+    let path = config.data_dir.join("download-signing-key");
+    match std::fs::read(&path) {
+        Ok(key) if key.len() >= 32 => Ok(key),
+        _ => {
+            use rand::RngCore;
+            let mut key = vec![0u8; 32];
+            rand::rng().fill_bytes(&mut key);
+            std::fs::create_dir_all(&config.data_dir)?;
+            let partial = path.with_extension("partial");
+            std::fs::write(&partial, &key)?;
+            set_owner_only(&partial)?;
+            std::fs::rename(&partial, &path)?;
+            Ok(key)
+        }
+    }
+}
+
+fn set_owner_only(path: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
 }
 
 /// Every route, with request ids, request logging and a request timeout.
@@ -75,6 +172,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(cases::router())
         .merge(attachments::router())
         .merge(inbound::router())
+        .merge(downloads::router())
         .merge(meta::router())
         .fallback(meta::route_not_found)
         .method_not_allowed_fallback(meta::method_not_allowed)
@@ -143,12 +241,17 @@ pub async fn serve(
         .await
 }
 
-/// Builds the state from configuration: loads the keys file and connects to Temporal.
+/// Builds the state from configuration: loads the keys file, connects to Temporal, opens the
+/// blob store.
 pub async fn state_from_config(config: Config) -> anyhow::Result<AppState> {
     let keys = KeyStore::load(&config.keys_file)?;
     let client = offload_worker::connect(&config, "offload-api").await?;
     let cases = CaseStore::new(client, config.task_queue.clone());
-    Ok(AppState::new(config, keys, cases))
+    let blobs = blob_store(&config).await;
+    let key = download_key(&config).map_err(|e| {
+        anyhow::anyhow!("download signing key in {}: {e}", config.data_dir.display())
+    })?;
+    Ok(AppState::new(config, keys, cases, blobs, key))
 }
 
 #[cfg(test)]

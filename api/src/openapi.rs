@@ -147,6 +147,8 @@ pub struct ErrorDetail {
         crate::cases::provide_input,
         crate::attachments::get_attachment,
         crate::inbound::receive_email,
+        crate::inbound::receive_ses,
+        crate::downloads::download,
         crate::meta::healthz,
     ),
     components(schemas(ErrorEnvelope, CreateCaseBody, InputBody)),

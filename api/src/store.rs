@@ -5,7 +5,7 @@ use crate::error::ApiError;
 use offload_workflows::search::{
     OFFLOAD_CLIENT_REFERENCE_ID, OFFLOAD_COUNTERPARTY, OFFLOAD_STATUS, OFFLOAD_TENANT,
 };
-use offload_workflows::state::{InboundReply, ProvidedInput};
+use offload_workflows::state::{DeliveryFailure, InboundReply, ProvidedInput};
 use offload_workflows::workflow::CaseRun;
 use offload_workflows::{CaseInput, CaseRecord, CaseStatus, CaseWorkflow};
 use std::time::Duration;
@@ -133,6 +133,16 @@ impl CaseStore {
         input: ProvidedInput,
     ) -> Result<Delivery, ApiError> {
         self.signal(case_id, CaseWorkflow::input_provided, input)
+            .await
+    }
+
+    /// Tells the case its mail could not be delivered (bounce, complaint, rejection).
+    pub async fn send_delivery_failure(
+        &self,
+        case_id: Uuid,
+        failure: DeliveryFailure,
+    ) -> Result<Delivery, ApiError> {
+        self.signal(case_id, CaseWorkflow::delivery_failed, failure)
             .await
     }
 

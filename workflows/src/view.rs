@@ -205,6 +205,47 @@ pub fn iso8601_seconds(ms: i64) -> String {
     )
 }
 
+/// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (UTC, as AWS writes timestamps) into Unix milliseconds.
+pub fn parse_iso8601_utc(text: &str) -> Option<i64> {
+    let text = text.strip_suffix('Z')?;
+    let (date, time) = text.split_once('T')?;
+    let mut date_parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (
+        date_parts.next()??,
+        date_parts.next()??,
+        date_parts.next()??,
+    );
+    let (clock, fraction) = match time.split_once('.') {
+        Some((clock, fraction)) => (clock, fraction),
+        None => (time, "0"),
+    };
+    let mut clock_parts = clock.splitn(3, ':').map(|p| p.parse::<i64>().ok());
+    let (hh, mm, ss) = (
+        clock_parts.next()??,
+        clock_parts.next()??,
+        clock_parts.next()??,
+    );
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    if !fraction.chars().all(|c| c.is_ascii_digit()) || fraction.is_empty() {
+        return None;
+    }
+    let millis: i64 = format!("{fraction:0<3}")[..3].parse().ok()?;
+    let days = days_from_civil(y, m as u32, d as u32);
+    Some(((days * 86_400 + hh * 3600 + mm * 60 + ss) * 1000) + millis)
+}
+
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
@@ -228,5 +269,23 @@ mod tests {
         assert_eq!(iso8601_seconds(1_774_107_720_000), "2026-03-21T15:42:00Z");
         assert_eq!(iso8601_seconds(253_402_300_799_999), "9999-12-31T23:59:59Z");
         assert_eq!(iso8601_seconds(951_782_400_000), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn aws_timestamps_parse() {
+        assert_eq!(
+            parse_iso8601_utc("2026-03-21T15:42:00Z"),
+            Some(1_774_107_720_000)
+        );
+        assert_eq!(
+            parse_iso8601_utc("2012-05-02T00:54:06.655Z"),
+            Some(1_335_920_046_655)
+        );
+        assert_eq!(
+            parse_iso8601_utc("2000-02-29T00:00:00.1Z"),
+            Some(951_782_400_100)
+        );
+        assert_eq!(parse_iso8601_utc("2026-03-21 15:42:00"), None);
+        assert_eq!(parse_iso8601_utc("2026-13-21T15:42:00Z"), None);
     }
 }

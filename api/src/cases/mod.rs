@@ -11,9 +11,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use offload_workflows::state::check_input;
+use offload_workflows::state::{Attachment, TranscriptMessage, check_input};
+use offload_workflows::view::render_transcript;
 use offload_workflows::{CaseInput, CaseRecord, CaseView};
 use serde::Serialize;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
@@ -147,7 +149,38 @@ pub async fn get_case(
 ) -> Result<Json<Envelope<CaseView>>, ApiError> {
     let include = include_transcript(query.as_deref())?;
     let record = owned_case(&state, &tenant, case_id, include).await?;
-    Ok(ok(record.view))
+    let mut view = record.view;
+    if let Some(messages) = record.transcript {
+        view.conversation_thread =
+            Some(full_transcript(&state, &messages, &view.attachments).await?);
+    }
+    Ok(ok(view))
+}
+
+/// The transcript with the whole text of bodies kept in the blob store (the query only has
+/// their first part).
+async fn full_transcript(
+    state: &AppState,
+    messages: &[TranscriptMessage],
+    attachments: &[Attachment],
+) -> Result<Option<String>, ApiError> {
+    let mut bodies: HashMap<String, String> = HashMap::new();
+    for key in messages.iter().filter_map(|m| m.body_ref.as_ref()) {
+        let body = state
+            .blobs()
+            .get(key)
+            .await
+            .map_err(|e| ApiError::Unavailable(format!("read message body: {e}")))?;
+        if let Some(body) = body {
+            bodies.insert(key.clone(), String::from_utf8_lossy(&body).into_owned());
+        }
+    }
+    Ok(render_transcript(messages, attachments, |m| {
+        m.body_ref
+            .as_ref()
+            .and_then(|key| bodies.get(key))
+            .map(String::as_str)
+    }))
 }
 
 /// Answer the pending input request. 202 means the answer is durably recorded; from then on the

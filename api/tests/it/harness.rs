@@ -183,12 +183,29 @@ impl Drop for TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(true).await
+    spawn_app_with(Options::default()).await
 }
 
-/// `with_worker: false` leaves the task queue without a worker: cases start, but nothing
-/// answers their queries (reads give up after one second).
-pub async fn spawn_app_with(with_worker: bool) -> TestApp {
+/// How a test app differs from the default.
+pub struct Options {
+    /// `false` leaves the task queue without a worker: cases start, but nothing answers their
+    /// queries (reads give up after one second).
+    pub worker: bool,
+    /// More `OFFLOAD_*` variables (they win over the defaults).
+    pub env: Vec<(&'static str, String)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            worker: true,
+            env: Vec::new(),
+        }
+    }
+}
+
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let with_worker = options.worker;
     let dir = std::env::temp_dir().join(format!("offload-it-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let acme = mint("acme");
@@ -207,7 +224,10 @@ pub async fn spawn_app_with(with_worker: bool) -> TestApp {
     )
     .unwrap();
 
-    let vars: HashMap<&str, String> = HashMap::from([
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mut vars: HashMap<&str, String> = HashMap::from([
+        ("OFFLOAD_PUBLIC_URL", base.clone()),
         ("OFFLOAD_TEMPORAL_ADDRESS", temporal_address().to_string()),
         ("OFFLOAD_TASK_QUEUE", format!("it-{}", uuid::Uuid::new_v4())),
         ("OFFLOAD_DATA_DIR", dir.display().to_string()),
@@ -221,6 +241,7 @@ pub async fn spawn_app_with(with_worker: bool) -> TestApp {
             "Offload Test <offload@mail.test>".to_string(),
         ),
     ]);
+    vars.extend(options.env);
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test config");
     let client = connect_with_retry(&config).await;
 
@@ -255,9 +276,9 @@ pub async fn spawn_app_with(with_worker: bool) -> TestApp {
                 Duration::from_secs(1)
             },
         ),
+        offload_api::blob_store(&config).await,
+        offload_api::download_key(&config).unwrap(),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(offload_api::serve(listener, state, shutdown.clone()));
 
     TestApp {

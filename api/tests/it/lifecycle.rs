@@ -201,7 +201,15 @@ async fn happy_path_question_answer_evidence_completes_with_result_and_ordered_w
         ))
         .await;
     assert_eq!(fetched.status, 200);
-    assert_eq!(fetched.data(), &attachment);
+    for (field, value) in attachment.as_object().unwrap() {
+        assert_eq!(&fetched.data()[field], value, "{field}");
+    }
+    let download = reqwest::get(fetched.data()["downloadUrl"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(download.status(), 200);
+    assert_eq!(download.headers()["content-type"], "application/pdf");
+    assert_eq!(download.bytes().await.unwrap().as_ref(), pdf.as_slice());
 
     let (_, event) = hooks.next().await;
     assert_eq!(event["event_type"], "case.completed");

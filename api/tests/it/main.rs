@@ -1,5 +1,6 @@
 //! Integration tests of the API and the case workflow against a real Temporal dev server.
 
+mod attachments;
 mod harness;
 mod inbound;
 mod input;

@@ -433,11 +433,16 @@ mod tests {
                 to: "Avery".into(),
                 subject: "Re: W-9".into(),
                 body: reply.into(),
+                body_ref: None,
                 attachment_ids: if attachment {
                     vec!["a1".into()]
                 } else {
                     vec![]
                 },
+                skipped_attachments: vec![],
+                alias_message_id: None,
+                provider_message_id: None,
+                delivery_uncertain: None,
                 evaluated: false,
             }],
             attachments: vec![],
