@@ -25,6 +25,16 @@ ensure_temporal() {
   export OFFLOAD_TEST_TEMPORAL_BIN="$TEMPORAL"
 }
 
+# moto (PyPI moto[server]) emulates SES v2, SNS and S3 for the tests.
+ensure_moto() {
+  local venv="$OFFLOAD_CACHE/venv"
+  if [ ! -x "$venv/bin/moto_server" ]; then
+    say "installing moto[server] into $venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]>=5.1,<6"
+  fi
+  export OFFLOAD_TEST_MOTO_BIN="$venv/bin/moto_server"
+}
+
 # A C compiler builds ring and aws-lc; everything else comes from crates.io.
 ensure_build_tools() {
   command -v cargo >/dev/null || { echo "cargo (Rust toolchain, rustc >= 1.92) is required: https://rustup.rs" >&2; exit 1; }

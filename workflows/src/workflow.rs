@@ -201,9 +201,14 @@ fn fail(ctx: &Ctx, result_status: ResultStatus, reason: Option<String>) {
     after_change(ctx, true);
 }
 
-/// A short operator-readable reason from an activity failure (no message bodies in it).
+/// A short operator-readable reason from an activity failure: the activity's own message (the
+/// outer wrapper only says "Activity task failed"), never message bodies.
 fn failure_text(error: &ActivityExecutionError) -> String {
-    let mut text = error.to_string();
+    let mut text = error
+        .cause()
+        .map(|cause| cause.failure().message.clone())
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| error.to_string());
     if text.len() > 500 {
         let mut cut = 500;
         while !text.is_char_boundary(cut) {

@@ -81,6 +81,69 @@ pub fn temporal_address() -> &'static str {
     &SERVER.get_or_init(start_server).address
 }
 
+/// A `moto_server` (AWS emulator: SES v2, SNS, S3) shared by the tests of this binary.
+struct Moto {
+    endpoint: String,
+    _wrapper: Child,
+}
+
+static MOTO: OnceLock<Moto> = OnceLock::new();
+
+fn start_moto() -> Moto {
+    let binary = std::env::var("OFFLOAD_TEST_MOTO_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::env::var("HOME")
+                .map(|home| PathBuf::from(home).join(".cache/offload/venv/bin/moto_server"))
+                .unwrap_or_default()
+        });
+    assert!(
+        std::env::var("AWS_ACCESS_KEY_ID").is_ok() && std::env::var("AWS_REGION").is_ok(),
+        "AWS tests talk to moto with dummy credentials: run ./scripts/test.sh, or export \
+         AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1"
+    );
+    let port = free_port();
+    let log = std::env::temp_dir().join(format!("offload-test-moto-{port}.log"));
+    let wrapper = Command::new("bash")
+        .arg("-c")
+        .arg(r#""$0" -H 127.0.0.1 -p "$1" >"$2" 2>&1 & child=$!; read -r _; kill "$child"; wait "$child""#)
+        .arg(&binary)
+        .arg(port.to_string())
+        .arg(&log)
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e} (set OFFLOAD_TEST_MOTO_BIN)", binary.display()));
+    let address = format!("127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let ready = std::net::TcpStream::connect(&address).is_ok_and(|mut stream| {
+            use std::io::Read;
+            let request = "GET /moto-api/data.json HTTP/1.0\r\n\r\n";
+            stream.write_all(request.as_bytes()).is_ok() && {
+                let mut head = [0u8; 12];
+                stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.")
+            }
+        });
+        if ready {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "moto did not start; see {}",
+            log.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Moto {
+        endpoint: format!("http://{address}"),
+        _wrapper: wrapper,
+    }
+}
+
+pub fn moto_endpoint() -> &'static str {
+    &MOTO.get_or_init(start_moto).endpoint
+}
+
 /// A local HTTP receiver for webhooks; it can be told to fail its first requests.
 pub struct WebhookReceiver {
     pub url: String,

@@ -6,4 +6,5 @@ mod inbound;
 mod input;
 mod lifecycle;
 mod routes;
+mod ses;
 mod tenancy;
