@@ -421,3 +421,317 @@ async fn forged_unsigned_and_replayed_sns_messages_get_403_and_change_nothing() 
     let (status, _) = post(genuine).await;
     assert_eq!(status, 403, "a replayed message is refused");
 }
+
+/// Signs an SNS message with the test key (SignatureVersion 1 = SHA1, 2 = SHA256).
+fn sign_with_test_key(mut message: Value, version: &str) -> Value {
+    use base64::Engine;
+    use rsa::pkcs1v15::SigningKey;
+    use rsa::pkcs8::DecodePrivateKey;
+    use rsa::signature::{SignatureEncoding, Signer};
+    let key =
+        rsa::RsaPrivateKey::from_pkcs8_pem(include_str!("../fixtures/sns-test-key.pem")).unwrap();
+    message["SignatureVersion"] = json!(version);
+    message["SigningCertURL"] =
+        json!("https://sns.us-east-1.amazonaws.com/SimpleNotificationService-test.pem");
+    let envelope: offload_api::sns::Envelope = serde_json::from_value({
+        let mut unsigned = message.clone();
+        unsigned["Signature"] = json!("");
+        unsigned
+    })
+    .unwrap();
+    let data = offload_api::sns::string_to_sign(&envelope).unwrap();
+    let signature = match version {
+        "1" => SigningKey::<sha1::Sha1>::new(key)
+            .sign(data.as_bytes())
+            .to_vec(),
+        _ => SigningKey::<sha2::Sha256>::new(key)
+            .sign(data.as_bytes())
+            .to_vec(),
+    };
+    message["Signature"] = json!(base64::engine::general_purpose::STANDARD.encode(signature));
+    message
+}
+
+fn now_iso() -> String {
+    offload_workflows::view::iso8601_seconds(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64,
+    )
+}
+
+/// A stand-in for sns.<region>.amazonaws.com: serves the test certificate and records
+/// subscription confirmations.
+async fn fake_sns_host() -> (String, Arc<Mutex<Vec<String>>>) {
+    let confirmations: Arc<Mutex<Vec<String>>> = Arc::default();
+    let seen = confirmations.clone();
+    let app = axum::Router::new()
+        .route(
+            "/SimpleNotificationService-test.pem",
+            axum::routing::get(|| async { include_str!("../fixtures/sns-test-cert.pem") }),
+        )
+        .route(
+            "/",
+            axum::routing::get(move |uri: axum::http::Uri| {
+                seen.lock()
+                    .unwrap()
+                    .push(uri.query().unwrap_or("").to_string());
+                async { "<ConfirmSubscriptionResponse/>" }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, confirmations)
+}
+
+#[tokio::test]
+async fn a_signed_subscription_confirmation_is_confirmed_and_topics_are_allow_listed() {
+    let (sns_host, confirmations) = fake_sns_host().await;
+    let allowed = "arn:aws:sns:us-east-1:123456789012:offload-inbound";
+    let app = spawn_app_with(Options {
+        env: vec![
+            ("OFFLOAD_SNS_CERT_ENDPOINT", sns_host.clone()),
+            (
+                "OFFLOAD_SNS_TOPIC_ARNS",
+                format!("{allowed}, arn:aws:sns:us-east-1:123456789012:other"),
+            ),
+        ],
+        ..Options::default()
+    })
+    .await;
+    let post = |body: Value| {
+        let url = format!("{}/inbound/ses", app.base);
+        async move {
+            let response = reqwest::Client::new()
+                .post(url)
+                .body(body.to_string())
+                .send()
+                .await
+                .unwrap();
+            (
+                response.status().as_u16(),
+                response.json::<Value>().await.unwrap(),
+            )
+        }
+    };
+    let confirmation = |topic: &str| {
+        json!({
+            "Type": "SubscriptionConfirmation",
+            "MessageId": uuid::Uuid::new_v4().to_string(),
+            "Token": "2336412f37fb687f",
+            "TopicArn": topic,
+            "Message": "You have chosen to subscribe to the topic.",
+            "SubscribeURL": format!("https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn={topic}&Token=2336412f37fb687f"),
+            "Timestamp": now_iso(),
+        })
+    };
+
+    // SignatureVersion 1 (SHA1withRSA).
+    let (status, body) = post(sign_with_test_key(confirmation(allowed), "1")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["outcome"], "subscribed");
+    assert_eq!(confirmations.lock().unwrap().len(), 1);
+    assert!(confirmations.lock().unwrap()[0].contains("Token=2336412f37fb687f"));
+
+    // Another topic is refused even when signed; a bad signature is refused; nothing confirmed.
+    let (status, _) = post(sign_with_test_key(
+        confirmation("arn:aws:sns:us-east-1:123456789012:evil"),
+        "2",
+    ))
+    .await;
+    assert_eq!(status, 403);
+    let mut tampered = sign_with_test_key(confirmation(allowed), "2");
+    tampered["SubscribeURL"] =
+        json!("https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=other");
+    assert_eq!(post(tampered).await.0, 403);
+    let mut stale = confirmation(allowed);
+    stale["Timestamp"] = json!("2020-01-01T00:00:00.000Z");
+    assert_eq!(post(sign_with_test_key(stale, "2")).await.0, 403);
+    assert_eq!(confirmations.lock().unwrap().len(), 1);
+
+    // SignatureVersion 2 (SHA256withRSA) on a notification.
+    let notification = json!({
+        "Type": "Notification",
+        "MessageId": uuid::Uuid::new_v4().to_string(),
+        "TopicArn": allowed,
+        "Subject": "Amazon SES Email Event Notification",
+        "Message": json!({"notificationType": "Delivery", "mail": {"messageId": "x"}}).to_string(),
+        "Timestamp": now_iso(),
+    });
+    let (status, body) = post(sign_with_test_key(notification, "2")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["outcome"], "not_actionable");
+}
+
+#[tokio::test]
+async fn with_the_s3_blob_store_attachments_download_through_presigned_urls() {
+    let bucket = format!("attachments-{}", uuid::Uuid::new_v4().simple());
+    offload_worker::aws::s3_client(&aws().await, true)
+        .create_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    let app = spawn_app_with(Options {
+        env: vec![
+            ("OFFLOAD_BLOB_STORE", "s3".into()),
+            ("OFFLOAD_S3_BUCKET", bucket.clone()),
+            ("OFFLOAD_S3_PREFIX", "cases/".into()),
+            ("OFFLOAD_AWS_ENDPOINT_URL", moto_endpoint().into()),
+        ],
+        ..Options::default()
+    })
+    .await;
+    let case_id = app.create_case(case_body()).await;
+    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
+        .await;
+    let pdf: Vec<u8> = (0..=255u8).rev().cycle().take(4000).collect();
+    let raw =
+        crate::harness::reply_with_attachment(&case_id, "s3@northstar.example", "Attached.", &pdf);
+    assert_eq!(app.inbound(&raw).await.status, 202);
+    let view = app.wait_for_status(&case_id, "COMPLETED").await;
+    let id = view["attachments"][0]["attachmentId"].as_str().unwrap();
+    let link = app.get(&format!("/cases/{case_id}/attachments/{id}")).await;
+    let url = link.data()["downloadUrl"].as_str().unwrap();
+    assert!(
+        url.starts_with(&format!(
+            "{}/{bucket}/cases/{case_id}/{id}?",
+            moto_endpoint()
+        )),
+        "{url}"
+    );
+    assert!(url.contains("X-Amz-Signature="), "{url}");
+    let download = reqwest::get(url).await.unwrap();
+    assert_eq!(download.status(), 200);
+    assert_eq!(download.bytes().await.unwrap().to_vec(), pdf);
+}
+
+/// A scripted stand-in for the SES v2 endpoint: request n gets `script[n]` (`ok`, a status code,
+/// or `hang-up` to close the connection after reading the request). Returns the endpoint and the
+/// number of requests seen.
+async fn scripted_ses(script: Vec<&'static str>) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::Ordering;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    tokio::spawn(async move {
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let n = seen.fetch_add(1, Ordering::SeqCst);
+            let step = script.get(n).copied().unwrap_or("ok");
+            // Read the whole request: headers, then Content-Length bytes.
+            let mut request = Vec::new();
+            let mut buf = [0u8; 8192];
+            loop {
+                let read = socket.read(&mut buf).await.unwrap_or(0);
+                if read == 0 {
+                    break;
+                }
+                request.extend_from_slice(&buf[..read]);
+                let text = String::from_utf8_lossy(&request).to_ascii_lowercase();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text[..end]
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if request.len() >= end + 4 + length {
+                        break;
+                    }
+                }
+            }
+            let (status, error_type, body) = match step {
+                "hang-up" => continue,
+                "ok" => ("200 OK", None, format!("{{\"MessageId\":\"fake-{n}\"}}")),
+                "429" => (
+                    "429 Too Many Requests",
+                    Some("TooManyRequestsException"),
+                    "{\"message\":\"slow down\"}".to_string(),
+                ),
+                _ => (
+                    "500 Internal Server Error",
+                    Some("InternalFailure"),
+                    "{\"message\":\"boom\"}".to_string(),
+                ),
+            };
+            let error_header = error_type
+                .map(|t| format!("x-amzn-ErrorType: {t}\r\n"))
+                .unwrap_or_default();
+            let response = format!(
+                "HTTP/1.1 {status}\r\n{error_header}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = socket.write_all(response.as_bytes()).await;
+        }
+    });
+    (url, count)
+}
+
+async fn app_sending_to(endpoint: &str) -> TestApp {
+    spawn_app_with(Options {
+        env: vec![
+            ("OFFLOAD_MAILER", "ses".into()),
+            ("OFFLOAD_AWS_ENDPOINT_URL", endpoint.into()),
+        ],
+        ..Options::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn throttling_and_server_errors_are_retried_until_ses_takes_the_message() {
+    let (endpoint, requests) = scripted_ses(vec!["500", "429", "ok"]).await;
+    let app = app_sending_to(&endpoint).await;
+    let case_id = app.create_case(case_body()).await;
+    let view = app
+        .wait_for(&case_id, "the outreach", |v| v["attemptCount"] == 1)
+        .await;
+    assert_eq!(view["status"], "RUNNING");
+    assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 3);
+    let thread = app
+        .get(&format!("/cases/{case_id}?includeTranscript=true"))
+        .await;
+    assert!(
+        !thread.data()["conversationThread"]
+            .as_str()
+            .unwrap()
+            .contains("unconfirmed")
+    );
+}
+
+#[tokio::test]
+async fn a_send_whose_outcome_is_unknown_is_recorded_not_repeated() {
+    let (endpoint, requests) = scripted_ses(vec!["hang-up"]).await;
+    let app = app_sending_to(&endpoint).await;
+    let case_id = app.create_case(case_body()).await;
+    let view = app
+        .wait_for(&case_id, "the outreach", |v| v["attemptCount"] == 1)
+        .await;
+    assert_eq!(view["status"], "RUNNING", "the case goes on as if sent");
+    let thread = app
+        .get(&format!("/cases/{case_id}?includeTranscript=true"))
+        .await;
+    let thread = thread.data()["conversationThread"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        thread.starts_with("--- message 1 of 1 · outbound · ")
+            && thread
+                .lines()
+                .next()
+                .unwrap()
+                .ends_with(" · delivery unconfirmed"),
+        "{thread}"
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(
+        requests.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "never sent twice"
+    );
+}
