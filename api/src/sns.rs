@@ -18,9 +18,13 @@ pub struct Envelope {
     pub subject: Option<String>,
     pub message: String,
     pub timestamp: String,
+    /// Missing signature fields parse as empty so that an unsigned message is refused as
+    /// unsigned (403), not as malformed.
+    #[serde(default)]
     pub signature_version: String,
+    #[serde(default)]
     pub signature: String,
-    #[serde(rename = "SigningCertURL")]
+    #[serde(rename = "SigningCertURL", default)]
     pub signing_cert_url: String,
     #[serde(rename = "SubscribeURL", default)]
     pub subscribe_url: Option<String>,

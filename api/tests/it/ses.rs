@@ -404,7 +404,7 @@ async fn forged_unsigned_and_replayed_sns_messages_get_403_and_change_nothing() 
 
     let mut unsigned: Value = serde_json::from_str(&genuine).unwrap();
     unsigned.as_object_mut().unwrap().remove("Signature");
-    assert_eq!(post(unsigned.to_string()).await.0, 400);
+    assert_eq!(post(unsigned.to_string()).await.0, 403);
     let mut foreign_cert: Value = serde_json::from_str(&genuine).unwrap();
     foreign_cert["SigningCertURL"] = json!("https://evil.example/SimpleNotificationService-x.pem");
     assert_eq!(post(foreign_cert.to_string()).await.0, 403);
