@@ -222,7 +222,11 @@ pub async fn route_reply(state: &AppState, mail: InboundMail) -> Result<Routed, 
         (mail.text, None)
     };
 
+    if let Some(reason) = &mail.automatic {
+        tracing::info!(%case_id, %reason, "automatic reply: kept, not evaluated");
+    }
     let reply = InboundReply {
+        automatic: mail.automatic,
         message_id: mail.message_id,
         from: mail.from,
         to: mail.to,

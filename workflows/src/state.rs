@@ -207,6 +207,9 @@ pub struct TranscriptMessage {
     /// Outbound only: why delivery is in doubt (the provider may not have taken it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_uncertain: Option<String>,
+    /// Inbound only: why this is an automatic reply (kept, never evaluated as a reply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automatic: Option<String>,
     /// Inbound only: whether an evaluation has seen it yet.
     #[serde(default)]
     pub evaluated: bool,
@@ -273,6 +276,9 @@ pub struct InboundReply {
     pub attachments: Vec<Attachment>,
     #[serde(default)]
     pub skipped_attachments: Vec<SkippedAttachment>,
+    /// Set for out-of-office notes, auto-responders and delivery reports: the reason.
+    #[serde(default)]
+    pub automatic: Option<String>,
 }
 
 /// Which kind of outbound message was sent; follow-ups draw on the follow-up budget.
@@ -417,7 +423,10 @@ impl CaseState {
             alias_message_id: None,
             provider_message_id: None,
             delivery_uncertain: None,
-            evaluated: false,
+            // An automatic reply is kept but is not a reply: nothing evaluates it and the
+            // follow-up schedule goes on.
+            evaluated: reply.automatic.is_some(),
+            automatic: reply.automatic,
         });
         self.touch(now);
         true
@@ -601,6 +610,7 @@ mod tests {
             alias_message_id: None,
             provider_message_id: None,
             delivery_uncertain: None,
+            automatic: None,
             evaluated: true,
         }
     }
@@ -616,7 +626,20 @@ mod tests {
             body_ref: None,
             attachments: vec![],
             skipped_attachments: vec![],
+            automatic: None,
         }
+    }
+
+    #[test]
+    fn an_automatic_reply_is_kept_but_not_evaluated() {
+        let mut state = CaseState::new(0);
+        state.record_outbound(outbound("m1"), OutboundKind::Outreach, 10, 0);
+        let mut ooo = reply("ooo");
+        ooo.automatic = Some("header auto-submitted: auto-replied".into());
+        assert!(state.record_reply(ooo, 5));
+        assert_eq!(state.transcript.len(), 2);
+        assert!(!state.has_unevaluated_replies());
+        assert_eq!(state.next_action_at, 10, "the follow-up stays scheduled");
     }
 
     #[test]

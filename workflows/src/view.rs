@@ -151,6 +151,8 @@ pub fn render_transcript<'a>(
             };
             let doubt = if m.delivery_uncertain.is_some() {
                 " · delivery unconfirmed"
+            } else if m.automatic.is_some() {
+                " · automatic reply"
             } else {
                 ""
             };

@@ -245,6 +245,7 @@ async fn send(ctx: &Ctx, subject: String, body: String, kind: OutboundKind) -> b
                     alias_message_id: sent.alias_message_id,
                     provider_message_id: sent.provider_message_id,
                     delivery_uncertain: sent.delivery_uncertain,
+                    automatic: None,
                     evaluated: true,
                 };
                 s.case.record_outbound(message, kind, delay, now);

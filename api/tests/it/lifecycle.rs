@@ -383,3 +383,37 @@ async fn a_failing_webhook_receiver_does_not_hold_up_the_case() {
     assert_eq!(second["event_type"], "case.failed");
     assert_eq!(hooks.attempts.load(std::sync::atomic::Ordering::SeqCst), 4);
 }
+
+#[tokio::test]
+async fn an_out_of_office_reply_is_kept_and_the_follow_ups_go_on() {
+    let app = spawn_app().await;
+    let mut body = case_body();
+    body["maxAttempts"] = json!(1);
+    body["followUpDelayHours"] = json!(2);
+    let case_id = app.create_case(body).await;
+    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
+        .await;
+    let ooo = format!(
+        "From: Maya Chen <ap@northstar.example>\r\nTo: reply+{case_id}@reply.test\r\n\
+         Subject: Automatic reply: Get the signed W-9\r\nAuto-Submitted: auto-replied\r\n\
+         Message-ID: <ooo@northstar.example>\r\n\r\nI am out of the office until Monday. Is it urgent?"
+    );
+    assert_eq!(app.inbound(&ooo).await.status, 202);
+    // No question for the client, no answer: the follow-up goes out on time, then the budget ends.
+    let view = app.wait_for_status(&case_id, "FAILED").await;
+    assert_eq!(view["resultStatus"], "max_retries");
+    assert_eq!(view["attemptCount"], 2);
+    assert_eq!(view["inputRequest"], json!(null));
+    let thread = app
+        .get(&format!("/cases/{case_id}?includeTranscript=true"))
+        .await;
+    let thread = thread.data()["conversationThread"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        thread.contains("--- message 2 of 3 · inbound · ")
+            && thread.contains(" · automatic reply\n"),
+        "{thread}"
+    );
+}

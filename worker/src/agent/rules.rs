@@ -443,6 +443,7 @@ mod tests {
                 alias_message_id: None,
                 provider_message_id: None,
                 delivery_uncertain: None,
+                automatic: None,
                 evaluated: false,
             }],
             attachments: vec![],

@@ -1,9 +1,11 @@
 //! Outbound mail: the `Mailer` seam, message identities and MIME building; inbound mail parsing
 //! and quote stripping.
 
+pub mod auto_reply;
 pub mod inbound;
 pub mod outbox;
 pub mod quotes;
+pub mod sanitize;
 pub mod ses;
 
 use crate::config::Mailbox;
