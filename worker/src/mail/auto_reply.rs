@@ -79,10 +79,13 @@ mod tests {
         automatic_reason(headers.iter().copied(), from, subject, content_type, body).is_some()
     }
 
+    /// (headers, from, subject, content type, body)
+    type Sample<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str, &'a str, &'a str);
+
     #[test]
     fn automatic_replies_are_recognised() {
         let plain = "text/plain";
-        let cases: &[(&[(&str, &str)], &str, &str, &str, &str)] = &[
+        let cases: &[Sample] = &[
             (
                 &[("Auto-Submitted", "auto-replied")],
                 "ap@x.com",
