@@ -1,5 +1,6 @@
 //! The agent seam: who writes the mail and reads the replies.
 
+pub mod guards;
 pub mod rules;
 
 use async_trait::async_trait;
