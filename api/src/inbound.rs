@@ -227,6 +227,7 @@ pub async fn route_reply(state: &AppState, mail: InboundMail) -> Result<Routed, 
     }
     let reply = InboundReply {
         automatic: mail.automatic,
+        warnings: mail.warnings,
         message_id: mail.message_id,
         from: mail.from,
         to: mail.to,

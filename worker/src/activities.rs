@@ -39,6 +39,12 @@ fn agent_error(error: AgentError) -> ActivityError {
     match error {
         AgentError::Permanent(_) => permanent(AGENT_FAILED, error.to_string()),
         AgentError::Transient(_) => retryable(error.to_string()),
+        // Honour the endpoint's Retry-After through Temporal's next-retry delay.
+        AgentError::RateLimited { retry_after } => ActivityError::application(
+            ApplicationFailure::builder(error.to_string())
+                .maybe_next_retry_delay(retry_after)
+                .build(),
+        ),
     }
 }
 

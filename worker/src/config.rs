@@ -100,10 +100,17 @@ pub enum BlobStoreKind {
     S3 { bucket: String, prefix: String },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AgentKind {
     /// The deterministic, offline rules agent.
     Rules,
+    /// Any OpenAI-compatible chat-completions endpoint.
+    OpenAi {
+        base_url: Url,
+        model: String,
+        api_key: Option<Secret>,
+        timeout_seconds: u64,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -252,10 +259,41 @@ impl Config {
             .unwrap_or_else(|| data_dir.join("keys.toml"));
         let agent = match get("OFFLOAD_AGENT").as_deref().map(str::trim) {
             None | Some("rules") => AgentKind::Rules,
+            Some("openai") => {
+                let raw = get("OFFLOAD_LLM_BASE_URL").ok_or_else(|| {
+                    bad(
+                        "OFFLOAD_LLM_BASE_URL",
+                        "is required with OFFLOAD_AGENT=openai (e.g. https://api.openai.com/v1 or http://localhost:11434/v1)",
+                    )
+                })?;
+                let base_url = Url::parse(raw.trim())
+                    .map_err(|e| bad("OFFLOAD_LLM_BASE_URL", format!("not a URL ({e}): {raw}")))?;
+                let model = get("OFFLOAD_LLM_MODEL").ok_or_else(|| {
+                    bad("OFFLOAD_LLM_MODEL", "is required with OFFLOAD_AGENT=openai")
+                })?;
+                let timeout_seconds = match get("OFFLOAD_LLM_TIMEOUT_SECONDS") {
+                    None => 60,
+                    Some(raw) => match raw.trim().parse::<u64>() {
+                        Ok(n) if (1..=110).contains(&n) => n,
+                        _ => {
+                            return Err(bad(
+                                "OFFLOAD_LLM_TIMEOUT_SECONDS",
+                                format!("must be a whole number from 1 to 110, got {raw}"),
+                            ));
+                        }
+                    },
+                };
+                AgentKind::OpenAi {
+                    base_url,
+                    model: model.trim().to_string(),
+                    api_key: get("OFFLOAD_LLM_API_KEY").map(Secret::new),
+                    timeout_seconds,
+                }
+            }
             Some(other) => {
                 return Err(bad(
                     "OFFLOAD_AGENT",
-                    format!("unknown agent `{other}` (supported: rules)"),
+                    format!("unknown agent `{other}` (supported: rules, openai)"),
                 ));
             }
         };
@@ -419,11 +457,26 @@ mod tests {
         assert_eq!(e.variable, "OFFLOAD_MAIL_FROM");
         let e = config(&[("OFFLOAD_WEBHOOK_ALLOW_HTTP", "yes")]).unwrap_err();
         assert_eq!(e.variable, "OFFLOAD_WEBHOOK_ALLOW_HTTP");
+        let e = config(&[("OFFLOAD_AGENT", "openai")]).unwrap_err();
+        assert_eq!(e.variable, "OFFLOAD_LLM_BASE_URL");
+        let e = config(&[
+            ("OFFLOAD_AGENT", "openai"),
+            ("OFFLOAD_LLM_BASE_URL", "http://x/v1"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.variable, "OFFLOAD_LLM_MODEL");
     }
 
     #[test]
     fn secrets_do_not_leak_through_debug() {
-        let c = config(&[("OFFLOAD_INBOUND_SECRET", "s3cr3t-s3cr3t-s3cr3t")]).unwrap();
+        let c = config(&[
+            ("OFFLOAD_INBOUND_SECRET", "s3cr3t-s3cr3t-s3cr3t"),
+            ("OFFLOAD_AGENT", "openai"),
+            ("OFFLOAD_LLM_BASE_URL", "http://localhost:11434/v1"),
+            ("OFFLOAD_LLM_MODEL", "llama3.1"),
+            ("OFFLOAD_LLM_API_KEY", "sk-s3cr3t"),
+        ])
+        .unwrap();
         assert!(!format!("{c:?}").contains("s3cr3t"));
     }
 

@@ -44,8 +44,21 @@ pub async fn connect(config: &Config, identity: &str) -> anyhow::Result<Client> 
 
 /// The activities wired to the configured agent, mailer and webhook sender.
 pub async fn case_activities(config: &Config) -> CaseActivities {
-    let agent: Arc<dyn agent::Agent> = match config.agent {
+    let agent: Arc<dyn agent::Agent> = match &config.agent {
         AgentKind::Rules => Arc::new(RulesAgent),
+        AgentKind::OpenAi {
+            base_url,
+            model,
+            api_key,
+            timeout_seconds,
+        } => Arc::new(agent::openai::OpenAiAgent::new(
+            agent::openai::ChatClient::new(
+                base_url,
+                model.clone(),
+                api_key.clone(),
+                Duration::from_secs(*timeout_seconds),
+            ),
+        )),
     };
     let mailer: Arc<dyn mail::Mailer> = match config.mailer {
         MailerKind::Outbox => Arc::new(OutboxMailer::new(config.outbox_dir.clone())),

@@ -210,6 +210,9 @@ pub struct TranscriptMessage {
     /// Inbound only: why this is an automatic reply (kept, never evaluated as a reply).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automatic: Option<String>,
+    /// Inbound only: content a person would not see was removed (a reason for suspicion).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// Inbound only: whether an evaluation has seen it yet.
     #[serde(default)]
     pub evaluated: bool,
@@ -279,6 +282,9 @@ pub struct InboundReply {
     /// Set for out-of-office notes, auto-responders and delivery reports: the reason.
     #[serde(default)]
     pub automatic: Option<String>,
+    /// Content a person would not see was removed (hidden HTML, invisible characters).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// Which kind of outbound message was sent; follow-ups draw on the follow-up budget.
@@ -427,6 +433,7 @@ impl CaseState {
             // follow-up schedule goes on.
             evaluated: reply.automatic.is_some(),
             automatic: reply.automatic,
+            warnings: reply.warnings,
         });
         self.touch(now);
         true
@@ -611,6 +618,7 @@ mod tests {
             provider_message_id: None,
             delivery_uncertain: None,
             automatic: None,
+            warnings: vec![],
             evaluated: true,
         }
     }
@@ -627,6 +635,7 @@ mod tests {
             attachments: vec![],
             skipped_attachments: vec![],
             automatic: None,
+            warnings: vec![],
         }
     }
 

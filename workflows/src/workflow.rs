@@ -246,6 +246,7 @@ async fn send(ctx: &Ctx, subject: String, body: String, kind: OutboundKind) -> b
                     provider_message_id: sent.provider_message_id,
                     delivery_uncertain: sent.delivery_uncertain,
                     automatic: None,
+                    warnings: Vec::new(),
                     evaluated: true,
                 };
                 s.case.record_outbound(message, kind, delay, now);

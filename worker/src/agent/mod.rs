@@ -1,6 +1,7 @@
 //! The agent seam: who writes the mail and reads the replies.
 
 pub mod guards;
+pub mod openai;
 pub mod rules;
 
 use async_trait::async_trait;
@@ -11,9 +12,14 @@ pub enum AgentError {
     /// Retrying cannot help (a bad request, a refused key).
     #[error("agent failed: {0}")]
     Permanent(String),
-    /// Retrying may help (rate limit, timeout, a server error).
+    /// Retrying may help (timeout, a server error, an unusable answer).
     #[error("agent unavailable: {0}")]
     Transient(String),
+    /// The endpoint asked us to slow down, possibly saying for how long.
+    #[error("agent rate limited")]
+    RateLimited {
+        retry_after: Option<std::time::Duration>,
+    },
 }
 
 #[async_trait]

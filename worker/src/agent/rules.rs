@@ -164,7 +164,8 @@ fn relay(request: &AgentRequest, answer: &str) -> Decision {
     }
 }
 
-fn ask_again(request: &AgentRequest, missing: &[String]) -> String {
+/// A plain request for what the objective needs (or for the `missing` details).
+pub fn ask_again(request: &AgentRequest, missing: &[String]) -> String {
     let ask = if missing.is_empty() {
         format!(
             "Thanks for getting back to me. To wrap this up I still need the following:\n\n{}",
@@ -444,6 +445,7 @@ mod tests {
                 provider_message_id: None,
                 delivery_uncertain: None,
                 automatic: None,
+                warnings: vec![],
                 evaluated: false,
             }],
             attachments: vec![],

@@ -34,6 +34,9 @@ pub struct InboundMail {
     pub files: Vec<InboundFile>,
     /// Why this is an automatic reply (out-of-office, auto-responder, delivery report), if it is.
     pub automatic: Option<String>,
+    /// Content a person would not see was removed (hidden HTML, invisible characters): a reason
+    /// to trust the message less.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -90,7 +93,15 @@ impl InboundMail {
             }
         }
 
-        let body = visible_text(&body_text(&message));
+        let mut warnings = Vec::new();
+        let (raw_body, hidden_html) = body_text(&message);
+        if hidden_html {
+            warnings.push("hidden HTML content was removed".to_string());
+        }
+        let body = visible_text(&raw_body);
+        if body.chars().count() < raw_body.replace("\r\n", "\n").chars().count() {
+            warnings.push("invisible characters were removed".to_string());
+        }
         let files = message
             .attachments()
             .enumerate()
@@ -148,6 +159,7 @@ impl InboundMail {
             text: strip_quoted(&body),
             files,
             automatic,
+            warnings,
         })
     }
 
@@ -168,24 +180,39 @@ impl InboundMail {
 /// The body as text: the plain-text part when there is one; otherwise the HTML with its hidden
 /// parts removed, then rendered to text. (A plain part is what a text reader sees; hidden HTML is
 /// what a model would see but a person would not.)
-fn body_text(message: &mail_parser::Message<'_>) -> String {
+/// Returns the text and whether hidden HTML was dropped.
+fn body_text(message: &mail_parser::Message<'_>) -> (String, bool) {
     let plain = message
         .text_bodies()
         .next()
         .filter(|part| !part.is_content_type("text", "html"));
-    if plain.is_some() {
-        return message
+    let text = || {
+        message
             .body_text(0)
             .map(|t| t.into_owned())
-            .unwrap_or_default();
+            .unwrap_or_default()
+    };
+    if plain.is_some() {
+        return (text(), false);
     }
     match message.body_html(0) {
-        Some(html) => mail_parser::decoders::html::html_to_text(&visible_html(&html)),
-        None => message
-            .body_text(0)
-            .map(|t| t.into_owned())
-            .unwrap_or_default(),
+        Some(html) => {
+            let visible = visible_html(&html);
+            let dropped = visible.len() < html.len() && has_hidden_text(&html, &visible);
+            (mail_parser::decoders::html::html_to_text(&visible), dropped)
+        }
+        None => (text(), false),
     }
+}
+
+/// Whether dropping hidden parts removed words (not just markup like an empty `<style>`).
+fn has_hidden_text(html: &str, visible: &str) -> bool {
+    let words = |h: &str| {
+        mail_parser::decoders::html::html_to_text(h)
+            .split_whitespace()
+            .count()
+    };
+    words(html) > words(visible)
 }
 
 /// A file name safe to show and store: no directories, no control characters, bounded length.
@@ -254,6 +281,13 @@ mod tests {
         assert!(mail.text.contains("Thanks!"), "{}", mail.text);
         assert!(!mail.text.contains("Ignore previous"), "{}", mail.text);
         assert!(mail.automatic.is_none());
+        assert_eq!(
+            mail.warnings,
+            [
+                "hidden HTML content was removed",
+                "invisible characters were removed"
+            ]
+        );
     }
 
     #[test]
