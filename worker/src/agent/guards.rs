@@ -18,7 +18,7 @@ static INJECTION: LazyLock<Regex> = LazyLock::new(|| {
         | <\|?\s*(?:im_start|im_end|system|endoftext|assistant)\s*\|?>
         | \b(?:you\s+are\s+now|act\s+as\s+(?:an?\s+)?(?:ai|assistant|system)|pretend\s+to\s+be|new\s+instructions|jailbreak|developer\s+mode|dan\s+mode)\b
         | \bgoal[_\s]achieved\b | "decision"\s*: | \bdecision\s*[:=]
-        | \b(?:reveal|disclose|repeat|print|paste|output|show|tell\s+me|share)\b.{0,60}\b(?:instructions|prompt|knowledge|internal\s+notes|everything\s+above|confidential|private|secret|your\s+rules)\b
+        | \b(?:reveal|disclose|repeat|print|paste|output|show|tell\s+me|share)\b.{0,60}\b(?:instructions|prompt|knowledge|internal\s+notes|notes|everything\s+above|confidential|private|secret|your\s+rules|budget|ceiling|limits?)\b
         | \bas\s+an\s+ai\b | \blanguage\s+model\b | \bai\s+(?:assistant|agent)\b | \bllm\b
         | </?\s*(?:untrusted_email|untrusted|instructions?|context|system)\b[^>]*>
         | [A-Za-z0-9+/]{48,}={0,2}
