@@ -5,6 +5,7 @@ mod harness;
 mod inbound;
 mod input;
 mod lifecycle;
+mod llm;
 mod routes;
 mod ses;
 mod tenancy;

@@ -1,0 +1,172 @@
+//! The whole case lifecycle driven by the OpenAI-compatible agent against a fake model.
+
+use crate::harness::{Options, case_body, reply_mail, reply_with_attachment, spawn_app_with};
+use mail_parser::MessageParser;
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn completion(content: &Value) -> Value {
+    json!({"choices": [{"index": 0, "finish_reason": "stop",
+                        "message": {"role": "assistant", "content": content.to_string()}}]})
+}
+
+/// The NEW counterparty text of an evaluation prompt.
+fn new_text(user: &str) -> String {
+    user.split("status=\"NEW\">")
+        .skip(1)
+        .filter_map(|rest| rest.split("</untrusted_email>").next())
+        .filter_map(|block| {
+            block
+                .split_once("\n\n")
+                .map(|(_, body)| body.trim().to_string())
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A plausible model: asks the client about questions, relays answers, accepts attachments.
+fn answer(body: &Value) -> Value {
+    let task = body["response_format"]["json_schema"]["name"]
+        .as_str()
+        .or_else(|| body["response_format"]["type"].as_str())
+        .unwrap_or("");
+    let system = body["messages"][0]["content"].as_str().unwrap_or("");
+    let user = body["messages"][1]["content"].as_str().unwrap_or("");
+    let new = new_text(user);
+    match task {
+        "email_draft" => json!({"subject": "Signed W-9 for Northstar Supplies",
+                                "body": "Hi Maya,\n\nCould you send us your signed W-9?\n\nThanks,\nAvery"}),
+        "draft_review" => json!({"compliant": true, "violations": []}),
+        "case_decision" if system.contains("The client has just answered") => {
+            let answered = system
+                .rsplit("Answered: ")
+                .next()
+                .unwrap_or("")
+                .lines()
+                .next()
+                .unwrap_or("");
+            json!({"decision": "reply", "reason": "pass the answer on", "evidence": [],
+                   "reply_draft": format!("Hi Maya,\n\n{answered}\n\nThanks,\nAvery"), "question_for_client": null})
+        }
+        "case_decision" if new.contains('?') => json!({
+            "decision": "needs_input", "reason": "a question for the client", "evidence": [],
+            "reply_draft": null, "question_for_client": format!("Maya Chen asked: \"{}\"", new.trim())}),
+        "case_decision" if new.contains("signed form") => json!({
+            "decision": "goal_achieved", "reason": "the signed form arrived",
+            "evidence": ["attachment:vendor-w9.pdf", "Here is the signed form."],
+            "reply_draft": null, "question_for_client": null}),
+        "case_decision" => json!({"decision": "reply", "reason": "ask again", "evidence": [],
+                                  "reply_draft": "Could you send it?\n\nAvery", "question_for_client": null}),
+        _ => json!({"w9Received": true, "taxYear": "2025"}),
+    }
+}
+
+#[tokio::test]
+async fn a_case_runs_from_outreach_to_completion_on_the_openai_agent() {
+    let model = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(header("authorization", "Bearer sk-test"))
+        .respond_with(|request: &wiremock::Request| {
+            let body: Value = serde_json::from_slice(&request.body).unwrap();
+            ResponseTemplate::new(200).set_body_json(completion(&answer(&body)))
+        })
+        .mount(&model)
+        .await;
+    let app = spawn_app_with(Options {
+        env: vec![
+            ("OFFLOAD_AGENT", "openai".into()),
+            ("OFFLOAD_LLM_BASE_URL", format!("{}/v1", model.uri())),
+            ("OFFLOAD_LLM_MODEL", "test-model".into()),
+            ("OFFLOAD_LLM_API_KEY", "sk-test".into()),
+        ],
+        ..Options::default()
+    })
+    .await;
+    let mut body = case_body();
+    body["resultSchema"] = json!({
+        "type": "object",
+        "properties": {"w9Received": {"type": "boolean"}, "taxYear": {"type": "string"}},
+        "required": ["w9Received", "taxYear"]
+    });
+    let case_id = app.create_case(body).await;
+
+    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
+        .await;
+    let sent = app.sent(&case_id);
+    let first = MessageParser::default().parse(&sent[0]).unwrap();
+    assert_eq!(first.subject(), Some("Signed W-9 for Northstar Supplies"));
+    assert!(
+        first
+            .body_text(0)
+            .unwrap()
+            .contains("Could you send us your signed W-9?")
+    );
+
+    app.inbound(&reply_mail(
+        &case_id,
+        "q@northstar.example",
+        "Which tax year should it cover?",
+    ))
+    .await;
+    let view = app.wait_for_status(&case_id, "INPUT_NEEDED").await;
+    assert_eq!(
+        view["inputRequest"]["question"],
+        "Maya Chen asked: \"Which tax year should it cover?\""
+    );
+
+    let id = view["inputRequest"]["id"].clone();
+    let accepted = app
+        .post(
+            &format!("/cases/{case_id}/input"),
+            json!({"inputRequestId": id, "providedContext": "Tax year 2025."}),
+        )
+        .await;
+    assert_eq!(accepted.status, 202);
+    app.wait_for(&case_id, "the relayed answer", |v| v["attemptCount"] == 2)
+        .await;
+    let sent = app.sent(&case_id);
+    let relay = MessageParser::default().parse(&sent[1]).unwrap();
+    assert!(relay.body_text(0).unwrap().contains("Tax year 2025."));
+
+    let pdf = b"%PDF-1.4 signed".to_vec();
+    app.inbound(&reply_with_attachment(
+        &case_id,
+        "e@northstar.example",
+        "Here is the signed form.\r\nTax year: 2025",
+        &pdf,
+    ))
+    .await;
+    let view = app.wait_for_status(&case_id, "COMPLETED").await;
+    assert_eq!(view["resultStatus"], "goal_achieved");
+    assert_eq!(
+        view["result"],
+        json!({"w9Received": true, "taxYear": "2025"})
+    );
+    let tasks: Vec<String> = model
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let body: Value = serde_json::from_slice(&r.body).unwrap();
+            body["response_format"]["json_schema"]["name"]
+                .as_str()
+                .or_else(|| body["response_format"]["type"].as_str())
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    // Outreach, three evaluations, one extraction (the client's schema is not strict-compatible).
+    assert_eq!(
+        tasks,
+        [
+            "email_draft",
+            "case_decision",
+            "case_decision",
+            "case_decision",
+            "json_object"
+        ]
+    );
+}
