@@ -129,6 +129,8 @@ pub struct Config {
     pub keys_file: PathBuf,
     pub agent: AgentKind,
     pub webhook_allow_http: bool,
+    /// Address blocks webhooks may reach although they are not public (tests: 127.0.0.1/32).
+    pub webhook_allow_cidrs: Vec<crate::net::Cidr>,
     pub log_json: bool,
     pub ses_configuration_set: Option<String>,
     /// Overrides the AWS endpoint (moto, LocalStack, MinIO).
@@ -298,6 +300,23 @@ impl Config {
             }
         };
         let webhook_allow_http = parse_bool(&get, "OFFLOAD_WEBHOOK_ALLOW_HTTP")?;
+        let webhook_allow_cidrs = get("OFFLOAD_WEBHOOK_ALLOW_CIDRS")
+            .map(|raw| {
+                raw.split(',')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(|c| {
+                        crate::net::Cidr::parse(c).ok_or_else(|| {
+                            bad(
+                                "OFFLOAD_WEBHOOK_ALLOW_CIDRS",
+                                format!("`{c}` is not an address block such as 10.0.0.0/8"),
+                            )
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
         let log_json = match get("OFFLOAD_LOG_FORMAT").as_deref().map(str::trim) {
             None | Some("text") => false,
             Some("json") => true,
@@ -389,6 +408,7 @@ impl Config {
             keys_file,
             agent,
             webhook_allow_http,
+            webhook_allow_cidrs,
             log_json,
             ses_configuration_set: get("OFFLOAD_SES_CONFIGURATION_SET"),
             aws_endpoint_url,

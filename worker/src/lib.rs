@@ -6,7 +6,9 @@ pub mod agent;
 pub mod aws;
 pub mod blobs;
 pub mod config;
+pub mod keys;
 pub mod mail;
+pub mod net;
 pub mod setup;
 pub mod telemetry;
 pub mod webhook;
@@ -76,7 +78,11 @@ pub async fn case_activities(config: &Config) -> CaseActivities {
         mailer,
         mail_from: config.mail_from.clone(),
         reply_domain: config.reply_domain.clone(),
-        webhooks: webhook::WebhookSender::new(config.webhook_allow_http),
+        webhooks: webhook::WebhookSender::new(
+            config.webhook_allow_http,
+            config.webhook_allow_cidrs.clone(),
+            config.keys_file.clone(),
+        ),
     }
 }
 

@@ -82,7 +82,13 @@ pub async fn create_case(
     tenant: Tenant,
     JsonObject(body): JsonObject,
 ) -> Result<Response, ApiError> {
-    let request = validate::create_request(&body, state.config().webhook_allow_http)?;
+    let request = validate::create_request(
+        &body,
+        &validate::WebhookPolicy {
+            allow_http: state.config().webhook_allow_http,
+            allowed: state.config().webhook_allow_cidrs.clone(),
+        },
+    )?;
     let case_id = Uuid::new_v4().to_string();
     let input = CaseInput {
         case_id: case_id.clone(),

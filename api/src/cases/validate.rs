@@ -179,7 +179,8 @@ fn result_schema(root: &Object) -> Result<Option<Value>, ApiError> {
     Ok(Some(schema))
 }
 
-fn webhook_url(root: &Object, allow_http: bool) -> Result<Option<String>, ApiError> {
+fn webhook_url(root: &Object, policy: &WebhookPolicy) -> Result<Option<String>, ApiError> {
+    let allow_http = policy.allow_http;
     let field = "clientWebhookUrl";
     let Some(raw) = string(root, "", field, 0, 2048)? else {
         return Ok(None);
@@ -202,6 +203,19 @@ fn webhook_url(root: &Object, allow_http: bool) -> Result<Option<String>, ApiErr
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(ApiError::invalid(field, "must not carry credentials"));
+    }
+    // Hostnames are checked when they are resolved, at delivery; literal addresses now.
+    let host = url.host_str().unwrap_or("");
+    if let Ok(ip) = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+        && !offload_worker::net::webhook_may_reach(ip, &policy.allowed)
+    {
+        return Err(ApiError::invalid(
+            field,
+            "must not point at a private, loopback, link-local or otherwise non-public address",
+        ));
     }
     Ok(Some(raw))
 }
@@ -252,8 +266,14 @@ fn custom_data(counterparty: &Object) -> Result<Option<BTreeMap<String, String>>
         .map(Some)
 }
 
+/// Which webhook URLs this deployment accepts.
+pub struct WebhookPolicy {
+    pub allow_http: bool,
+    pub allowed: Vec<offload_worker::net::Cidr>,
+}
+
 /// Validates a `POST /cases` body and applies defaults.
-pub fn create_request(root: &Object, allow_http_webhooks: bool) -> Result<CaseRequest, ApiError> {
+pub fn create_request(root: &Object, webhooks: &WebhookPolicy) -> Result<CaseRequest, ApiError> {
     only_known(
         root,
         "",
@@ -367,7 +387,7 @@ pub fn create_request(root: &Object, allow_http_webhooks: bool) -> Result<CaseRe
         follow_up_delay_hours: integer(root, "followUpDelayHours", 1, 720)?
             .unwrap_or(DEFAULT_FOLLOW_UP_DELAY_HOURS),
         result_schema: result_schema(root)?,
-        client_webhook_url: webhook_url(root, allow_http_webhooks)?,
+        client_webhook_url: webhook_url(root, webhooks)?,
         metadata,
         input_timeout_hours: integer(root, "inputTimeoutHours", 1, 2160)?,
     })
@@ -396,8 +416,13 @@ mod tests {
         })
     }
 
+    const STRICT: WebhookPolicy = WebhookPolicy {
+        allow_http: false,
+        allowed: Vec::new(),
+    };
+
     fn message(body: Value) -> String {
-        match create_request(body.as_object().unwrap(), false) {
+        match create_request(body.as_object().unwrap(), &STRICT) {
             Err(ApiError::InvalidRequest(m)) => m,
             other => panic!("expected INVALID_REQUEST, got {other:?}"),
         }
@@ -419,7 +444,7 @@ mod tests {
 
     #[test]
     fn defaults_are_applied() {
-        let request = create_request(valid().as_object().unwrap(), false).unwrap();
+        let request = create_request(valid().as_object().unwrap(), &STRICT).unwrap();
         assert_eq!(request.max_attempts, 3);
         assert_eq!(request.follow_up_delay_hours, 72);
         assert_eq!(request.input_timeout_hours, None);

@@ -144,29 +144,42 @@ pub fn moto_endpoint() -> &'static str {
     &MOTO.get_or_init(start_moto).endpoint
 }
 
+/// A webhook as received: headers, the parsed body, and the raw bytes (for signatures).
+pub struct Delivered {
+    pub headers: axum::http::HeaderMap,
+    pub body: Value,
+    pub raw: String,
+}
+
 /// A local HTTP receiver for webhooks; it can be told to fail its first requests.
 pub struct WebhookReceiver {
     pub url: String,
-    events: mpsc::UnboundedReceiver<(axum::http::HeaderMap, Value)>,
+    events: mpsc::UnboundedReceiver<Delivered>,
     pub attempts: Arc<AtomicUsize>,
 }
 
 impl WebhookReceiver {
+    /// Answers 500 to the first `fail_first` requests, then 200.
     pub async fn start(fail_first: usize) -> Self {
+        Self::start_answering(fail_first, 500).await
+    }
+
+    /// Answers `status` to the first `fail_first` requests, then 200.
+    pub async fn start_answering(fail_first: usize, status: u16) -> Self {
         let (tx, events) = mpsc::unbounded_channel();
         let attempts = Arc::new(AtomicUsize::new(0));
         let seen = attempts.clone();
         let app = axum::Router::new().route(
             "/hook",
-            axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+            axum::routing::post(move |headers: axum::http::HeaderMap, raw: String| {
                 let tx = tx.clone();
                 let attempt = seen.fetch_add(1, Ordering::SeqCst);
                 async move {
                     if attempt < fail_first {
-                        return axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+                        return axum::http::StatusCode::from_u16(status).unwrap();
                     }
-                    let value: Value = serde_json::from_str(&body).expect("webhook body is JSON");
-                    let _ = tx.send((headers, value));
+                    let body: Value = serde_json::from_str(&raw).expect("webhook body is JSON");
+                    let _ = tx.send(Delivered { headers, body, raw });
                     axum::http::StatusCode::OK
                 }
             }),
@@ -181,12 +194,18 @@ impl WebhookReceiver {
         }
     }
 
-    /// The next delivered event (headers, body).
-    pub async fn next(&mut self) -> (axum::http::HeaderMap, Value) {
+    /// The next delivered event.
+    pub async fn delivery(&mut self) -> Delivered {
         tokio::time::timeout(Duration::from_secs(60), self.events.recv())
             .await
             .expect("a webhook within 60 s")
             .expect("receiver open")
+    }
+
+    /// The next delivered event (headers, body).
+    pub async fn next(&mut self) -> (axum::http::HeaderMap, Value) {
+        let delivered = self.delivery().await;
+        (delivered.headers, delivered.body)
     }
 }
 
@@ -225,6 +244,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// Tenant `acme`.
     pub key: String,
+    /// Tenant `acme`'s webhook signing secret (`whsec_…`).
+    pub webhook_secret: String,
     /// Tenant `globex`.
     pub other_key: String,
     /// An inactive key of tenant `acme`.
@@ -298,6 +319,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         ("OFFLOAD_HOUR_SECONDS", "1".to_string()),
         ("OFFLOAD_INBOUND_SECRET", INBOUND_SECRET.to_string()),
         ("OFFLOAD_WEBHOOK_ALLOW_HTTP", "true".to_string()),
+        // The local webhook receivers listen on loopback, which the SSRF guard refuses by default.
+        ("OFFLOAD_WEBHOOK_ALLOW_CIDRS", "127.0.0.1/32".to_string()),
         ("OFFLOAD_REPLY_DOMAIN", REPLY_DOMAIN.to_string()),
         (
             "OFFLOAD_MAIL_FROM",
@@ -348,6 +371,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         base,
         http: reqwest::Client::new(),
         key: acme.key,
+        webhook_secret: acme.webhook_secret,
         other_key: globex.key,
         inactive_key: inactive.key,
         dir,

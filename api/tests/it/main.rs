@@ -9,3 +9,4 @@ mod llm;
 mod routes;
 mod ses;
 mod tenancy;
+mod webhooks;

@@ -120,12 +120,18 @@ impl KeyStore {
         }
     }
 
-    /// The webhook signing secret of a tenant (its first active key's).
+    /// The webhook signing secret of a tenant: its first active key's, else any of its keys'
+    /// (retiring an API key does not silence webhooks).
     pub fn webhook_secret(&self, tenant: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .map(|(_, e)| e)
-            .find(|e| e.tenant == tenant && e.active)
+        let of_tenant = || {
+            self.entries
+                .iter()
+                .map(|(_, e)| e)
+                .filter(|e| e.tenant == tenant)
+        };
+        of_tenant()
+            .find(|e| e.active)
+            .or_else(|| of_tenant().next())
             .map(|e| e.webhook_secret.as_str())
     }
 }
@@ -142,6 +148,7 @@ pub fn decode_webhook_secret(secret: &str) -> Option<Vec<u8>> {
 /// A freshly minted key and the keys-file entry that admits it.
 pub struct MintedKey {
     pub key: String,
+    pub webhook_secret: String,
     pub entry_toml: String,
 }
 
@@ -163,7 +170,11 @@ pub fn mint(tenant: &str) -> MintedKey {
     let entry_toml = format!(
         "[[keys]]\ntenant = {tenant_toml}\nsha256 = \"{digest}\"\nactive = true\nwebhook_secret = \"{secret}\"\n"
     );
-    MintedKey { key, entry_toml }
+    MintedKey {
+        key,
+        webhook_secret: secret,
+        entry_toml,
+    }
 }
 
 #[cfg(test)]

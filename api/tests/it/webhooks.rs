@@ -1,0 +1,107 @@
+//! Webhook delivery: Standard Webhooks signatures, 410 stops, and the SSRF guard at creation and
+//! at delivery.
+
+use crate::harness::{Options, WebhookReceiver, case_body, reply_mail, spawn_app, spawn_app_with};
+use base64::Engine;
+use serde_json::json;
+use std::sync::atomic::Ordering;
+
+#[tokio::test]
+async fn webhooks_carry_a_standard_webhooks_signature_a_receiver_can_verify() {
+    let app = spawn_app().await;
+    let mut hooks = WebhookReceiver::start(0).await;
+    let mut body = case_body();
+    body["clientWebhookUrl"] = json!(hooks.url);
+    let case_id = app.create_case(body).await;
+    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
+        .await;
+    app.inbound(&reply_mail(&case_id, "q@northstar.example", "Which year?"))
+        .await;
+    let delivered = hooks.delivery().await;
+
+    let header = |name: &str| delivered.headers[name].to_str().unwrap().to_string();
+    let id = header("webhook-id");
+    assert_eq!(id, delivered.body["event_id"].as_str().unwrap());
+    let timestamp: i64 = header("webhook-timestamp").parse().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!(
+        (now - timestamp).abs() < 120,
+        "timestamp in seconds: {timestamp}"
+    );
+    assert!(header("user-agent").starts_with("offload/"));
+
+    // What a receiver does: HMAC-SHA256 over "<id>.<timestamp>.<body>" with the base64 key after
+    // "whsec_", compared with each "v1,<signature>" in the header.
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(app.webhook_secret.strip_prefix("whsec_").unwrap())
+        .unwrap();
+    let expected =
+        offload_worker::webhook::signature(&key, &id, timestamp, delivered.raw.as_bytes());
+    assert!(
+        header("webhook-signature")
+            .split(' ')
+            .any(|s| s == expected),
+        "{}",
+        header("webhook-signature")
+    );
+    let forged = offload_worker::webhook::signature(&key, &id, timestamp, b"{}");
+    assert_ne!(forged, expected);
+}
+
+#[tokio::test]
+async fn a_410_gone_stops_the_retries() {
+    let app = spawn_app().await;
+    let hooks = WebhookReceiver::start_answering(usize::MAX, 410).await;
+    let mut body = case_body();
+    body["clientWebhookUrl"] = json!(hooks.url);
+    body["maxAttempts"] = json!(0);
+    body["followUpDelayHours"] = json!(1);
+    let case_id = app.create_case(body).await;
+    app.wait_for_status(&case_id, "FAILED").await;
+    // Retries would come after 1 s, 2 s, …; one attempt and nothing more.
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    assert_eq!(hooks.attempts.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn webhooks_never_reach_non_public_addresses_unless_allow_listed() {
+    // No allow-list here: loopback is off limits.
+    let app = spawn_app_with(Options {
+        env: vec![("OFFLOAD_WEBHOOK_ALLOW_CIDRS", String::new())],
+        ..Options::default()
+    })
+    .await;
+    let hooks = WebhookReceiver::start(0).await;
+
+    // A literal private address is refused at creation, naming the field.
+    let mut body = case_body();
+    body["clientWebhookUrl"] = json!(hooks.url);
+    let message = app
+        .post("/cases", body)
+        .await
+        .assert_error(400, "INVALID_REQUEST");
+    assert!(
+        message.starts_with("clientWebhookUrl: must not point at a private"),
+        "{message}"
+    );
+
+    // A name that resolves to loopback passes creation but is refused at delivery; the case goes
+    // on without it.
+    let mut body = case_body();
+    body["clientWebhookUrl"] = json!(hooks.url.replace("127.0.0.1", "localhost"));
+    let case_id = app.create_case(body).await;
+    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
+        .await;
+    app.inbound(&reply_mail(&case_id, "q@northstar.example", "Which year?"))
+        .await;
+    app.wait_for_status(&case_id, "INPUT_NEEDED").await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(
+        hooks.attempts.load(Ordering::SeqCst),
+        0,
+        "nothing was sent to loopback"
+    );
+}
