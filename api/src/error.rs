@@ -37,6 +37,10 @@ pub enum ApiError {
     MethodNotAllowed(String),
     #[error("{0}")]
     InputRejected(InputRejection),
+    #[error("Idempotency-Key: already used with a different request body")]
+    IdempotencyConflict,
+    #[error("the case is already finished")]
+    CaseAlreadyTerminal,
     #[error("body: larger than the limit of {0} bytes")]
     PayloadTooLarge(usize),
     #[error("content-type: {0}")]
@@ -82,6 +86,8 @@ impl ApiError {
             ApiError::InputRejected(InputRejection::Mismatch) => {
                 (StatusCode::CONFLICT, "INPUT_REQUEST_MISMATCH")
             }
+            ApiError::IdempotencyConflict => (StatusCode::CONFLICT, "IDEMPOTENCY_CONFLICT"),
+            ApiError::CaseAlreadyTerminal => (StatusCode::CONFLICT, "CASE_ALREADY_TERMINAL"),
             ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE"),
             ApiError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE")

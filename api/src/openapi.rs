@@ -143,6 +143,8 @@ pub struct ErrorDetail {
     ),
     paths(
         crate::cases::create_case,
+        crate::cases::list_cases,
+        crate::cases::cancel_case,
         crate::cases::get_case,
         crate::cases::provide_input,
         crate::attachments::get_attachment,

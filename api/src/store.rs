@@ -12,15 +12,44 @@ use std::time::Duration;
 use temporalio_client::errors::{WorkflowInteractionError, WorkflowQueryError, WorkflowStartError};
 use temporalio_client::tonic::Code;
 use temporalio_client::{
-    Client, WorkflowIdReusePolicy, WorkflowQueryOptions, WorkflowSignalOptions,
+    Client, NamespacedClient, WorkflowIdReusePolicy, WorkflowQueryOptions, WorkflowSignalOptions,
     WorkflowStartOptions,
 };
 use temporalio_common::SignalDefinition;
+use temporalio_common::protos::temporal::api::workflowservice::v1::{
+    CountWorkflowExecutionsRequest, ListWorkflowExecutionsRequest,
+};
 use temporalio_common::search_attributes::SearchAttributes;
 use uuid::Uuid;
 
 /// How long a read waits for a worker to answer, unless told otherwise.
 const QUERY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A line of `GET /cases`.
+#[derive(serde::Serialize, Debug, Clone, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseSummary {
+    pub case_id: String,
+    /// `CREATED`, `RUNNING`, `INPUT_NEEDED`, `COMPLETED` or `FAILED`.
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_reference_id: Option<String>,
+    /// Unix epoch milliseconds.
+    pub created_at: i64,
+}
+
+/// A visibility query string literal: `'…'` with `\` and `'` escaped.
+pub fn query_literal(value: &str) -> String {
+    format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// What became of a start.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Start {
+    Started,
+    /// A workflow with this id exists (running, or closed within the retention period).
+    AlreadyExists,
+}
 
 /// What became of a signal.
 #[derive(Debug, PartialEq, Eq)]
@@ -62,7 +91,7 @@ impl CaseStore {
     }
 
     /// Starts the case's workflow. When this returns the case is durably recorded.
-    pub async fn start(&self, input: &CaseInput) -> Result<(), ApiError> {
+    pub async fn start(&self, input: &CaseInput) -> Result<Start, ApiError> {
         let request = &input.request;
         let mut attributes = vec![
             OFFLOAD_TENANT.value_set(input.tenant.clone()),
@@ -83,7 +112,8 @@ impl CaseStore {
             .start_workflow(CaseWorkflow::run, input.clone(), options)
             .await
         {
-            Ok(_) => Ok(()),
+            Ok(_) => Ok(Start::Started),
+            Err(WorkflowStartError::AlreadyStarted { .. }) => Ok(Start::AlreadyExists),
             Err(WorkflowStartError::Rpc(status)) => Err(rpc_error("start case", &status)),
             Err(error) => Err(ApiError::Internal(format!("start case: {error}"))),
         }
@@ -114,6 +144,76 @@ impl CaseStore {
             Ok(Err(WorkflowQueryError::Rpc(status))) => Err(rpc_error("read case", &status)),
             Ok(Err(error)) => Err(ApiError::Internal(format!("read case: {error}"))),
         }
+    }
+
+    /// One page of `query`'s cases, newest first (Temporal's visibility order).
+    pub async fn list(
+        &self,
+        query: String,
+        page_size: i32,
+        next_page_token: Vec<u8>,
+    ) -> Result<(Vec<CaseSummary>, Vec<u8>), ApiError> {
+        let mut service = self.client.connection().workflow_service();
+        let response = service
+            .list_workflow_executions(temporalio_client::tonic::Request::new(
+                ListWorkflowExecutionsRequest {
+                    namespace: self.client.namespace(),
+                    page_size,
+                    next_page_token,
+                    query,
+                },
+            ))
+            .await
+            .map_err(|status| match status.code() {
+                Code::InvalidArgument => ApiError::invalid("cursor", "is not valid"),
+                _ => rpc_error("list cases", &status),
+            })?
+            .into_inner();
+        let cases = response
+            .executions
+            .iter()
+            .map(|info| {
+                let attribute = |name: &str| -> Option<String> {
+                    let payload = info.search_attributes.as_ref()?.indexed_fields.get(name)?;
+                    serde_json::from_slice::<String>(&payload.data).ok()
+                };
+                CaseSummary {
+                    case_id: info
+                        .execution
+                        .as_ref()
+                        .map(|e| e.workflow_id.clone())
+                        .unwrap_or_default(),
+                    status: attribute(OFFLOAD_STATUS.name()).unwrap_or_else(|| "CREATED".into()),
+                    client_reference_id: attribute(OFFLOAD_CLIENT_REFERENCE_ID.name()),
+                    created_at: info
+                        .start_time
+                        .as_ref()
+                        .map(|t| t.seconds * 1000 + i64::from(t.nanos) / 1_000_000)
+                        .unwrap_or(0),
+                }
+            })
+            .collect();
+        Ok((cases, response.next_page_token))
+    }
+
+    /// How many cases `query` matches.
+    pub async fn count(&self, query: String) -> Result<i64, ApiError> {
+        let mut service = self.client.connection().workflow_service();
+        let response = service
+            .count_workflow_executions(temporalio_client::tonic::Request::new(
+                CountWorkflowExecutionsRequest {
+                    namespace: self.client.namespace(),
+                    query,
+                },
+            ))
+            .await
+            .map_err(|status| rpc_error("count cases", &status))?;
+        Ok(response.into_inner().count)
+    }
+
+    /// Asks the case to stop (`POST /cases/{id}/cancel`).
+    pub async fn send_cancel(&self, case_id: Uuid) -> Result<Delivery, ApiError> {
+        self.signal(case_id, CaseWorkflow::cancel, ()).await
     }
 
     /// Hands a reply from the counterparty to the case.

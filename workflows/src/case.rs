@@ -98,6 +98,10 @@ pub struct CaseInput {
     /// Real seconds in one case "hour" (`OFFLOAD_HOUR_SECONDS`), which scales every delay.
     pub hour_seconds: u64,
     pub request: CaseRequest,
+    /// SHA-256 of the create body when it came with an `Idempotency-Key`: tells a true repeat
+    /// from a reuse of the key with another body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_hash: Option<String>,
 }
 
 impl CaseInput {

@@ -334,10 +334,21 @@ pub struct CaseState {
     pub ignored_inputs: Vec<IgnoredInput>,
     pub attachments: Vec<Attachment>,
     pub transcript: Vec<TranscriptMessage>,
-    /// A provider event that ends the case, waiting to be acted on.
+    /// Why the case must stop (provider event, cancellation), waiting to be acted on.
     #[serde(default)]
-    pub delivery_failure: Option<DeliveryFailure>,
+    pub stop: Option<Stop>,
 }
+
+/// A reason to end the case from outside its own flow.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Stop {
+    pub result_status: ResultStatus,
+    pub reason: Option<String>,
+}
+
+/// The failure reason of a case the client cancelled.
+pub const CANCELLED_REASON: &str = "Cancelled by the client.";
 
 impl CaseState {
     pub fn new(created_at: i64) -> Self {
@@ -357,7 +368,7 @@ impl CaseState {
             ignored_inputs: Vec::new(),
             attachments: Vec::new(),
             transcript: Vec::new(),
-            delivery_failure: None,
+            stop: None,
         }
     }
 
@@ -565,13 +576,14 @@ impl CaseState {
         })
     }
 
-    /// Records a provider event that ends the case; the case routine acts on it. Ignored once
-    /// the case is terminal or a failure is already waiting.
-    pub fn record_delivery_failure(&mut self, failure: DeliveryFailure, now: i64) -> bool {
-        if self.status.is_terminal() || self.delivery_failure.is_some() {
+    /// Records a reason to end the case (a provider event, a cancellation); the case routine
+    /// acts on it at its next step, before sending anything more. The first one wins; a terminal
+    /// case ignores it.
+    pub fn request_stop(&mut self, stop: Stop, now: i64) -> bool {
+        if self.status.is_terminal() || self.stop.is_some() {
             return false;
         }
-        self.delivery_failure = Some(failure);
+        self.stop = Some(stop);
         self.touch(now);
         true
     }

@@ -67,6 +67,9 @@ pub struct CaseRecord {
     /// render the whole text (a query cannot read blobs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript: Option<Vec<TranscriptMessage>>,
+    /// See [`crate::case::CaseInput::request_hash`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_hash: Option<String>,
 }
 
 impl CaseView {

@@ -12,8 +12,9 @@ use crate::case::{CaseInput, hours_to_ms};
 use crate::events::WebhookEvent;
 use crate::search::{OFFLOAD_STATUS, describe_for_operators};
 use crate::state::{
-    CaseState, DeliveryFailure, Direction, INPUT_TIMEOUT_REASON, InboundReply, MAX_RETRIES_REASON,
-    OutboundKind, ProvidedInput, ResultStatus, TimerDecision, TranscriptMessage, reply_subject,
+    CANCELLED_REASON, CaseState, DeliveryFailure, Direction, INPUT_TIMEOUT_REASON, InboundReply,
+    MAX_RETRIES_REASON, OutboundKind, ProvidedInput, ResultStatus, Stop, TimerDecision,
+    TranscriptMessage, reply_subject,
 };
 use crate::view::{CaseRecord, CaseView};
 use std::collections::VecDeque;
@@ -35,6 +36,8 @@ pub const REPLY_RECEIVED: &str = "reply_received";
 pub const INPUT_PROVIDED: &str = "input_provided";
 /// Signal: the mail provider could not deliver ([`DeliveryFailure`]).
 pub const DELIVERY_FAILED: &str = "delivery_failed";
+/// Signal: the client cancelled the case (no input).
+pub const CANCEL: &str = "cancel";
 /// Query: the whole public view ([`CaseRecord`]); argument `includeTranscript: bool`.
 pub const CASE_VIEW: &str = "case_view";
 
@@ -103,7 +106,25 @@ impl CaseWorkflow {
     ) {
         let now = now_ms(ctx.workflow_time(), self.case.updated_at);
         // The case routine ends the case at its next step; a finished case ignores it.
-        self.case.record_delivery_failure(failure, now);
+        self.case.request_stop(
+            Stop {
+                result_status: failure.kind.result_status(),
+                reason: Some(failure.detail),
+            },
+            now,
+        );
+    }
+
+    #[signal(name = "cancel")]
+    pub fn cancel(&mut self, ctx: &mut SyncWorkflowContext<Self>) {
+        let now = now_ms(ctx.workflow_time(), self.case.updated_at);
+        self.case.request_stop(
+            Stop {
+                result_status: ResultStatus::Cancelled,
+                reason: Some(CANCELLED_REASON.to_string()),
+            },
+            now,
+        );
     }
 
     #[query(name = "case_view")]
@@ -120,6 +141,7 @@ impl CaseWorkflow {
             view: CaseView::build(&self.input, &self.case, include_transcript),
             transcript: (include_transcript && bodies_elsewhere)
                 .then(|| self.case.transcript.clone()),
+            request_hash: self.input.request_hash.clone(),
         }
     }
 
@@ -222,6 +244,10 @@ fn failure_text(error: &ActivityExecutionError) -> String {
 /// Sends one message; on a send that failed for good the case fails with `send_failed` and this
 /// returns false.
 async fn send(ctx: &Ctx, subject: String, body: String, kind: OutboundKind) -> bool {
+    // A case asked to stop while its message was being written sends nothing more.
+    if stopped(ctx) {
+        return false;
+    }
     let email = ctx.state(|s| s.outbound_email(subject, body));
     match ctx
         .execute_activity(SendEmail, email.clone(), send_options())
@@ -271,17 +297,17 @@ async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> {
         return Ok(());
     }
     loop {
-        if stopped_by_provider(ctx) {
+        if stopped(ctx) {
             return Ok(());
         }
         if !ctx.state(|s| s.case.has_unevaluated_replies()) {
             let due = ctx.state(|s| s.case.next_action_at);
             let wait = Duration::from_millis(u64::try_from(due - now(ctx)).unwrap_or(0));
             let woken = condition_before_timer(ctx, wait, "follow-up due", |s| {
-                s.case.has_unevaluated_replies() || s.case.delivery_failure.is_some()
+                s.case.has_unevaluated_replies() || s.case.stop.is_some()
             })
             .await?;
-            if stopped_by_provider(ctx) {
+            if stopped(ctx) {
                 return Ok(());
             }
             if !woken {
@@ -377,7 +403,7 @@ where
 /// client pause here until the answer arrives.
 async fn evaluate_until_settled(ctx: &Ctx) -> Result<bool, WorkflowTermination> {
     loop {
-        if stopped_by_provider(ctx) {
+        if stopped(ctx) {
             return Ok(false);
         }
         let (request, seen, answer_seen) = ctx.state(|s| {
@@ -420,12 +446,13 @@ async fn evaluate_until_settled(ctx: &Ctx) -> Result<bool, WorkflowTermination> 
     }
 }
 
-/// Ends the case when the mail provider reported that delivery failed for good.
-fn stopped_by_provider(ctx: &Ctx) -> bool {
-    let Some(failure) = ctx.state(|s| s.case.delivery_failure.clone()) else {
+/// Ends the case when something outside its flow asked it to stop (a provider event, the
+/// client's cancellation).
+fn stopped(ctx: &Ctx) -> bool {
+    let Some(stop) = ctx.state(|s| s.case.stop.clone()) else {
         return false;
     };
-    fail(ctx, failure.kind.result_status(), Some(failure.detail));
+    fail(ctx, stop.result_status, stop.reason);
     true
 }
 
@@ -438,7 +465,7 @@ async fn wait_for_answer(ctx: &Ctx) -> Result<bool, WorkflowTermination> {
             .input_timeout_hours
             .map(|hours| hours_to_ms(hours, s.input.hour_seconds))
     });
-    let woken = |s: &CaseWorkflow| s.case.answer_pending || s.case.delivery_failure.is_some();
+    let woken = |s: &CaseWorkflow| s.case.answer_pending || s.case.stop.is_some();
     match limit {
         None => {
             ctx.wait_condition(woken).await?;

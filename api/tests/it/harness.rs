@@ -242,13 +242,13 @@ impl Response {
 pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
-    /// Tenant `acme`.
+    /// Tenant `acme-<suffix>`.
     pub key: String,
     /// Tenant `acme`'s webhook signing secret (`whsec_…`).
     pub webhook_secret: String,
-    /// Tenant `globex`.
+    /// Tenant `globex-<suffix>`.
     pub other_key: String,
-    /// An inactive key of tenant `acme`.
+    /// An inactive key of tenant `acme-<suffix>`.
     pub inactive_key: String,
     pub dir: PathBuf,
     pub config: Config,
@@ -292,9 +292,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let with_worker = options.worker;
     let dir = std::env::temp_dir().join(format!("offload-it-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
-    let acme = mint("acme");
-    let globex = mint("globex");
-    let inactive = mint("acme");
+    // Tenants are unique per test: every test shares the one Temporal server and its listings.
+    let suffix = &uuid::Uuid::new_v4().simple().to_string()[..8];
+    let acme = mint(&format!("acme-{suffix}"));
+    let globex = mint(&format!("globex-{suffix}"));
+    let inactive = mint(&format!("acme-{suffix}"));
     let keys_file = dir.join("keys.toml");
     let mut file = std::fs::File::create(&keys_file).unwrap();
     writeln!(

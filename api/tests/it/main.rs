@@ -6,6 +6,7 @@ mod inbound;
 mod input;
 mod lifecycle;
 mod llm;
+mod manage;
 mod routes;
 mod ses;
 mod tenancy;
