@@ -41,6 +41,11 @@ pub enum ApiError {
     IdempotencyConflict,
     #[error("the case is already finished")]
     CaseAlreadyTerminal,
+    /// Too many requests for this API key; retry after the duration.
+    #[error("x-api-key: too many requests, retry after {} s", .0.as_secs().max(1))]
+    RateLimited(std::time::Duration),
+    #[error("the tenant's monthly case cap ({0}) is reached for this UTC calendar month")]
+    UsageLimitReached(u64),
     #[error("body: larger than the limit of {0} bytes")]
     PayloadTooLarge(usize),
     #[error("content-type: {0}")]
@@ -88,6 +93,10 @@ impl ApiError {
             }
             ApiError::IdempotencyConflict => (StatusCode::CONFLICT, "IDEMPOTENCY_CONFLICT"),
             ApiError::CaseAlreadyTerminal => (StatusCode::CONFLICT, "CASE_ALREADY_TERMINAL"),
+            ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
+            ApiError::UsageLimitReached(_) => {
+                (StatusCode::TOO_MANY_REQUESTS, "USAGE_LIMIT_REACHED")
+            }
             ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE"),
             ApiError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE")
@@ -124,10 +133,16 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, axum::Json(body)).into_response();
-        if matches!(self, ApiError::Unavailable(_)) {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        let retry_after = match &self {
+            ApiError::Unavailable(_) => Some(5),
+            ApiError::RateLimited(wait) => Some(wait.as_secs_f64().ceil().max(1.0) as u64),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_str(&seconds.to_string()).expect("digits are a header value"),
+            );
         }
         response
     }

@@ -14,9 +14,15 @@ use uuid::Uuid;
 /// Largest JSON body accepted (spec: 64 KiB).
 pub const MAX_JSON_BODY: usize = 64 * 1024;
 
-/// The tenant behind a valid, active `x-api-key`.
+/// The tenant behind a valid, active `x-api-key` that is within its request rate.
 #[derive(Clone, Debug)]
-pub struct Tenant(pub String);
+pub struct Tenant(pub String, pub TenantLimits);
+
+/// What the keys file says this tenant may do.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TenantLimits {
+    pub monthly_case_cap: Option<u64>,
+}
 
 impl FromRequestParts<AppState> for Tenant {
     type Rejection = ApiError;
@@ -29,7 +35,17 @@ impl FromRequestParts<AppState> for Tenant {
             .to_str()
             .map_err(|_| ApiError::Unauthorized("x-api-key: unknown API key".into()))?;
         match state.keys().lookup(key.trim()) {
-            KeyLookup::Active { tenant } => Ok(Tenant(tenant)),
+            KeyLookup::Active {
+                tenant,
+                key_id,
+                monthly_case_cap,
+            } => {
+                state
+                    .rate_limiter()
+                    .check(key_id, std::time::Instant::now())
+                    .map_err(ApiError::RateLimited)?;
+                Ok(Tenant(tenant, TenantLimits { monthly_case_cap }))
+            }
             KeyLookup::Inactive => Err(ApiError::Forbidden(
                 "x-api-key: this API key is inactive".into(),
             )),

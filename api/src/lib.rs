@@ -6,6 +6,7 @@ pub mod downloads;
 pub mod error;
 pub mod extract;
 pub mod inbound;
+pub mod limits;
 pub mod meta;
 pub mod openapi;
 pub mod response;
@@ -44,6 +45,7 @@ struct Inner {
     seen_sns: sns::SeenMessages,
     http: reqwest::Client,
     s3: tokio::sync::OnceCell<aws_sdk_s3::Client>,
+    rate_limiter: limits::RateLimiter,
 }
 
 impl AppState {
@@ -56,6 +58,7 @@ impl AppState {
         download_key: Vec<u8>,
     ) -> Self {
         let certificates = sns::CertificateCache::new(config.sns_cert_endpoint.clone());
+        let rate_limit = config.rate_limit_per_minute;
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .redirect(reqwest::redirect::Policy::none())
@@ -72,6 +75,7 @@ impl AppState {
                 seen_sns: sns::SeenMessages::default(),
                 http,
                 s3: tokio::sync::OnceCell::new(),
+                rate_limiter: limits::RateLimiter::new(rate_limit),
             }),
         }
     }
@@ -90,6 +94,10 @@ impl AppState {
 
     pub fn blobs(&self) -> &dyn BlobStore {
         self.inner.blobs.as_ref()
+    }
+
+    pub fn rate_limiter(&self) -> &limits::RateLimiter {
+        &self.inner.rate_limiter
     }
 
     pub fn download_key(&self) -> &[u8] {
@@ -166,7 +174,8 @@ fn set_owner_only(path: &std::path::Path) -> std::io::Result<()> {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
 }
 
-/// Every route, with request ids, request logging and a request timeout.
+/// Every route, with request ids, request logging and metrics, a request timeout, and the
+/// envelope for panics.
 pub fn build_router(state: AppState) -> Router {
     Router::new()
         .merge(cases::router())
@@ -174,11 +183,29 @@ pub fn build_router(state: AppState) -> Router {
         .merge(inbound::router())
         .merge(downloads::router())
         .merge(meta::router())
+        .route_layer(middleware::from_fn(remember_route))
         .fallback(meta::route_not_found)
         .method_not_allowed_fallback(meta::method_not_allowed)
         .with_state(state)
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(request_context))
+}
+
+/// The matched route template (`/cases/{id}`), handed out to the outer middleware, which runs
+/// before routing and so cannot see it.
+#[derive(Clone)]
+struct RouteTemplate(String);
+
+async fn remember_route(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string());
+    let mut response = next.run(request).await;
+    if let Some(route) = route {
+        response.extensions_mut().insert(RouteTemplate(route));
+    }
+    response
 }
 
 /// A panicking handler still answers with the envelope (500 `INTERNAL_ERROR`); the panic
@@ -195,16 +222,12 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
 /// How long one request may take before it is answered 503.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Gives each request an id (`x-request-id`, and `requestId` in error bodies), a time limit, and
-/// one log line: method, matched route, status, latency. Never bodies, keys or addresses.
+/// Gives each request an id (`x-request-id`, and `requestId` in error bodies), a time limit, one
+/// log line and its metrics: method, matched route, status, latency. Never bodies, keys or
+/// addresses.
 async fn request_context(request: Request, next: Next) -> Response {
     let request_id = format!("req_{}", uuid::Uuid::new_v4().simple());
     let method = request.method().clone();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".into());
     let started = Instant::now();
     let mut response = error::REQUEST_ID
         .scope(request_id.clone(), async move {
@@ -219,12 +242,20 @@ async fn request_context(request: Request, next: Next) -> Response {
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
+    let route = response
+        .extensions()
+        .get::<RouteTemplate>()
+        .map(|r| r.0.clone())
+        .unwrap_or_else(|| "unmatched".into());
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    offload_worker::metrics::METRICS.observe_request(method.as_str(), &route, status, elapsed);
     tracing::info!(
         %request_id,
         %method,
         %route,
-        status = response.status().as_u16(),
-        ms = started.elapsed().as_millis() as u64,
+        status,
+        ms = elapsed.as_millis() as u64,
         "request"
     );
     response

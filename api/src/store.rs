@@ -17,7 +17,7 @@ use temporalio_client::{
 };
 use temporalio_common::SignalDefinition;
 use temporalio_common::protos::temporal::api::workflowservice::v1::{
-    CountWorkflowExecutionsRequest, ListWorkflowExecutionsRequest,
+    CountWorkflowExecutionsRequest, GetSystemInfoRequest, ListWorkflowExecutionsRequest,
 };
 use temporalio_common::search_attributes::SearchAttributes;
 use uuid::Uuid;
@@ -143,6 +143,21 @@ impl CaseStore {
             Ok(Err(WorkflowQueryError::Rpc(status))) if status.code() == Code::NotFound => Ok(None),
             Ok(Err(WorkflowQueryError::Rpc(status))) => Err(rpc_error("read case", &status)),
             Ok(Err(error)) => Err(ApiError::Internal(format!("read case: {error}"))),
+        }
+    }
+
+    /// Whether Temporal answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<(), ApiError> {
+        let mut service = self.client.connection().workflow_service();
+        let call = service.get_system_info(temporalio_client::tonic::Request::new(
+            GetSystemInfoRequest {},
+        ));
+        match tokio::time::timeout(Duration::from_secs(3), call).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(status)) => Err(ApiError::Unavailable(format!("Temporal: {status}"))),
+            Err(_) => Err(ApiError::Unavailable(
+                "Temporal did not answer within 3 s".into(),
+            )),
         }
     }
 

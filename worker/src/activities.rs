@@ -4,6 +4,7 @@
 use crate::agent::{Agent, AgentError};
 use crate::config::Mailbox;
 use crate::mail::{self, Mailer, SendError, SendOutcome};
+use crate::metrics::METRICS;
 use crate::webhook::{WebhookError, WebhookSender};
 use offload_workflows::activities::{
     AGENT_FAILED, AgentRequest, Decision, Draft, OutboundEmail, SEND_REJECTED, SentEmail,
@@ -136,10 +137,16 @@ impl CaseActivities {
         match outcome {
             Ok(()) => {
                 tracing::info!(%event_id, attempt, "webhook delivered");
+                METRICS.webhook("delivered");
                 Ok(())
             }
             Err(error) => {
                 tracing::warn!(%event_id, attempt, %error, "webhook delivery failed");
+                METRICS.webhook(match error {
+                    WebhookError::Gone => "gone",
+                    WebhookError::Refused(_) => "refused",
+                    WebhookError::Failed(_) => "retrying",
+                });
                 Err(match error {
                     WebhookError::Gone => permanent(WEBHOOK_GONE, error.to_string()),
                     WebhookError::Refused(_) => permanent(WEBHOOK_REFUSED, error.to_string()),

@@ -148,6 +148,10 @@ pub struct Config {
     pub sns_topic_arns: Vec<String>,
     /// Tests only: fetch SNS signing certificates from here instead of sns.<region>.amazonaws.com.
     pub sns_cert_endpoint: Option<Url>,
+    /// Requests per minute per API key (0: no limit).
+    pub rate_limit_per_minute: u32,
+    /// Where the worker serves `/metrics`, if anywhere.
+    pub worker_metrics_addr: Option<SocketAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -393,6 +397,17 @@ impl Config {
                     .collect()
             })
             .unwrap_or_default();
+        let rate_limit_per_minute =
+            number("OFFLOAD_RATE_LIMIT_PER_MINUTE", 600, 0, 1_000_000)? as u32;
+        let worker_metrics_addr = match get("OFFLOAD_WORKER_METRICS_ADDR") {
+            None => None,
+            Some(raw) => Some(raw.trim().parse().map_err(|_| {
+                bad(
+                    "OFFLOAD_WORKER_METRICS_ADDR",
+                    format!("not a host:port address: {raw}"),
+                )
+            })?),
+        };
         Ok(Config {
             temporal_address,
             namespace,
@@ -420,6 +435,8 @@ impl Config {
             public_url,
             sns_topic_arns,
             sns_cert_endpoint,
+            rate_limit_per_minute,
+            worker_metrics_addr,
         })
     }
 

@@ -6,6 +6,7 @@
 //! sha256 = "<64 hex characters: SHA-256 of the key>"
 //! active = true
 //! webhook_secret = "whsec_<base64>"
+//! monthly_case_cap = 1000   # optional: cases this tenant may create per UTC calendar month
 //! ```
 
 use base64::Engine;
@@ -29,6 +30,9 @@ pub struct KeyEntry {
     pub sha256: String,
     pub active: bool,
     pub webhook_secret: String,
+    /// Cases the tenant may create per UTC calendar month; no cap when absent.
+    #[serde(default)]
+    pub monthly_case_cap: Option<u64>,
 }
 
 impl std::fmt::Debug for KeyEntry {
@@ -43,7 +47,12 @@ impl std::fmt::Debug for KeyEntry {
 /// What a presented key turned out to be.
 #[derive(Debug, PartialEq, Eq)]
 pub enum KeyLookup {
-    Active { tenant: String },
+    Active {
+        tenant: String,
+        /// The digest of the key, to tell keys apart (rate limits).
+        key_id: [u8; 32],
+        monthly_case_cap: Option<u64>,
+    },
     Inactive,
     Unknown,
 }
@@ -114,6 +123,8 @@ impl KeyStore {
         match found {
             Some(entry) if entry.active => KeyLookup::Active {
                 tenant: entry.tenant.clone(),
+                key_id: digest,
+                monthly_case_cap: entry.monthly_case_cap,
             },
             Some(_) => KeyLookup::Inactive,
             None => KeyLookup::Unknown,
@@ -185,12 +196,10 @@ mod tests {
     fn a_minted_key_is_admitted_by_its_entry() {
         let minted = mint("acme \"corp\"");
         let store = KeyStore::parse(&minted.entry_toml).unwrap();
-        assert_eq!(
+        assert!(matches!(
             store.lookup(&minted.key),
-            KeyLookup::Active {
-                tenant: "acme \"corp\"".into()
-            }
-        );
+            KeyLookup::Active { tenant, monthly_case_cap: None, .. } if tenant == "acme \"corp\""
+        ));
         assert_eq!(store.lookup("ofk_wrong"), KeyLookup::Unknown);
         assert!(
             store

@@ -8,6 +8,7 @@ pub mod blobs;
 pub mod config;
 pub mod keys;
 pub mod mail;
+pub mod metrics;
 pub mod net;
 pub mod setup;
 pub mod telemetry;

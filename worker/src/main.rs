@@ -16,6 +16,13 @@ async fn main() -> std::process::ExitCode {
     let shutdown = CancellationToken::new();
     tokio::spawn(stop_on_signal(shutdown.clone()));
     let outcome = async {
+        if let Some(addr) = config.worker_metrics_addr {
+            let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+                anyhow::anyhow!("cannot listen on {addr} (OFFLOAD_WORKER_METRICS_ADDR): {e}")
+            })?;
+            tracing::info!(%addr, "worker metrics at /metrics");
+            tokio::spawn(offload_worker::metrics::serve(listener, shutdown.clone()));
+        }
         let client = offload_worker::connect(&config, "offload-worker").await?;
         offload_worker::run(config, client, shutdown).await
     }

@@ -210,6 +210,12 @@ pub fn iso8601_seconds(ms: i64) -> String {
     )
 }
 
+/// The first moment of the UTC calendar month of `ms`, as `YYYY-MM-01T00:00:00Z`.
+pub fn utc_month_start(ms: i64) -> String {
+    let (y, m, _) = civil_from_days(ms.div_euclid(1000).div_euclid(86_400));
+    format!("{y:04}-{m:02}-01T00:00:00Z")
+}
+
 /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (UTC, as AWS writes timestamps) into Unix milliseconds.
 pub fn parse_iso8601_utc(text: &str) -> Option<i64> {
     let text = text.strip_suffix('Z')?;
@@ -274,6 +280,12 @@ mod tests {
         assert_eq!(iso8601_seconds(1_774_107_720_000), "2026-03-21T15:42:00Z");
         assert_eq!(iso8601_seconds(253_402_300_799_999), "9999-12-31T23:59:59Z");
         assert_eq!(iso8601_seconds(951_782_400_000), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn month_starts_are_utc() {
+        assert_eq!(utc_month_start(1_774_107_720_000), "2026-03-01T00:00:00Z");
+        assert_eq!(utc_month_start(951_782_400_000), "2000-02-01T00:00:00Z");
     }
 
     #[test]

@@ -278,6 +278,9 @@ pub async fn create_case(
         },
     )?;
     let idempotency = idempotency_key(&headers)?;
+    if let Some(cap) = tenant.1.monthly_case_cap {
+        check_monthly_cap(&state, &tenant, cap, idempotency.as_deref()).await?;
+    }
     let request_hash = idempotency
         .as_ref()
         .map(|_| canonical_hash(&Value::Object(body)));
@@ -311,6 +314,7 @@ pub async fn create_case(
         tracing::info!(%case_id, "idempotent create replayed");
     } else {
         tracing::info!(%case_id, "case created");
+        offload_worker::metrics::METRICS.case_created();
     }
     let mut response = (
         StatusCode::CREATED,
@@ -327,6 +331,38 @@ pub async fn create_case(
             .insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// Refuses a new case once the tenant created `cap` cases this UTC calendar month (counted in
+/// Temporal's visibility). A replay of an idempotent create that exists is not a new case.
+async fn check_monthly_cap(
+    state: &AppState,
+    tenant: &Tenant,
+    cap: u64,
+    idempotency: Option<&str>,
+) -> Result<(), ApiError> {
+    if let Some(key) = idempotency {
+        let existing = Uuid::new_v5(
+            &IDEMPOTENCY_NAMESPACE,
+            format!("{}\n{key}", tenant.0).as_bytes(),
+        );
+        if state.cases().record(existing, false).await?.is_some() {
+            return Ok(());
+        }
+    }
+    let month_start = offload_workflows::view::utc_month_start(now_ms());
+    let created = state
+        .cases()
+        .count(format!(
+            "OffloadTenant = {} AND StartTime >= {}",
+            query_literal(&tenant.0),
+            query_literal(&month_start)
+        ))
+        .await?;
+    if created >= cap as i64 {
+        return Err(ApiError::UsageLimitReached(cap));
+    }
+    Ok(())
 }
 
 /// Namespace of case ids derived from (tenant, Idempotency-Key).

@@ -277,6 +277,8 @@ pub struct Options {
     pub worker: bool,
     /// More `OFFLOAD_*` variables (they win over the defaults).
     pub env: Vec<(&'static str, String)>,
+    /// A monthly case cap for the `acme` tenant's key.
+    pub monthly_case_cap: Option<u64>,
 }
 
 impl Default for Options {
@@ -284,6 +286,7 @@ impl Default for Options {
         Options {
             worker: true,
             env: Vec::new(),
+            monthly_case_cap: None,
         }
     }
 }
@@ -299,9 +302,13 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let inactive = mint(&format!("acme-{suffix}"));
     let keys_file = dir.join("keys.toml");
     let mut file = std::fs::File::create(&keys_file).unwrap();
+    let cap = options
+        .monthly_case_cap
+        .map(|cap| format!("monthly_case_cap = {cap}\n"))
+        .unwrap_or_default();
     writeln!(
         file,
-        "{}\n{}\n{}",
+        "{}{cap}\n{}\n{}",
         acme.entry_toml,
         globex.entry_toml,
         inactive

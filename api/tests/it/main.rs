@@ -8,6 +8,7 @@ mod lifecycle;
 mod llm;
 mod manage;
 mod routes;
+mod service;
 mod ses;
 mod tenancy;
 mod webhooks;

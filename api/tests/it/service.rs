@@ -1,0 +1,149 @@
+//! Limits and service routes: rate limits, the monthly case cap, readiness, metrics, the
+//! OpenAPI document and its reference page.
+
+use crate::harness::{Options, case_body, spawn_app, spawn_app_with};
+use reqwest::Method;
+
+#[tokio::test]
+async fn a_key_over_its_rate_gets_429_with_retry_after() {
+    let app = spawn_app_with(Options {
+        env: vec![("OFFLOAD_RATE_LIMIT_PER_MINUTE", "3".into())],
+        ..Options::default()
+    })
+    .await;
+    for _ in 0..3 {
+        assert_eq!(app.get("/cases").await.status, 200);
+    }
+    let limited = app.get("/cases").await;
+    limited.assert_error(429, "RATE_LIMITED");
+    let wait: u64 = limited.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=20).contains(&wait), "{wait}");
+    // Another key has its own budget.
+    let other = app
+        .request(Method::GET, "/cases", Some(&app.other_key), None)
+        .await;
+    assert_eq!(other.status, 200);
+}
+
+#[tokio::test]
+async fn the_monthly_case_cap_refuses_new_cases_but_not_replays() {
+    let app = spawn_app_with(Options {
+        monthly_case_cap: Some(1),
+        ..Options::default()
+    })
+    .await;
+    let first = app
+        .http
+        .post(format!("{}/cases", app.base))
+        .header("x-api-key", &app.key)
+        .header("idempotency-key", "only-one")
+        .json(&case_body())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 201);
+    // The cap counts through visibility, which follows the start within moments.
+    for _ in 0..100 {
+        if !app.get("/cases").await.data()["cases"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let message = app
+        .post("/cases", case_body())
+        .await
+        .assert_error(429, "USAGE_LIMIT_REACHED");
+    assert!(message.contains("monthly case cap (1)"), "{message}");
+    let replay = app
+        .http
+        .post(format!("{}/cases", app.base))
+        .header("x-api-key", &app.key)
+        .header("idempotency-key", "only-one")
+        .json(&case_body())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), 201, "a replay is not a new case");
+    let other = app
+        .request(
+            Method::POST,
+            "/cases",
+            Some(&app.other_key),
+            Some(case_body()),
+        )
+        .await;
+    assert_eq!(other.status, 201, "the cap is per tenant");
+}
+
+#[tokio::test]
+async fn readiness_metrics_openapi_and_docs_are_served() {
+    let app = spawn_app().await;
+    let ready = app.request(Method::GET, "/readyz", None, None).await;
+    assert_eq!(ready.status, 200);
+    assert_eq!(ready.data()["status"], "ready");
+
+    app.create_case(case_body()).await;
+    app.get("/nope").await;
+    let metrics = app
+        .http
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        metrics.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = metrics.text().await.unwrap();
+    assert!(
+        text.contains(
+            "offload_http_requests_total{method=\"POST\",route=\"/cases\",status=\"201\"}"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("route=\"unmatched\",status=\"404\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("offload_http_request_duration_seconds_bucket{route=\"/cases\",le=\"+Inf\"}")
+    );
+    assert!(text.contains("offload_cases_created_total "));
+
+    let served: serde_json::Value = app
+        .http
+        .get(format!("{}/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let committed: serde_json::Value =
+        serde_json::from_str(include_str!("../../../openapi.json")).unwrap();
+    assert_eq!(served, committed);
+    assert_eq!(served["openapi"], "3.1.0");
+    let docs = app
+        .http
+        .get(format!("{}/docs", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(docs.status(), 200);
+    assert!(
+        docs.text()
+            .await
+            .unwrap()
+            .contains("data-url=\"/openapi.json\"")
+    );
+}
