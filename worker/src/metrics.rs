@@ -125,31 +125,6 @@ impl Metrics {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn renders_the_text_exposition_format() {
-        let metrics = Metrics::default();
-        metrics.observe_request("GET", "/cases/{id}", 200, Duration::from_millis(30));
-        metrics.case_created();
-        metrics.webhook("delivered");
-        let text = metrics.render();
-        assert!(text.contains(
-            "offload_http_requests_total{method=\"GET\",route=\"/cases/{id}\",status=\"200\"} 1"
-        ));
-        assert!(text.contains(
-            "offload_http_request_duration_seconds_bucket{route=\"/cases/{id}\",le=\"0.05\"} 1"
-        ));
-        assert!(text.contains(
-            "offload_http_request_duration_seconds_bucket{route=\"/cases/{id}\",le=\"0.025\"} 0"
-        ));
-        assert!(text.contains("offload_cases_created_total 1"));
-        assert!(text.contains("offload_webhook_deliveries_total{outcome=\"delivered\"} 1"));
-    }
-}
-
 /// Serves `GET /metrics` on `listener` until `shutdown` (the worker has no other HTTP surface,
 /// so this is a minimal HTTP/1.1 responder rather than a framework).
 pub async fn serve(
@@ -185,5 +160,30 @@ pub async fn serve(
             );
             let _ = socket.write_all(response.as_bytes()).await;
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_the_text_exposition_format() {
+        let metrics = Metrics::default();
+        metrics.observe_request("GET", "/cases/{id}", 200, Duration::from_millis(30));
+        metrics.case_created();
+        metrics.webhook("delivered");
+        let text = metrics.render();
+        assert!(text.contains(
+            "offload_http_requests_total{method=\"GET\",route=\"/cases/{id}\",status=\"200\"} 1"
+        ));
+        assert!(text.contains(
+            "offload_http_request_duration_seconds_bucket{route=\"/cases/{id}\",le=\"0.05\"} 1"
+        ));
+        assert!(text.contains(
+            "offload_http_request_duration_seconds_bucket{route=\"/cases/{id}\",le=\"0.025\"} 0"
+        ));
+        assert!(text.contains("offload_cases_created_total 1"));
+        assert!(text.contains("offload_webhook_deliveries_total{outcome=\"delivered\"} 1"));
     }
 }
