@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints, unit tests, integration tests against a real
-# Temporal dev server (started and stopped by the test harness), the replay corpus and the
-# OpenAPI check. Installs what it needs first.
+# Temporal dev server and moto (started and stopped by the test harness), the replay corpus, the
+# OpenAPI check, and contract fuzzing of the live API. Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -19,4 +19,6 @@ say "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 say "cargo test"
 cargo test --workspace --locked
+say "contract fuzzing (schemathesis against the live API)"
+./scripts/fuzz-api.sh
 say "all checks passed"

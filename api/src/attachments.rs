@@ -38,8 +38,8 @@ pub struct AttachmentLink {
     get, path = "/cases/{id}/attachments/{attachmentId}", tag = "cases",
     security(("apiKey" = [])),
     params(
-        ("id" = String, Path, description = "The caseId (a UUID)"),
-        ("attachmentId" = String, Path, description = "An attachmentId from the case"),
+        ("id" = uuid::Uuid, Path, description = "The caseId"),
+        ("attachmentId" = uuid::Uuid, Path, description = "An attachmentId from the case"),
     ),
     responses(
         (status = 200, description = "The attachment", body = Envelope<AttachmentLink>),

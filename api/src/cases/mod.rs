@@ -164,7 +164,7 @@ fn decode_cursor(cursor: &str, fingerprint: &str) -> Result<Vec<u8>, ApiError> {
 #[utoipa::path(
     post, path = "/cases/{id}/cancel", tag = "cases",
     security(("apiKey" = [])),
-    params(("id" = String, Path, description = "The caseId (a UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "The caseId")),
     responses(
         (status = 200, description = "The case has stopped", body = Envelope<Cancelled>),
         (status = 202, description = "The cancellation is recorded and the case stops at its next step", body = Envelope<Cancelled>),
@@ -428,7 +428,7 @@ fn include_transcript(query: Option<&str>) -> Result<bool, ApiError> {
     get, path = "/cases/{id}", tag = "cases",
     security(("apiKey" = [])),
     params(
-        ("id" = String, Path, description = "The caseId (a UUID)"),
+        ("id" = uuid::Uuid, Path, description = "The caseId"),
         ("includeTranscript" = Option<String>, Query, description = "`true` adds `conversationThread`"),
     ),
     responses(
@@ -487,7 +487,7 @@ async fn full_transcript(
 #[utoipa::path(
     post, path = "/cases/{id}/input", tag = "cases",
     security(("apiKey" = [])),
-    params(("id" = String, Path, description = "The caseId (a UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "The caseId")),
     request_body(content = crate::openapi::InputBody, content_type = "application/json"),
     responses(
         (status = 202, description = "Accepted", body = Envelope<InputAccepted>),
