@@ -10,6 +10,28 @@ use utoipa::OpenApi;
 /// The body of `POST /cases`. Unknown fields are refused.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({
+    "channel": "EMAIL",
+    "goal": {
+        "objective": "Get the signed W-9 form for Northstar Supplies.",
+        "knowledge": {"vendorId": "V-1042"},
+        "privateKnowledge": {"paymentHold": "Payments stay on hold until the W-9 arrives."}
+    },
+    "counterparty": {"address": "ap@northstar.example", "name": "Maya Chen", "company": "Northstar Supplies"},
+    "senderPersona": {"name": "Avery", "role": "Accounts Payable", "company": "Acme", "tone": "friendly"},
+    "clientReferenceId": "vendor-1042",
+    "constraints": ["Do not offer to pay any fee."],
+    "maxAttempts": 3,
+    "followUpDelayHours": 72,
+    "resultSchema": {
+        "type": "object",
+        "properties": {"w9Received": {"type": "boolean"}, "taxYear": {"type": "string"}},
+        "required": ["w9Received"]
+    },
+    "clientWebhookUrl": "https://hooks.acme.example/offload",
+    "metadata": {"ticket": 7},
+    "inputTimeoutHours": 168
+}))]
 #[allow(dead_code)]
 pub struct CreateCaseBody {
     /// Only `EMAIL` is implemented; `SMS` is refused with a clear message.
@@ -103,6 +125,10 @@ pub struct SenderPersonaBody {
 /// The body of `POST /cases/{id}/input`.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({
+    "inputRequestId": "3f2b8e2e-6d1a-4c55-9d5e-0c8f7a1b2c3d",
+    "providedContext": "Tax year 2025, please."
+}))]
 #[allow(dead_code)]
 pub struct InputBody {
     /// The id of the pending input request.
@@ -115,6 +141,14 @@ pub struct InputBody {
 
 /// Every error: `{"ok": false, "error": {...}}`.
 #[derive(utoipa::ToSchema)]
+#[schema(example = json!({
+    "ok": false,
+    "error": {
+        "code": "INVALID_REQUEST",
+        "message": "counterparty.address: not a valid email address",
+        "requestId": "req_4f1c2a9e8b7d4c3a9f0e1d2c3b4a5968"
+    }
+}))]
 #[allow(dead_code)]
 pub struct ErrorEnvelope {
     /// Always `false`.

@@ -105,3 +105,51 @@ async fn webhooks_never_reach_non_public_addresses_unless_allow_listed() {
         "nothing was sent to loopback"
     );
 }
+
+#[tokio::test]
+async fn redirects_are_not_followed_and_the_same_event_id_is_kept_on_every_try() {
+    let app = spawn_app().await;
+    let target = WebhookReceiver::start(0).await;
+    let seen_ids: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+    let ids = seen_ids.clone();
+    let location = target.url.clone();
+    let redirector = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: axum::http::HeaderMap| {
+            ids.lock()
+                .unwrap()
+                .push(headers["webhook-id"].to_str().unwrap().to_string());
+            let location = location.clone();
+            async move {
+                (
+                    axum::http::StatusCode::TEMPORARY_REDIRECT,
+                    [("location", location)],
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, redirector).await });
+
+    let mut body = case_body();
+    body["clientWebhookUrl"] = json!(url);
+    body["maxAttempts"] = json!(0);
+    body["followUpDelayHours"] = json!(1);
+    let case_id = app.create_case(body).await;
+    app.wait_for_status(&case_id, "FAILED").await;
+    // Retries after 1 s and 2 s: three tries within 4 s, all with the same id, none followed.
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    let ids = seen_ids.lock().unwrap().clone();
+    assert!(ids.len() >= 2, "{ids:?}");
+    assert!(
+        ids.iter().all(|id| id == &ids[0])
+            && ids[0].starts_with(&format!("evt_{case_id}_case_failed_")),
+        "{ids:?}"
+    );
+    assert_eq!(
+        target.attempts.load(Ordering::SeqCst),
+        0,
+        "the redirect was not followed"
+    );
+}
