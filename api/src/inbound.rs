@@ -144,9 +144,10 @@ pub async fn route_reply(state: &AppState, mail: InboundMail) -> Result<Routed, 
     let Some(case_id) = mail.case_id(domain) else {
         return Ok(Routed::NoCase);
     };
-    let Some(record) = state.cases().record(case_id, false).await? else {
+    let Some(loaded) = state.cases().record(case_id, false).await? else {
         return Ok(Routed::NoCase);
     };
+    let record = loaded.record;
     if record.view.status.is_terminal() {
         tracing::info!(%case_id, "reply to a finished case logged and ignored");
         return Ok(Routed::CaseFinished(case_id));

@@ -7,23 +7,24 @@ use offload_workflows::search::{
 };
 use offload_workflows::state::{DeliveryFailure, InboundReply, ProvidedInput};
 use offload_workflows::workflow::CaseRun;
-use offload_workflows::{CaseInput, CaseRecord, CaseStatus, CaseWorkflow};
+use offload_workflows::workflow::VIEW_MEMO_KEY;
+use offload_workflows::{CaseInput, CaseRecord, CaseState, CaseStatus, CaseView, CaseWorkflow};
 use std::time::Duration;
 use temporalio_client::errors::{WorkflowInteractionError, WorkflowQueryError, WorkflowStartError};
 use temporalio_client::tonic::Code;
 use temporalio_client::{
-    Client, NamespacedClient, WorkflowIdReusePolicy, WorkflowQueryOptions, WorkflowSignalOptions,
-    WorkflowStartOptions,
+    Client, NamespacedClient, WorkflowDescribeOptions, WorkflowIdReusePolicy, WorkflowQueryOptions,
+    WorkflowSignalOptions, WorkflowStartOptions,
 };
-use temporalio_common::SignalDefinition;
 use temporalio_common::protos::temporal::api::workflowservice::v1::{
     CountWorkflowExecutionsRequest, GetSystemInfoRequest, ListWorkflowExecutionsRequest,
 };
 use temporalio_common::search_attributes::SearchAttributes;
+use temporalio_common::{MemoValues, SignalDefinition};
 use uuid::Uuid;
 
-/// How long a read waits for a worker to answer, unless told otherwise.
-const QUERY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a read waits for a worker to answer before falling back to the case's memo snapshot.
+const QUERY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A line of `GET /cases`.
 #[derive(serde::Serialize, Debug, Clone, utoipa::ToSchema)]
@@ -41,6 +42,14 @@ pub struct CaseSummary {
 /// A visibility query string literal: `'…'` with `\` and `'` escaped.
 pub fn query_literal(value: &str) -> String {
     format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// A case as read: from the workflow itself, or (`stale`) from its last memo snapshot because no
+/// worker answered.
+#[derive(Debug)]
+pub struct Loaded {
+    pub record: CaseRecord,
+    pub stale: bool,
 }
 
 /// What became of a start.
@@ -102,9 +111,21 @@ impl CaseStore {
             attributes.push(OFFLOAD_CLIENT_REFERENCE_ID.value_set(reference.clone()));
         }
         let objective: String = request.goal.objective.chars().take(120).collect();
+        // The snapshot reads fall back to until the workflow writes its own.
+        let mut memo = MemoValues::new();
+        memo.insert(
+            VIEW_MEMO_KEY,
+            CaseRecord {
+                tenant: input.tenant.clone(),
+                view: CaseView::build(input, &CaseState::new(input.created_at), false),
+                transcript: None,
+                request_hash: input.request_hash.clone(),
+            },
+        );
         let options = WorkflowStartOptions::new(self.task_queue.clone(), input.case_id.clone())
             .id_reuse_policy(WorkflowIdReusePolicy::RejectDuplicate)
             .search_attributes(SearchAttributes::new(attributes))
+            .memo(memo)
             .static_summary(format!("{objective} → {}", request.counterparty.name))
             .build();
         match self
@@ -119,12 +140,14 @@ impl CaseStore {
         }
     }
 
-    /// The case's owner and public view, or `None` when no such case exists.
+    /// The case's owner and public view, or `None` when no such case exists. Answered by the
+    /// workflow (a query); when no worker answers in time, by the snapshot the workflow keeps in
+    /// its memo, marked stale (without transcript).
     pub async fn record(
         &self,
         case_id: Uuid,
         include_transcript: bool,
-    ) -> Result<Option<CaseRecord>, ApiError> {
+    ) -> Result<Option<Loaded>, ApiError> {
         let handle = self
             .client
             .get_workflow_handle::<CaseWorkflow>(case_id.to_string());
@@ -133,16 +156,48 @@ impl CaseStore {
             include_transcript,
             WorkflowQueryOptions::default(),
         );
-        match tokio::time::timeout(self.query_timeout, query).await {
-            Err(_) => Err(ApiError::Unavailable(format!(
-                "no worker answered the case_view query within {:?}",
-                self.query_timeout
-            ))),
-            Ok(Ok(record)) => Ok(Some(record)),
-            Ok(Err(WorkflowQueryError::NotFound(_))) => Ok(None),
-            Ok(Err(WorkflowQueryError::Rpc(status))) if status.code() == Code::NotFound => Ok(None),
-            Ok(Err(WorkflowQueryError::Rpc(status))) => Err(rpc_error("read case", &status)),
-            Ok(Err(error)) => Err(ApiError::Internal(format!("read case: {error}"))),
+        let no_worker = match tokio::time::timeout(self.query_timeout, query).await {
+            Ok(Ok(record)) => {
+                return Ok(Some(Loaded {
+                    record,
+                    stale: false,
+                }));
+            }
+            Ok(Err(WorkflowQueryError::NotFound(_))) => return Ok(None),
+            Ok(Err(WorkflowQueryError::Rpc(status))) if status.code() == Code::NotFound => {
+                return Ok(None);
+            }
+            Err(_) => format!("no worker answered within {:?}", self.query_timeout),
+            Ok(Err(WorkflowQueryError::Rpc(status)))
+                if matches!(
+                    status.code(),
+                    Code::DeadlineExceeded | Code::FailedPrecondition
+                ) =>
+            {
+                format!("the query failed: {status}")
+            }
+            Ok(Err(WorkflowQueryError::Rpc(status))) => {
+                return Err(rpc_error("read case", &status));
+            }
+            Ok(Err(error)) => return Err(ApiError::Internal(format!("read case: {error}"))),
+        };
+        let description = match handle.describe(WorkflowDescribeOptions::default()).await {
+            Ok(description) => description,
+            Err(WorkflowInteractionError::NotFound(_)) => return Ok(None),
+            Err(WorkflowInteractionError::Rpc(status)) => {
+                return Err(rpc_error("describe case", &status));
+            }
+            Err(error) => return Err(ApiError::Internal(format!("describe case: {error}"))),
+        };
+        match description.memo().get::<CaseRecord>(VIEW_MEMO_KEY) {
+            Ok(Some(record)) => {
+                tracing::warn!(%case_id, reason = %no_worker, "serving the memo snapshot");
+                Ok(Some(Loaded {
+                    record,
+                    stale: true,
+                }))
+            }
+            _ => Err(ApiError::Unavailable(no_worker)),
         }
     }
 

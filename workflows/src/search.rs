@@ -12,14 +12,18 @@ pub const OFFLOAD_CLIENT_REFERENCE_ID: SearchAttributeKey<String> =
     SearchAttributeKey::keyword("OffloadClientReferenceId");
 pub const OFFLOAD_COUNTERPARTY: SearchAttributeKey<String> =
     SearchAttributeKey::keyword("OffloadCounterparty");
+/// Why a finished case ended (`goal_achieved`, `max_retries`, `BOUNCED`, …).
+pub const OFFLOAD_RESULT_STATUS: SearchAttributeKey<String> =
+    SearchAttributeKey::keyword("OffloadResultStatus");
 
 /// Every custom search attribute the service uses (all Keyword); the worker registers missing
 /// ones at start-up.
-pub const CUSTOM_SEARCH_ATTRIBUTES: [&str; 4] = [
+pub const CUSTOM_SEARCH_ATTRIBUTES: [&str; 5] = [
     "OffloadStatus",
     "OffloadTenant",
     "OffloadClientReferenceId",
     "OffloadCounterparty",
+    "OffloadResultStatus",
 ];
 
 /// The case in a few lines for the Temporal UI's "current details".

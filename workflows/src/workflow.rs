@@ -10,7 +10,7 @@ use crate::activities::{
 };
 use crate::case::{CaseInput, hours_to_ms};
 use crate::events::WebhookEvent;
-use crate::search::{OFFLOAD_STATUS, describe_for_operators};
+use crate::search::{OFFLOAD_RESULT_STATUS, OFFLOAD_STATUS, describe_for_operators};
 use crate::state::{
     CANCELLED_REASON, CaseState, DeliveryFailure, Direction, INPUT_TIMEOUT_REASON, InboundReply,
     MAX_RETRIES_REASON, OutboundKind, ProvidedInput, ResultStatus, Stop, TimerDecision,
@@ -24,7 +24,7 @@ use temporalio_workflow::common::ActivityDefinition;
 use temporalio_workflow::common::error::ActivityExecutionError;
 use temporalio_workflow::workflows::{join, select};
 use temporalio_workflow::{
-    CancellableFuture, SyncWorkflowContext, TimerOptions, TimerResult, WorkflowContext,
+    CancellableFuture, MemoValue, SyncWorkflowContext, TimerOptions, TimerResult, WorkflowContext,
     WorkflowContextView, WorkflowResult, WorkflowTermination,
 };
 
@@ -207,15 +207,36 @@ fn now(ctx: &Ctx) -> i64 {
 /// Keeps what operators see (search attribute, current details) in step with the state, and
 /// queues the webhook event of the new state when `announce` is set.
 fn after_change(ctx: &Ctx, announce: bool) {
-    let (status, details) = ctx.state_mut(|s| {
+    let (status, result_status, details) = ctx.state_mut(|s| {
         if announce && s.input.request.client_webhook_url.is_some() {
             s.events.extend(WebhookEvent::for_state(&s.input, &s.case));
         }
-        (s.case.status, describe_for_operators(&s.input, &s.case))
+        (
+            s.case.status,
+            s.case.result_status,
+            describe_for_operators(&s.input, &s.case),
+        )
     });
-    ctx.upsert_search_attributes([OFFLOAD_STATUS.value_set(status.as_str().to_string())]);
+    let status = OFFLOAD_STATUS.value_set(status.as_str().to_string());
+    // Cases started before the snapshot existed replay without it (their histories lack it).
+    if ctx.patched(SNAPSHOT_PATCH) {
+        let mut attributes = vec![status];
+        attributes
+            .extend(result_status.map(|r| OFFLOAD_RESULT_STATUS.value_set(r.as_str().to_string())));
+        ctx.upsert_search_attributes(attributes);
+        // The compact public view, for reads while no worker answers queries.
+        let snapshot = ctx.state(|s| s.record(false));
+        let _ = ctx.upsert_memo([(VIEW_MEMO_KEY, Some(MemoValue::new(snapshot)))]);
+    } else {
+        ctx.upsert_search_attributes([status]);
+    }
     ctx.set_current_details(details);
 }
+
+/// Patch id of the memo snapshot and the `OffloadResultStatus` search attribute.
+pub const SNAPSHOT_PATCH: &str = "view-snapshot-v1";
+/// Memo key of the snapshot of the public view ([`CaseRecord`], without transcript).
+pub const VIEW_MEMO_KEY: &str = "offloadView";
 
 fn fail(ctx: &Ctx, result_status: ResultStatus, reason: Option<String>) {
     let now = now(ctx);

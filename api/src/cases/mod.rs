@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{CaseId, JsonObject, Tenant};
 use crate::response::{Envelope, now_ms, ok};
-use crate::store::{CaseSummary, Start, query_literal};
+use crate::store::{CaseSummary, Loaded, Start, query_literal};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -235,17 +235,31 @@ pub async fn owned_case(
     case_id: Uuid,
     include_transcript: bool,
 ) -> Result<CaseRecord, ApiError> {
-    let record = state
+    Ok(
+        owned_case_loaded(state, tenant, case_id, include_transcript)
+            .await?
+            .record,
+    )
+}
+
+/// [`owned_case`], saying whether the answer is the memo snapshot (no worker answered).
+pub async fn owned_case_loaded(
+    state: &AppState,
+    tenant: &Tenant,
+    case_id: Uuid,
+    include_transcript: bool,
+) -> Result<Loaded, ApiError> {
+    let loaded = state
         .cases()
         .record(case_id, include_transcript)
         .await?
         .ok_or(ApiError::CaseNotFound)?;
-    if record.tenant != tenant.0 {
+    if loaded.record.tenant != tenant.0 {
         return Err(ApiError::Forbidden(
             "this case belongs to another tenant".into(),
         ));
     }
-    Ok(record)
+    Ok(loaded)
 }
 
 /// Create a case. It is durably recorded when the answer is sent; no email has gone out yet.
@@ -432,7 +446,8 @@ fn include_transcript(query: Option<&str>) -> Result<bool, ApiError> {
         ("includeTranscript" = Option<String>, Query, description = "`true` adds `conversationThread`"),
     ),
     responses(
-        (status = 200, description = "The case", body = Envelope<CaseView>),
+        (status = 200, description = "The case. With `Offload-Stale: true` it is the case's last snapshot, served because no worker answered; it then has no `conversationThread`.", body = Envelope<CaseView>,
+            headers(("Offload-Stale" = String, description = "`true` when the answer is the last snapshot"))),
         (status = 400, description = "`INVALID_REQUEST`: bad id or query parameter", body = crate::openapi::ErrorEnvelope),
         (status = 401, description = "`UNAUTHORIZED`", body = crate::openapi::ErrorEnvelope),
         (status = 403, description = "`FORBIDDEN`: inactive key, or another tenant's case", body = crate::openapi::ErrorEnvelope),
@@ -445,15 +460,22 @@ pub async fn get_case(
     tenant: Tenant,
     CaseId(case_id): CaseId,
     RawQuery(query): RawQuery,
-) -> Result<Json<Envelope<CaseView>>, ApiError> {
+) -> Result<Response, ApiError> {
     let include = include_transcript(query.as_deref())?;
-    let record = owned_case(&state, &tenant, case_id, include).await?;
-    let mut view = record.view;
-    if let Some(messages) = record.transcript {
+    let loaded = owned_case_loaded(&state, &tenant, case_id, include).await?;
+    let mut view = loaded.record.view;
+    if let Some(messages) = loaded.record.transcript {
         view.conversation_thread =
             Some(full_transcript(&state, &messages, &view.attachments).await?);
     }
-    Ok(ok(view))
+    let mut response = ok(view).into_response();
+    if loaded.stale {
+        // No worker answered: this is the case's last snapshot (without transcript).
+        response
+            .headers_mut()
+            .insert("offload-stale", HeaderValue::from_static("true"));
+    }
+    Ok(response)
 }
 
 /// The transcript with the whole text of bodies kept in the blob store (the query only has

@@ -21,9 +21,17 @@ pub const REPLY_DOMAIN: &str = "reply.test";
 
 /// The shared dev server. Its wrapper shell waits on our stdin, so the server dies with this
 /// process however it exits.
-struct TemporalServer {
+pub struct TemporalServer {
     address: String,
-    _wrapper: Child,
+    wrapper: Child,
+}
+
+impl TemporalServer {
+    /// Stops the server (its wrapper kills it when our end of the pipe closes).
+    pub fn stop(&mut self) {
+        drop(self.wrapper.stdin.take());
+        let _ = self.wrapper.wait();
+    }
 }
 
 static SERVER: OnceLock<TemporalServer> = OnceLock::new();
@@ -73,7 +81,7 @@ fn start_server() -> TemporalServer {
     }
     TemporalServer {
         address: format!("http://{address}"),
-        _wrapper: wrapper,
+        wrapper,
     }
 }
 
@@ -254,6 +262,8 @@ pub struct TestApp {
     pub config: Config,
     pub client: temporalio_client::Client,
     shutdown: CancellationToken,
+    worker: std::sync::Mutex<Option<RunningWorker>>,
+    temporal: std::sync::Mutex<Option<TemporalServer>>,
 }
 
 impl Drop for TestApp {
@@ -279,6 +289,8 @@ pub struct Options {
     pub env: Vec<(&'static str, String)>,
     /// A monthly case cap for the `acme` tenant's key.
     pub monthly_case_cap: Option<u64>,
+    /// A Temporal server of this app's own (which the test may stop), not the shared one.
+    pub own_temporal: bool,
 }
 
 impl Default for Options {
@@ -287,6 +299,7 @@ impl Default for Options {
             worker: true,
             env: Vec::new(),
             monthly_case_cap: None,
+            own_temporal: false,
         }
     }
 }
@@ -319,9 +332,14 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
+    let own_temporal = options.own_temporal.then(start_server);
+    let temporal = own_temporal
+        .as_ref()
+        .map(|t| t.address.clone())
+        .unwrap_or_else(|| temporal_address().to_string());
     let mut vars: HashMap<&str, String> = HashMap::from([
         ("OFFLOAD_PUBLIC_URL", base.clone()),
-        ("OFFLOAD_TEMPORAL_ADDRESS", temporal_address().to_string()),
+        ("OFFLOAD_TEMPORAL_ADDRESS", temporal),
         ("OFFLOAD_TASK_QUEUE", format!("it-{}", uuid::Uuid::new_v4())),
         ("OFFLOAD_DATA_DIR", dir.display().to_string()),
         ("OFFLOAD_KEYS_FILE", keys_file.display().to_string()),
@@ -341,36 +359,12 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let client = connect_with_retry(&config).await;
 
     let shutdown = CancellationToken::new();
-    // The SDK's worker future is not `Send`: it gets a thread and a runtime of its own.
-    if with_worker {
-        std::thread::spawn({
-            let (config, shutdown) = (config.clone(), shutdown.clone());
-            move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("worker runtime");
-                runtime.block_on(async move {
-                    let client = offload_worker::connect(&config, "offload-it-worker")
-                        .await
-                        .expect("worker connects");
-                    if let Err(error) = offload_worker::run(config, client, shutdown).await {
-                        panic!("worker stopped: {error:#}");
-                    }
-                });
-            }
-        });
-    }
+    let worker = with_worker.then(|| start_worker(&config, &shutdown));
     let state = AppState::new(
         config.clone(),
         KeyStore::load(&keys_file).unwrap(),
-        CaseStore::new(client.clone(), config.task_queue.clone()).with_query_timeout(
-            if with_worker {
-                Duration::from_secs(10)
-            } else {
-                Duration::from_secs(1)
-            },
-        ),
+        CaseStore::new(client.clone(), config.task_queue.clone())
+            .with_query_timeout(Duration::from_secs(2)),
         offload_api::blob_store(&config).await,
         offload_api::download_key(&config).unwrap(),
     );
@@ -387,7 +381,40 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         config,
         client,
         shutdown,
+        worker: std::sync::Mutex::new(worker),
+        temporal: std::sync::Mutex::new(own_temporal),
     }
+}
+
+/// A running in-process worker: its own stop token, and word when it has stopped.
+pub struct RunningWorker {
+    stop: CancellationToken,
+    stopped: std::sync::mpsc::Receiver<()>,
+}
+
+/// The SDK's worker future is not `Send`: it gets a thread and a runtime of its own.
+fn start_worker(config: &Config, app_shutdown: &CancellationToken) -> RunningWorker {
+    let stop = app_shutdown.child_token();
+    let (done, stopped) = std::sync::mpsc::channel();
+    std::thread::spawn({
+        let (config, stop) = (config.clone(), stop.clone());
+        move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("worker runtime");
+            runtime.block_on(async move {
+                let client = offload_worker::connect(&config, "offload-it-worker")
+                    .await
+                    .expect("worker connects");
+                if let Err(error) = offload_worker::run(config, client, stop).await {
+                    panic!("worker stopped: {error:#}");
+                }
+            });
+            let _ = done.send(());
+        }
+    });
+    RunningWorker { stop, stopped }
 }
 
 /// The dev server accepts connections a moment before it serves; retry until it answers.
@@ -423,6 +450,36 @@ pub fn case_body() -> Value {
 }
 
 impl TestApp {
+    /// Stops this app's worker and waits until it has shut down.
+    pub async fn stop_worker(&self) {
+        let worker = self
+            .worker
+            .lock()
+            .unwrap()
+            .take()
+            .expect("a running worker");
+        worker.stop.cancel();
+        tokio::task::spawn_blocking(move || worker.stopped.recv_timeout(Duration::from_secs(60)))
+            .await
+            .unwrap()
+            .expect("the worker stops");
+    }
+
+    /// Starts a new worker for this app.
+    pub fn start_worker(&self) {
+        *self.worker.lock().unwrap() = Some(start_worker(&self.config, &self.shutdown));
+    }
+
+    /// Stops this app's own Temporal server (`Options::own_temporal`).
+    pub fn stop_temporal(&self) {
+        self.temporal
+            .lock()
+            .unwrap()
+            .as_mut()
+            .expect("an own Temporal server")
+            .stop();
+    }
+
     pub async fn request(
         &self,
         method: reqwest::Method,

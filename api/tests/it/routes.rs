@@ -1,6 +1,6 @@
 //! Every route and error code of the envelope.
 
-use crate::harness::{Options, case_body, spawn_app, spawn_app_with};
+use crate::harness::{case_body, spawn_app};
 use reqwest::Method;
 use serde_json::json;
 
@@ -184,18 +184,4 @@ async fn a_created_case_is_readable_with_defaults_and_transcript() {
     app.get(&format!("/cases/{}/attachments/x", uuid::Uuid::new_v4()))
         .await
         .assert_error(404, "CASE_NOT_FOUND");
-}
-
-#[tokio::test]
-async fn reads_answer_503_with_retry_after_when_no_worker_answers() {
-    let app = spawn_app_with(Options {
-        worker: false,
-        ..Options::default()
-    })
-    .await;
-    // Creating needs only the Temporal server: the case is recorded and waits for a worker.
-    let case_id = app.create_case(case_body()).await;
-    let response = app.get(&format!("/cases/{case_id}")).await;
-    response.assert_error(503, "UNAVAILABLE");
-    assert_eq!(response.headers["retry-after"], "5");
 }

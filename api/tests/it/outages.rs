@@ -1,0 +1,79 @@
+//! Reads and answers while no worker runs; 503 while Temporal itself is down.
+
+use crate::harness::{Options, case_body, reply_mail, spawn_app, spawn_app_with};
+use serde_json::json;
+
+#[tokio::test]
+async fn with_no_worker_reads_serve_the_snapshot_and_answers_still_queue() {
+    let app = spawn_app().await;
+    let case_id = app.create_case(case_body()).await;
+    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
+        .await;
+    app.inbound(&reply_mail(&case_id, "q@northstar.example", "Which year?"))
+        .await;
+    let live = app.wait_for_status(&case_id, "INPUT_NEEDED").await;
+    let request_id = live["inputRequest"]["id"].clone();
+
+    app.stop_worker().await;
+    let stale = app
+        .get(&format!("/cases/{case_id}?includeTranscript=true"))
+        .await;
+    assert_eq!(stale.status, 200, "{}", stale.body);
+    assert_eq!(stale.headers["offload-stale"], "true");
+    let view = stale.data();
+    assert_eq!(view["status"], "INPUT_NEEDED");
+    assert_eq!(view["inputRequest"], live["inputRequest"]);
+    assert_eq!(view["updatedAt"], live["updatedAt"]);
+    assert!(
+        view.get("conversationThread").is_none(),
+        "a snapshot has no transcript"
+    );
+
+    // Answers are still checked (against the snapshot) and queued on the case.
+    app.post(
+        &format!("/cases/{case_id}/input"),
+        json!({"inputRequestId": "other", "providedContext": "x"}),
+    )
+    .await
+    .assert_error(409, "INPUT_REQUEST_MISMATCH");
+    let accepted = app
+        .post(
+            &format!("/cases/{case_id}/input"),
+            json!({"inputRequestId": request_id, "providedContext": "2025."}),
+        )
+        .await;
+    assert_eq!(accepted.status, 202, "{}", accepted.body);
+
+    // A worker comes back and the case carries on with the queued answer.
+    app.start_worker();
+    let view = app
+        .wait_for(&case_id, "the relayed answer", |v| v["attemptCount"] == 2)
+        .await;
+    assert_eq!(view["status"], "RUNNING");
+    let fresh = app.get(&format!("/cases/{case_id}")).await;
+    assert!(fresh.headers.get("offload-stale").is_none());
+}
+
+#[tokio::test]
+async fn with_temporal_down_reads_and_readiness_answer_503_with_retry_after() {
+    let app = spawn_app_with(Options {
+        own_temporal: true,
+        ..Options::default()
+    })
+    .await;
+    let case_id = app.create_case(case_body()).await;
+    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
+        .await;
+    app.stop_temporal();
+    let read = app.get(&format!("/cases/{case_id}")).await;
+    read.assert_error(503, "UNAVAILABLE");
+    assert_eq!(read.headers["retry-after"], "5");
+    let ready = app
+        .request(reqwest::Method::GET, "/readyz", None, None)
+        .await;
+    ready.assert_error(503, "UNAVAILABLE");
+    let health = app
+        .request(reqwest::Method::GET, "/healthz", None, None)
+        .await;
+    assert_eq!(health.status, 200, "the process itself is up");
+}
