@@ -6,6 +6,7 @@ pub mod agent;
 pub mod aws;
 pub mod blobs;
 pub mod config;
+pub mod history;
 pub mod keys;
 pub mod mail;
 pub mod metrics;

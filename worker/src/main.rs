@@ -1,4 +1,11 @@
-//! `offload-worker`: hosts the case workflow and its activities.
+//! `offload-worker`: hosts the case workflow and its activities (default), or exports a case's
+//! history for the replay corpus.
+//!
+//! ```text
+//! offload-worker                                          run the worker
+//! offload-worker export-history <caseId> [--out <file>]   write the history as binary protobuf
+//!                                                         (default workflows/tests/histories/<caseId>.pb)
+//! ```
 
 use offload_worker::config::Config;
 use tokio_util::sync::CancellationToken;
@@ -12,6 +19,17 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None | Some("run") => {}
+        Some("export-history") => return export_history(&config, &args[1..]).await,
+        Some(other) => {
+            eprintln!(
+                "offload-worker: unknown command `{other}`\nusage: offload-worker [run] | export-history <caseId> [--out <file>]"
+            );
+            return std::process::ExitCode::from(2);
+        }
+    }
     offload_worker::telemetry::init(config.log_json);
     let shutdown = CancellationToken::new();
     tokio::spawn(stop_on_signal(shutdown.clone()));
@@ -31,6 +49,41 @@ async fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("offload-worker: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn export_history(config: &Config, args: &[String]) -> std::process::ExitCode {
+    let (Some(case_id), rest) = (args.first(), args.get(1..).unwrap_or_default()) else {
+        eprintln!("usage: offload-worker export-history <caseId> [--out <file>]");
+        return std::process::ExitCode::from(2);
+    };
+    let out = match rest {
+        [] => std::path::PathBuf::from(format!("workflows/tests/histories/{case_id}.pb")),
+        [flag, path] if flag == "--out" => std::path::PathBuf::from(path),
+        _ => {
+            eprintln!("usage: offload-worker export-history <caseId> [--out <file>]");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let outcome = async {
+        let client = offload_worker::connect(config, "offload-export").await?;
+        let bytes = offload_worker::history::export(&client, case_id).await?;
+        if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&out, &bytes)?;
+        anyhow::Ok(bytes.len())
+    }
+    .await;
+    match outcome {
+        Ok(size) => {
+            println!("wrote {} ({size} bytes)", out.display());
+            std::process::ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("offload-worker export-history: {error:#}");
             std::process::ExitCode::FAILURE
         }
     }

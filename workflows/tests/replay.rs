@@ -1,6 +1,7 @@
 //! Replays every recorded history in `tests/histories/` against the current `CaseWorkflow`, so a
-//! change that would break running cases fails here. Record new ones with
-//! `OFFLOAD_RECORD_HISTORIES=1 cargo test -p offload-api --test it lifecycle`.
+//! change that would break running cases fails here. Re-record the current ones with
+//! `OFFLOAD_RECORD_HISTORIES=1 ./scripts/test.sh` (see the README), or export any case with
+//! `offload-worker export-history <caseId>`.
 
 use offload_workflows::{CaseInput, CaseWorkflow};
 use prost::Message;

@@ -8,7 +8,7 @@ use offload_worker::config::Config;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -583,13 +583,15 @@ impl TestApp {
         files.iter().map(|p| std::fs::read(p).unwrap()).collect()
     }
 
-    /// Writes the case's history as binary protobuf to `dir/<name>.pb`.
-    pub async fn export_history(&self, case_id: &str, dir: &Path, name: &str) {
-        use prost::Message;
+    /// With `OFFLOAD_RECORD_HISTORIES=1`: waits for the case's workflow to close (a whole run)
+    /// and writes its history to the replay corpus as `workflows/tests/histories/<name>.pb`.
+    pub async fn record_history(&self, case_id: &str, name: &str) {
+        if std::env::var("OFFLOAD_RECORD_HISTORIES").map_or(true, |v| v != "1") {
+            return;
+        }
         let handle = self
             .client
             .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.to_string());
-        // Record whole runs only: wait for the workflow to close (its last webhook delivered).
         tokio::time::timeout(
             Duration::from_secs(60),
             handle.get_result(Default::default()),
@@ -597,14 +599,12 @@ impl TestApp {
         .await
         .expect("the workflow closes")
         .expect("the workflow completes");
-        let events = handle
-            .fetch_history(Default::default())
-            .into_events()
+        let bytes = offload_worker::history::export(&self.client, case_id)
             .await
             .expect("history");
-        let history = temporalio_common::protos::temporal::api::history::v1::History { events };
-        std::fs::create_dir_all(dir).unwrap();
-        std::fs::write(dir.join(format!("{name}.pb")), history.encode_to_vec()).unwrap();
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../workflows/tests/histories");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.pb")), bytes).unwrap();
     }
 }
 

@@ -138,19 +138,15 @@ async fn the_input_loop_can_go_round_twice() {
         "answer 0\n\nanswer 1"
     );
 
-    if std::env::var("OFFLOAD_RECORD_HISTORIES").is_ok_and(|v| v == "1") {
-        // Close the case first so the recorded history is a whole run.
-        app.inbound(&reply_mail(
-            &case_id,
-            "done@northstar.example",
-            "Done, it is attached.",
-        ))
-        .await;
-        app.wait_for_status(&case_id, "COMPLETED").await;
-        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../workflows/tests/histories");
-        app.export_history(&case_id, &dir, "input_loop_twice").await;
-    }
+    // Close the case so a recorded history is a whole run.
+    app.inbound(&reply_mail(
+        &case_id,
+        "done@northstar.example",
+        "Done, it is attached.",
+    ))
+    .await;
+    app.wait_for_status(&case_id, "COMPLETED").await;
+    app.record_history(&case_id, "input_loop_twice").await;
 }
 
 #[tokio::test]
@@ -183,9 +179,5 @@ async fn an_unanswered_input_request_fails_the_case_after_input_timeout_hours() 
         "The input request was not answered within inputTimeoutHours."
     );
 
-    if std::env::var("OFFLOAD_RECORD_HISTORIES").is_ok_and(|v| v == "1") {
-        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../workflows/tests/histories");
-        app.export_history(&case_id, &dir, "input_timeout").await;
-    }
+    app.record_history(&case_id, "input_timeout").await;
 }

@@ -4,15 +4,6 @@
 use crate::harness::{WebhookReceiver, case_body, reply_mail, reply_with_attachment, spawn_app};
 use mail_parser::MessageParser;
 use serde_json::json;
-use std::path::PathBuf;
-
-/// Set `OFFLOAD_RECORD_HISTORIES=1` to rewrite the replay corpus from these runs.
-fn record_to() -> Option<PathBuf> {
-    std::env::var("OFFLOAD_RECORD_HISTORIES")
-        .ok()
-        .filter(|v| v == "1")
-        .map(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../workflows/tests/histories"))
-}
 
 #[tokio::test]
 async fn happy_path_question_answer_evidence_completes_with_result_and_ordered_webhooks() {
@@ -251,9 +242,7 @@ async fn happy_path_question_answer_evidence_completes_with_result_and_ordered_w
     );
     assert_eq!(app.view(&case_id).await["status"], "COMPLETED");
 
-    if let Some(dir) = record_to() {
-        app.export_history(&case_id, &dir, "completed").await;
-    }
+    app.record_history(&case_id, "completed").await;
 }
 
 #[tokio::test]
@@ -291,9 +280,7 @@ async fn silence_spends_the_follow_up_budget_then_fails_with_max_retries() {
     );
     assert_eq!(event["data"]["attemptCount"], 3);
 
-    if let Some(dir) = record_to() {
-        app.export_history(&case_id, &dir, "max_retries").await;
-    }
+    app.record_history(&case_id, "max_retries").await;
 }
 
 #[tokio::test]
@@ -340,9 +327,7 @@ async fn a_refusal_fails_the_case_as_rejected() {
     assert_eq!(event["data"]["resultStatus"], "failed_rejected");
     assert!(event["data"]["failureReason"].is_string());
 
-    if let Some(dir) = record_to() {
-        app.export_history(&case_id, &dir, "rejected").await;
-    }
+    app.record_history(&case_id, "rejected").await;
 }
 
 #[tokio::test]

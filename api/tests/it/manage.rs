@@ -222,6 +222,7 @@ async fn cancelling_stops_a_case_for_good_and_a_finished_case_gives_409() {
     assert_eq!(event["event_type"], "case.failed");
     assert_eq!(event["data"]["resultStatus"], "cancelled");
     assert_eq!(event["data"]["failureReason"], "Cancelled by the client.");
+    app.record_history(&case_id, "cancelled").await;
 
     // No further email: the follow-up that was due in 2 s never goes out.
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;

@@ -318,6 +318,7 @@ async fn permanent_bounces_and_complaints_fail_the_case_and_transient_bounces_do
         event["data"]["failureReason"],
         "Permanent bounce (General, status 5.1.1)."
     );
+    app.record_history(&bounced, "bounced").await;
 
     // Configuration-set event publishing spells it `eventType`.
     let complained = app.create_case(body).await;
