@@ -7,6 +7,7 @@ mod input;
 mod lifecycle;
 mod llm;
 mod manage;
+mod operators;
 mod outages;
 mod routes;
 mod service;

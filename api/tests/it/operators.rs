@@ -1,0 +1,70 @@
+//! What operators see: the README's visibility queries work, and each case has a readable
+//! summary and current details in the Temporal UI.
+
+use crate::harness::{case_body, reply_mail, spawn_app};
+use serde_json::json;
+use temporalio_client::WorkflowDescribeOptions;
+
+#[tokio::test]
+async fn the_readme_operator_queries_find_the_right_cases() {
+    let app = spawn_app().await;
+    let waiting = app.create_case(case_body()).await;
+    app.wait_for(&waiting, "outreach", |v| v["attemptCount"] == 1)
+        .await;
+    app.inbound(&reply_mail(&waiting, "q@northstar.example", "Which year?"))
+        .await;
+    app.wait_for_status(&waiting, "INPUT_NEEDED").await;
+    let mut silent = case_body();
+    silent["maxAttempts"] = json!(0);
+    silent["followUpDelayHours"] = json!(1);
+    silent["clientReferenceId"] = json!("po-77");
+    let failed = app.create_case(silent).await;
+    app.wait_for_status(&failed, "FAILED").await;
+
+    // The tenant of this test's key (tenants are unique per test).
+    let record = app
+        .client
+        .get_workflow_handle::<offload_workflows::CaseWorkflow>(waiting.clone())
+        .describe(WorkflowDescribeOptions::default())
+        .await
+        .unwrap();
+    let tenant_name = record
+        .search_attributes()
+        .get(&offload_workflows::search::OFFLOAD_TENANT)
+        .unwrap();
+
+    // The README's recipes, scoped to this test's tenant.
+    let scoped = |query: &str| format!("{query} AND OffloadTenant = '{tenant_name}'");
+    let expectations = [
+        (scoped("OffloadStatus = 'INPUT_NEEDED'"), 1),
+        (format!("OffloadTenant = '{tenant_name}'"), 2),
+        (
+            scoped("OffloadStatus = 'FAILED' AND OffloadResultStatus = 'max_retries'"),
+            1,
+        ),
+        (scoped("OffloadClientReferenceId = 'po-77'"), 1),
+        (scoped("OffloadCounterparty = 'ap@northstar.example'"), 2),
+    ];
+    for (query, expected) in expectations {
+        let mut count = -1;
+        for _ in 0..100 {
+            count = app
+                .client
+                .count_workflows(query.clone(), Default::default())
+                .await
+                .unwrap()
+                .count() as i64;
+            if count == expected {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(count, expected, "{query}");
+    }
+
+    // A readable summary and current details.
+    assert_eq!(
+        record.static_summary(),
+        Some("Get the signed W-9 form for Northstar Supplies. → Maya Chen")
+    );
+}
