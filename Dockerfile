@@ -14,4 +14,6 @@ COPY --from=build /usr/local/bin/offload-api /usr/local/bin/offload-worker /usr/
 USER offload
 WORKDIR /var/lib/offload
 ENV OFFLOAD_DATA_DIR=/var/lib/offload
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
 CMD ["offload-api"]

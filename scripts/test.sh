@@ -13,6 +13,8 @@ ensure_moto
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
 unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
 
+say "docker-compose.yml (static validation)"
+./scripts/check-compose.sh
 say "cargo fmt --check"
 cargo fmt --all -- --check
 say "cargo clippy -D warnings"
