@@ -264,6 +264,7 @@ pub struct TestApp {
     shutdown: CancellationToken,
     worker: std::sync::Mutex<Option<RunningWorker>>,
     temporal: std::sync::Mutex<Option<TemporalServer>>,
+    api: std::sync::Mutex<Option<tokio::task::JoinHandle<std::io::Result<()>>>>,
 }
 
 impl Drop for TestApp {
@@ -368,7 +369,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         offload_api::blob_store(&config).await,
         offload_api::download_key(&config).unwrap(),
     );
-    tokio::spawn(offload_api::serve(listener, state, shutdown.clone()));
+    let api = tokio::spawn(offload_api::serve(listener, state, shutdown.clone()));
 
     TestApp {
         base,
@@ -383,6 +384,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         shutdown,
         worker: std::sync::Mutex::new(worker),
         temporal: std::sync::Mutex::new(own_temporal),
+        api: std::sync::Mutex::new(Some(api)),
     }
 }
 
@@ -450,6 +452,22 @@ pub fn case_body() -> Value {
 }
 
 impl TestApp {
+    /// Fires the one shutdown token the API and the worker share; returns once both have
+    /// stopped (the API after its in-flight requests, the worker after its running activities).
+    pub async fn shut_down(&self) {
+        self.shutdown.cancel();
+        let api = self.api.lock().unwrap().take().expect("the API runs");
+        api.await.unwrap().unwrap();
+        if let Some(worker) = self.worker.lock().unwrap().take() {
+            tokio::task::spawn_blocking(move || {
+                worker.stopped.recv_timeout(Duration::from_secs(60))
+            })
+            .await
+            .unwrap()
+            .expect("the worker stops");
+        }
+    }
+
     /// Stops this app's worker and waits until it has shut down.
     pub async fn stop_worker(&self) {
         let worker = self

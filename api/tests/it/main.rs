@@ -12,5 +12,6 @@ mod outages;
 mod routes;
 mod service;
 mod ses;
+mod shutdown;
 mod tenancy;
 mod webhooks;
