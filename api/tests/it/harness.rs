@@ -458,7 +458,8 @@ impl TestApp {
         self.shutdown.cancel();
         let api = self.api.lock().unwrap().take().expect("the API runs");
         api.await.unwrap().unwrap();
-        if let Some(worker) = self.worker.lock().unwrap().take() {
+        let worker = self.worker.lock().unwrap().take();
+        if let Some(worker) = worker {
             tokio::task::spawn_blocking(move || {
                 worker.stopped.recv_timeout(Duration::from_secs(60))
             })
