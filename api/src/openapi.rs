@@ -168,6 +168,40 @@ pub struct ErrorDetail {
     pub request_id: String,
 }
 
+/// Answers every `x-api-key` route can give besides its own.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum KeyedRouteErrors {
+    /// `UNAUTHORIZED`: the `x-api-key` header is missing or names no key.
+    #[response(status = 401)]
+    Unauthorized(ErrorEnvelope),
+    /// `FORBIDDEN`: the key is inactive, or the case belongs to another tenant.
+    #[response(status = 403)]
+    Forbidden(ErrorEnvelope),
+    /// `RATE_LIMITED`: the key's request rate is exceeded (see `Retry-After`); on `POST /cases`
+    /// also `USAGE_LIMIT_REACHED`: the tenant's monthly case cap is reached.
+    #[response(status = 429, headers(("Retry-After" = String, description = "Seconds to wait")))]
+    TooManyRequests(ErrorEnvelope),
+    /// `INTERNAL_ERROR`: an unexpected failure (details only in the logs).
+    #[response(status = 500)]
+    Internal(ErrorEnvelope),
+    /// `UNAVAILABLE`: the workflow engine cannot be reached, or the request took over 30 s.
+    #[response(status = 503, headers(("Retry-After" = String, description = "Seconds to wait")))]
+    Unavailable(ErrorEnvelope),
+}
+
+/// Answers every route without an API key can give besides its own.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum OpenRouteErrors {
+    /// `INTERNAL_ERROR`: an unexpected failure (details only in the logs).
+    #[response(status = 500)]
+    Internal(ErrorEnvelope),
+    /// `UNAVAILABLE`: the workflow engine cannot be reached, or the request took over 30 s.
+    #[response(status = 503, headers(("Retry-After" = String, description = "Seconds to wait")))]
+    Unavailable(ErrorEnvelope),
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(

@@ -218,6 +218,35 @@ pub struct TranscriptMessage {
     pub evaluated: bool,
 }
 
+impl TranscriptMessage {
+    /// A message with its direction, id and text; everything else empty (outbound messages
+    /// count as evaluated).
+    pub fn new(
+        direction: Direction,
+        message_id: impl Into<String>,
+        body: impl Into<String>,
+    ) -> Self {
+        TranscriptMessage {
+            direction,
+            at: 0,
+            message_id: message_id.into(),
+            from: String::new(),
+            to: String::new(),
+            subject: String::new(),
+            body: body.into(),
+            body_ref: None,
+            attachment_ids: Vec::new(),
+            skipped_attachments: Vec::new(),
+            alias_message_id: None,
+            provider_message_id: None,
+            delivery_uncertain: None,
+            automatic: None,
+            warnings: Vec::new(),
+            evaluated: direction == Direction::Outbound,
+        }
+    }
+}
+
 /// Bodies longer than this are kept in the blob store; the case keeps this much inline.
 pub const INLINE_BODY_LIMIT: usize = 16 * 1024;
 
@@ -427,24 +456,19 @@ impl CaseState {
             .collect();
         self.attachments.extend(reply.attachments);
         self.transcript.push(TranscriptMessage {
-            direction: Direction::Inbound,
             at: reply.received_at,
-            message_id: reply.message_id,
             from: reply.from,
             to: reply.to,
             subject: reply.subject,
-            body: reply.text,
             body_ref: reply.body_ref,
             attachment_ids,
             skipped_attachments: reply.skipped_attachments,
-            alias_message_id: None,
-            provider_message_id: None,
-            delivery_uncertain: None,
             // An automatic reply is kept but is not a reply: nothing evaluates it and the
             // follow-up schedule goes on.
             evaluated: reply.automatic.is_some(),
             automatic: reply.automatic,
             warnings: reply.warnings,
+            ..TranscriptMessage::new(Direction::Inbound, reply.message_id, reply.text)
         });
         self.touch(now);
         true
@@ -615,24 +639,7 @@ mod tests {
     use super::*;
 
     fn outbound(id: &str) -> TranscriptMessage {
-        TranscriptMessage {
-            direction: Direction::Outbound,
-            at: 0,
-            message_id: id.into(),
-            from: "Avery".into(),
-            to: "Maya".into(),
-            subject: "W-9".into(),
-            body: "hello".into(),
-            body_ref: None,
-            attachment_ids: vec![],
-            skipped_attachments: vec![],
-            alias_message_id: None,
-            provider_message_id: None,
-            delivery_uncertain: None,
-            automatic: None,
-            warnings: vec![],
-            evaluated: true,
-        }
+        TranscriptMessage::new(Direction::Outbound, id, "hello")
     }
 
     fn reply(id: &str) -> InboundReply {

@@ -279,22 +279,14 @@ async fn send(ctx: &Ctx, subject: String, body: String, kind: OutboundKind) -> b
             ctx.state_mut(|s| {
                 let delay = s.input.follow_up_delay_ms();
                 let message = TranscriptMessage {
-                    direction: Direction::Outbound,
                     at: now,
-                    message_id: sent.message_id,
                     from: sent.from,
                     to: sent.to,
                     subject: email.subject,
-                    body: email.body,
-                    body_ref: None,
-                    attachment_ids: Vec::new(),
-                    skipped_attachments: Vec::new(),
                     alias_message_id: sent.alias_message_id,
                     provider_message_id: sent.provider_message_id,
                     delivery_uncertain: sent.delivery_uncertain,
-                    automatic: None,
-                    warnings: Vec::new(),
-                    evaluated: true,
+                    ..TranscriptMessage::new(Direction::Outbound, sent.message_id, email.body)
                 };
                 s.case.record_outbound(message, kind, delay, now);
             });

@@ -59,11 +59,9 @@ pub struct Cancelled {
         ("cursor" = Option<String>, Query, description = "`nextCursor` of the previous page"),
     ),
     responses(
+        crate::openapi::KeyedRouteErrors,
         (status = 200, description = "A page of cases", body = Envelope<CasePage>),
         (status = 400, description = "`INVALID_REQUEST`: a bad query parameter", body = crate::openapi::ErrorEnvelope),
-        (status = 401, description = "`UNAUTHORIZED`", body = crate::openapi::ErrorEnvelope),
-        (status = 403, description = "`FORBIDDEN`: inactive key", body = crate::openapi::ErrorEnvelope),
-        (status = 503, description = "`UNAVAILABLE`", body = crate::openapi::ErrorEnvelope),
     )
 )]
 pub async fn list_cases(
@@ -166,14 +164,12 @@ fn decode_cursor(cursor: &str, fingerprint: &str) -> Result<Vec<u8>, ApiError> {
     security(("apiKey" = [])),
     params(("id" = uuid::Uuid, Path, description = "The caseId")),
     responses(
+        crate::openapi::KeyedRouteErrors,
         (status = 200, description = "The case has stopped", body = Envelope<Cancelled>),
         (status = 202, description = "The cancellation is recorded and the case stops at its next step", body = Envelope<Cancelled>),
         (status = 400, description = "`INVALID_REQUEST`", body = crate::openapi::ErrorEnvelope),
-        (status = 401, description = "`UNAUTHORIZED`", body = crate::openapi::ErrorEnvelope),
-        (status = 403, description = "`FORBIDDEN`", body = crate::openapi::ErrorEnvelope),
         (status = 404, description = "`CASE_NOT_FOUND`", body = crate::openapi::ErrorEnvelope),
         (status = 409, description = "`CASE_ALREADY_TERMINAL`", body = crate::openapi::ErrorEnvelope),
-        (status = 503, description = "`UNAVAILABLE`", body = crate::openapi::ErrorEnvelope),
     )
 )]
 pub async fn cancel_case(
@@ -268,14 +264,12 @@ pub async fn owned_case_loaded(
     security(("apiKey" = [])),
     request_body(content = crate::openapi::CreateCaseBody, content_type = "application/json"),
     responses(
+        crate::openapi::KeyedRouteErrors,
         (status = 201, description = "Created", body = Envelope<CreatedCase>,
             headers(("Location" = String, description = "`/cases/{caseId}`"))),
         (status = 400, description = "`INVALID_REQUEST`: malformed JSON or a failed rule, naming the field", body = crate::openapi::ErrorEnvelope),
-        (status = 401, description = "`UNAUTHORIZED`: missing or unknown API key", body = crate::openapi::ErrorEnvelope),
-        (status = 403, description = "`FORBIDDEN`: inactive API key", body = crate::openapi::ErrorEnvelope),
         (status = 413, description = "`PAYLOAD_TOO_LARGE`: body over 64 KiB", body = crate::openapi::ErrorEnvelope),
         (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`: body not application/json", body = crate::openapi::ErrorEnvelope),
-        (status = 503, description = "`UNAVAILABLE`: the workflow engine cannot be reached", body = crate::openapi::ErrorEnvelope),
     )
 )]
 pub async fn create_case(
@@ -446,13 +440,11 @@ fn include_transcript(query: Option<&str>) -> Result<bool, ApiError> {
         ("includeTranscript" = Option<String>, Query, description = "`true` adds `conversationThread`"),
     ),
     responses(
+        crate::openapi::KeyedRouteErrors,
         (status = 200, description = "The case. With `Offload-Stale: true` it is the case's last snapshot, served because no worker answered; it then has no `conversationThread`.", body = Envelope<CaseView>,
             headers(("Offload-Stale" = String, description = "`true` when the answer is the last snapshot"))),
         (status = 400, description = "`INVALID_REQUEST`: bad id or query parameter", body = crate::openapi::ErrorEnvelope),
-        (status = 401, description = "`UNAUTHORIZED`", body = crate::openapi::ErrorEnvelope),
-        (status = 403, description = "`FORBIDDEN`: inactive key, or another tenant's case", body = crate::openapi::ErrorEnvelope),
         (status = 404, description = "`CASE_NOT_FOUND`", body = crate::openapi::ErrorEnvelope),
-        (status = 503, description = "`UNAVAILABLE`", body = crate::openapi::ErrorEnvelope),
     )
 )]
 pub async fn get_case(
@@ -512,15 +504,13 @@ async fn full_transcript(
     params(("id" = uuid::Uuid, Path, description = "The caseId")),
     request_body(content = crate::openapi::InputBody, content_type = "application/json"),
     responses(
+        crate::openapi::KeyedRouteErrors,
         (status = 202, description = "Accepted", body = Envelope<InputAccepted>),
         (status = 400, description = "`INVALID_REQUEST`", body = crate::openapi::ErrorEnvelope),
-        (status = 401, description = "`UNAUTHORIZED`", body = crate::openapi::ErrorEnvelope),
-        (status = 403, description = "`FORBIDDEN`", body = crate::openapi::ErrorEnvelope),
         (status = 404, description = "`CASE_NOT_FOUND`", body = crate::openapi::ErrorEnvelope),
         (status = 409, description = "`CASE_NOT_WAITING_FOR_INPUT`, `INPUT_REQUEST_NOT_PENDING` or `INPUT_REQUEST_MISMATCH`", body = crate::openapi::ErrorEnvelope),
         (status = 413, description = "`PAYLOAD_TOO_LARGE`", body = crate::openapi::ErrorEnvelope),
         (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`", body = crate::openapi::ErrorEnvelope),
-        (status = 503, description = "`UNAVAILABLE`", body = crate::openapi::ErrorEnvelope),
     )
 )]
 pub async fn provide_input(

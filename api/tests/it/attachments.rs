@@ -45,8 +45,7 @@ async fn files_over_the_limits_are_skipped_and_recorded_and_bytes_round_trip_exa
     })
     .await;
     let case_id = app.create_case(case_body()).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
 
     let every_byte: Vec<u8> = (0..=255u8).cycle().take(900).collect();
     let raw = multipart_reply(
@@ -136,8 +135,7 @@ async fn files_over_the_limits_are_skipped_and_recorded_and_bytes_round_trip_exa
 async fn a_large_body_is_kept_by_reference_and_shown_whole() {
     let app = spawn_app_with(Options::default()).await;
     let case_id = app.create_case(case_body()).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     let long: String = (0..3000)
         .map(|i| format!("line {i} of a very long reply\r\n"))
         .collect();

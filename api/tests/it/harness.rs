@@ -565,6 +565,12 @@ impl TestApp {
         }
     }
 
+    /// Waits until the first message of the case is out.
+    pub async fn wait_for_outreach(&self, case_id: &str) -> Value {
+        self.wait_for(case_id, "outreach", |v| v["attemptCount"] == 1)
+            .await
+    }
+
     pub async fn wait_for_status(&self, case_id: &str, status: &str) -> Value {
         self.wait_for(case_id, status, |v| v["status"] == json!(status))
             .await

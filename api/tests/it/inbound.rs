@@ -62,8 +62,7 @@ async fn inbound_mail_is_authenticated_parsed_and_routed() {
 async fn the_same_message_delivered_twice_counts_once() {
     let app = spawn_app().await;
     let case_id = app.create_case(case_body()).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     let raw = reply_mail(&case_id, "dup@northstar.example", "Could you resend it?");
     assert_eq!(app.inbound(&raw).await.status, 202);
     assert_eq!(app.inbound(&raw).await.status, 202);

@@ -7,8 +7,7 @@ use serde_json::json;
 async fn input_is_refused_with_the_right_409_for_each_stale_state() {
     let app = spawn_app().await;
     let case_id = app.create_case(case_body()).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     let path = format!("/cases/{case_id}/input");
 
     // Not waiting for input yet.
@@ -96,8 +95,7 @@ async fn input_is_refused_with_the_right_409_for_each_stale_state() {
 async fn the_input_loop_can_go_round_twice() {
     let app = spawn_app().await;
     let case_id = app.create_case(case_body()).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     let path = format!("/cases/{case_id}/input");
     for (round, question) in ["Which year?", "Which entity?"].iter().enumerate() {
         app.inbound(&reply_mail(
@@ -157,8 +155,7 @@ async fn an_unanswered_input_request_fails_the_case_after_input_timeout_hours() 
     body["inputTimeoutHours"] = json!(2);
     body["clientWebhookUrl"] = json!(hooks.url);
     let case_id = app.create_case(body).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     app.inbound(&reply_mail(
         &case_id,
         "q@northstar.example",

@@ -24,8 +24,7 @@ async fn happy_path_question_answer_evidence_completes_with_result_and_ordered_w
     let case_id = app.create_case(body).await;
 
     // Outreach: one message, threaded identity, per-case Reply-To.
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     let sent = app.sent(&case_id);
     assert_eq!(sent.len(), 1);
     let first = MessageParser::default().parse(&sent[0]).unwrap();
@@ -290,8 +289,7 @@ async fn a_reply_resets_the_follow_up_budget() {
     body["maxAttempts"] = json!(1);
     body["followUpDelayHours"] = json!(2);
     let case_id = app.create_case(body).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     app.inbound(&reply_mail(
         &case_id,
         "r1@northstar.example",
@@ -311,8 +309,7 @@ async fn a_refusal_fails_the_case_as_rejected() {
     let mut body = case_body();
     body["clientWebhookUrl"] = json!(hooks.url);
     let case_id = app.create_case(body).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     app.inbound(&reply_mail(
         &case_id,
         "no@northstar.example",
@@ -338,8 +335,7 @@ async fn a_failing_webhook_receiver_does_not_hold_up_the_case() {
     let mut body = case_body();
     body["clientWebhookUrl"] = json!(hooks.url);
     let case_id = app.create_case(body).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     app.inbound(&reply_mail(
         &case_id,
         "q@northstar.example",
@@ -376,8 +372,7 @@ async fn an_out_of_office_reply_is_kept_and_the_follow_ups_go_on() {
     body["maxAttempts"] = json!(1);
     body["followUpDelayHours"] = json!(2);
     let case_id = app.create_case(body).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     let ooo = format!(
         "From: Maya Chen <ap@northstar.example>\r\nTo: reply+{case_id}@reply.test\r\n\
          Subject: Automatic reply: Get the signed W-9\r\nAuto-Submitted: auto-replied\r\n\

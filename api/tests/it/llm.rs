@@ -92,8 +92,7 @@ async fn a_case_runs_from_outreach_to_completion_on_the_openai_agent() {
     });
     let case_id = app.create_case(body).await;
 
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     let sent = app.sent(&case_id);
     let first = MessageParser::default().parse(&sent[0]).unwrap();
     assert_eq!(first.subject(), Some("Signed W-9 for Northstar Supplies"));

@@ -192,8 +192,7 @@ async fn cancelling_stops_a_case_for_good_and_a_finished_case_gives_409() {
     body["clientWebhookUrl"] = json!(hooks.url);
     body["followUpDelayHours"] = json!(2);
     let case_id = app.create_case(body).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
 
     app.request(
         Method::POST,
@@ -248,8 +247,7 @@ async fn cancelling_stops_a_case_for_good_and_a_finished_case_gives_409() {
 
     // A case waiting for the client can be cancelled too.
     let waiting = app.create_case(case_body()).await;
-    app.wait_for(&waiting, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&waiting).await;
     app.inbound(&reply_mail(&waiting, "q@northstar.example", "Which year?"))
         .await;
     app.wait_for_status(&waiting, "INPUT_NEEDED").await;

@@ -9,8 +9,7 @@ use temporalio_client::WorkflowDescribeOptions;
 async fn the_readme_operator_queries_find_the_right_cases() {
     let app = spawn_app().await;
     let waiting = app.create_case(case_body()).await;
-    app.wait_for(&waiting, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&waiting).await;
     app.inbound(&reply_mail(&waiting, "q@northstar.example", "Which year?"))
         .await;
     app.wait_for_status(&waiting, "INPUT_NEEDED").await;

@@ -7,8 +7,7 @@ use serde_json::json;
 async fn with_no_worker_reads_serve_the_snapshot_and_answers_still_queue() {
     let app = spawn_app().await;
     let case_id = app.create_case(case_body()).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     app.inbound(&reply_mail(&case_id, "q@northstar.example", "Which year?"))
         .await;
     let live = app.wait_for_status(&case_id, "INPUT_NEEDED").await;
@@ -62,8 +61,7 @@ async fn with_temporal_down_reads_and_readiness_answer_503_with_retry_after() {
     })
     .await;
     let case_id = app.create_case(case_body()).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     app.stop_temporal();
     let read = app.get(&format!("/cases/{case_id}")).await;
     read.assert_error(503, "UNAVAILABLE");

@@ -130,8 +130,7 @@ async fn ses_sends_raw_mime_and_replies_thread_on_the_id_ses_assigned() {
     verify_domain(&domain).await;
     let app = ses_app(&domain).await;
     let case_id = app.create_case(case_body()).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
 
     let sent = sent_through_ses(&case_id).await;
     assert_eq!(sent.len(), 1);
@@ -227,8 +226,7 @@ async fn sns_received_notifications_route_replies_inline_base64_and_through_s3()
 
     for (round, way) in ["utf8", "base64", "s3"].iter().enumerate() {
         let case_id = app.create_case(case_body()).await;
-        app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-            .await;
+        app.wait_for_outreach(&case_id).await;
         let raw = reply_mail(
             &case_id,
             &format!("sns-{round}@northstar.example"),
@@ -297,8 +295,7 @@ async fn permanent_bounces_and_complaints_fail_the_case_and_transient_bounces_do
     body["clientWebhookUrl"] = json!(hooks.url);
 
     let bounced = app.create_case(body.clone()).await;
-    app.wait_for(&bounced, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&bounced).await;
     publish(&topic, &feedback(&bounced, json!({"notificationType": "Bounce",
         "bounce": {"bounceType": "Transient", "bounceSubType": "MailboxFull", "bouncedRecipients": [{"emailAddress": "ap@northstar.example"}]}}))).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
@@ -322,8 +319,7 @@ async fn permanent_bounces_and_complaints_fail_the_case_and_transient_bounces_do
 
     // Configuration-set event publishing spells it `eventType`.
     let complained = app.create_case(body).await;
-    app.wait_for(&complained, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&complained).await;
     publish(&topic, &feedback(&complained, json!({"eventType": "Complaint",
         "complaint": {"complaintFeedbackType": "abuse", "complainedRecipients": [{"emailAddress": "ap@northstar.example"}]}}))).await;
     let view = app.wait_for_status(&complained, "FAILED").await;
@@ -338,8 +334,7 @@ async fn forged_unsigned_and_replayed_sns_messages_get_403_and_change_nothing() 
     verify_domain(&domain).await;
     let app = ses_app(&domain).await;
     let case_id = app.create_case(case_body()).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
 
     // Capture what moto posts, signed, instead of letting it reach the API.
     let captured: Arc<Mutex<Vec<String>>> = Arc::default();
@@ -586,8 +581,7 @@ async fn with_the_s3_blob_store_attachments_download_through_presigned_urls() {
     })
     .await;
     let case_id = app.create_case(case_body()).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     let pdf: Vec<u8> = (0..=255u8).rev().cycle().take(4000).collect();
     let raw =
         crate::harness::reply_with_attachment(&case_id, "s3@northstar.example", "Attached.", &pdf);

@@ -32,8 +32,7 @@ async fn one_token_lets_running_activities_and_in_flight_requests_finish() {
     let mut body = case_body();
     body["clientWebhookUrl"] = json!(url);
     let case_id = app.create_case(body).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     app.inbound(&reply_mail(&case_id, "q@northstar.example", "Which year?"))
         .await;
     let deadline = Instant::now() + Duration::from_secs(30);

@@ -8,8 +8,7 @@ use serde_json::json;
 async fn another_tenant_gets_403_on_every_case_route() {
     let app = spawn_app().await;
     let case_id = app.create_case(case_body()).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     let other = Some(app.other_key.as_str());
 
     app.request(Method::GET, &format!("/cases/{case_id}"), other, None)

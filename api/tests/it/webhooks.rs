@@ -13,8 +13,7 @@ async fn webhooks_carry_a_standard_webhooks_signature_a_receiver_can_verify() {
     let mut body = case_body();
     body["clientWebhookUrl"] = json!(hooks.url);
     let case_id = app.create_case(body).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     app.inbound(&reply_mail(&case_id, "q@northstar.example", "Which year?"))
         .await;
     let delivered = hooks.delivery().await;
@@ -93,8 +92,7 @@ async fn webhooks_never_reach_non_public_addresses_unless_allow_listed() {
     let mut body = case_body();
     body["clientWebhookUrl"] = json!(hooks.url.replace("127.0.0.1", "localhost"));
     let case_id = app.create_case(body).await;
-    app.wait_for(&case_id, "outreach", |v| v["attemptCount"] == 1)
-        .await;
+    app.wait_for_outreach(&case_id).await;
     app.inbound(&reply_mail(&case_id, "q@northstar.example", "Which year?"))
         .await;
     app.wait_for_status(&case_id, "INPUT_NEEDED").await;

@@ -427,26 +427,12 @@ mod tests {
             constraints: vec![],
             result_schema: schema,
             transcript: vec![TranscriptMessage {
-                direction: Direction::Inbound,
-                at: 0,
-                message_id: "m".into(),
-                from: "Maya".into(),
-                to: "Avery".into(),
-                subject: "Re: W-9".into(),
-                body: reply.into(),
-                body_ref: None,
                 attachment_ids: if attachment {
                     vec!["a1".into()]
                 } else {
                     vec![]
                 },
-                skipped_attachments: vec![],
-                alias_message_id: None,
-                provider_message_id: None,
-                delivery_uncertain: None,
-                automatic: None,
-                warnings: vec![],
-                evaluated: false,
+                ..TranscriptMessage::new(Direction::Inbound, "m", reply)
             }],
             attachments: vec![],
             new_reply_indices: vec![0],

@@ -35,22 +35,9 @@ pub fn agent(server: &MockServer, timeout: Duration) -> OpenAiAgent {
 
 fn message(direction: Direction, id: &str, body: &str, evaluated: bool) -> TranscriptMessage {
     TranscriptMessage {
-        direction,
-        at: 0,
-        message_id: id.into(),
-        from: "x".into(),
-        to: "y".into(),
         subject: "Re: Signed W-9".into(),
-        body: body.into(),
-        body_ref: None,
-        attachment_ids: vec![],
-        skipped_attachments: vec![],
-        alias_message_id: None,
-        provider_message_id: None,
-        delivery_uncertain: None,
-        automatic: None,
-        warnings: vec![],
         evaluated,
+        ..TranscriptMessage::new(direction, id, body)
     }
 }
 
