@@ -185,9 +185,10 @@ fn retry(
         .build()
 }
 
-/// Agent calls: a model may be slow; a few retries ride out rate limits and restarts.
+/// Agent calls: one activity may make several model calls (decide, extract, repair, draft,
+/// review), each with its own timeout; a few retries ride out rate limits and restarts.
 pub fn agent_options() -> ActivityOptions {
-    ActivityOptions::with_start_to_close_timeout(Duration::from_secs(120))
+    ActivityOptions::with_start_to_close_timeout(Duration::from_secs(600))
         .retry_policy(retry(
             Duration::from_secs(1),
             Duration::from_secs(60),
