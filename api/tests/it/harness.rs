@@ -36,7 +36,7 @@ impl TemporalServer {
 
 static SERVER: OnceLock<TemporalServer> = OnceLock::new();
 
-fn temporal_binary() -> PathBuf {
+pub fn temporal_binary() -> PathBuf {
     if let Ok(path) = std::env::var("OFFLOAD_TEST_TEMPORAL_BIN") {
         return PathBuf::from(path);
     }

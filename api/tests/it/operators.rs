@@ -61,6 +61,40 @@ async fn the_readme_operator_queries_find_the_right_cases() {
         assert_eq!(count, expected, "{query}");
     }
 
+    // The same recipes through the Temporal CLI, as an operator runs them.
+    let cli = |query: &str| {
+        let output = std::process::Command::new(crate::harness::temporal_binary())
+            .args(["workflow", "list", "--address"])
+            .arg(
+                app.config
+                    .temporal_address
+                    .as_str()
+                    .trim_start_matches("http://")
+                    .trim_end_matches('/'),
+            )
+            .args(["--query", query])
+            .output()
+            .expect("the temporal CLI runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).to_string()
+    };
+    let waiting_list = cli(&scoped("OffloadStatus = 'INPUT_NEEDED'"));
+    assert!(
+        waiting_list.contains(&waiting) && !waiting_list.contains(&failed),
+        "{waiting_list}"
+    );
+    let failures = cli(&scoped(
+        "OffloadStatus = 'FAILED' AND OffloadResultStatus = 'max_retries'",
+    ));
+    assert!(
+        failures.contains(&failed) && !failures.contains(&waiting),
+        "{failures}"
+    );
+
     // A readable summary and current details.
     assert_eq!(
         record.static_summary(),
