@@ -254,11 +254,41 @@ impl utoipa::Modify for ApiKeyScheme {
 
 /// The document as pretty JSON with a trailing newline, exactly as committed.
 pub fn document() -> String {
-    let mut json = ApiDoc::openapi()
-        .to_pretty_json()
-        .expect("the OpenAPI document serializes");
+    let mut document =
+        serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes");
+    fix_link_keys(&mut document);
+    let mut json = serde_json::to_string_pretty(&document).expect("JSON serializes");
     json.push('\n');
     json
+}
+
+/// utoipa 5.5 writes Link objects' `operationId`/`operationRef`/`requestBody` in snake case;
+/// OpenAPI spells them in camel case.
+fn fix_link_keys(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Object(links)) = map.get_mut("links") {
+                for link in links.values_mut() {
+                    if let Value::Object(link) = link {
+                        for (from, to) in [
+                            ("operation_id", "operationId"),
+                            ("operation_ref", "operationRef"),
+                            ("request_body", "requestBody"),
+                        ] {
+                            if let Some(v) = link.remove(from) {
+                                link.insert(to.to_string(), v);
+                            }
+                        }
+                    }
+                }
+            }
+            for child in map.values_mut() {
+                fix_link_keys(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(fix_link_keys),
+        _ => {}
+    }
 }
 
 #[cfg(test)]

@@ -266,7 +266,12 @@ pub async fn owned_case_loaded(
     responses(
         crate::openapi::KeyedRouteErrors,
         (status = 201, description = "Created", body = Envelope<CreatedCase>,
-            headers(("Location" = String, description = "`/cases/{caseId}`"))),
+            headers(("Location" = String, description = "`/cases/{caseId}`")),
+            links(
+                ("GetCase" = (operation_id = "get_case", parameters(("id" = "$response.body#/data/caseId")))),
+                ("ProvideInput" = (operation_id = "provide_input", parameters(("id" = "$response.body#/data/caseId")))),
+                ("CancelCase" = (operation_id = "cancel_case", parameters(("id" = "$response.body#/data/caseId")))),
+            )),
         (status = 400, description = "`INVALID_REQUEST`: malformed JSON or a failed rule, naming the field", body = crate::openapi::ErrorEnvelope),
         (status = 413, description = "`PAYLOAD_TOO_LARGE`: body over 64 KiB", body = crate::openapi::ErrorEnvelope),
         (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`: body not application/json", body = crate::openapi::ErrorEnvelope),
