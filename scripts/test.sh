@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 ensure_build_tools
 ensure_temporal
 ensure_moto
+# CI builds once per run: incremental caches would only fill the disk.
+if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
 # The AWS tests talk only to moto: dummy credentials, so nothing can reach a real account.
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
 unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL

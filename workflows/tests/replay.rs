@@ -16,7 +16,12 @@ use temporalio_sdk::workflow_replayer::{
 use temporalio_workflow::{WorkflowContext, WorkflowContextView, WorkflowResult};
 
 fn histories() -> Vec<(String, WorkflowHistory)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/histories");
+    // Where cargo runs the test from (a binary reused from a build cache may have been compiled
+    // in another checkout).
+    let dir = PathBuf::from(
+        std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
+    )
+    .join("tests/histories");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/histories exists")
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -565,6 +565,22 @@ impl TestApp {
         }
     }
 
+    /// Creates a case whose events go to `webhook_url` and waits for its first message.
+    pub async fn create_case_reporting_to(&self, webhook_url: &str) -> String {
+        let mut body = case_body();
+        body["clientWebhookUrl"] = json!(webhook_url);
+        let case_id = self.create_case(body).await;
+        self.wait_for_outreach(&case_id).await;
+        case_id
+    }
+
+    /// The counterparty replies `text` to the case (a fresh Message-ID each time).
+    pub async fn reply(&self, case_id: &str, text: &str) {
+        let message_id = format!("{}@northstar.example", uuid::Uuid::new_v4().simple());
+        let response = self.inbound(&reply_mail(case_id, &message_id, text)).await;
+        assert_eq!(response.status, 202, "{}", response.body);
+    }
+
     /// Waits until the first message of the case is out.
     pub async fn wait_for_outreach(&self, case_id: &str) -> Value {
         self.wait_for(case_id, "outreach", |v| v["attemptCount"] == 1)
@@ -627,7 +643,11 @@ impl TestApp {
         let bytes = offload_worker::history::export(&self.client, case_id)
             .await
             .expect("history");
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../workflows/tests/histories");
+        let dir = PathBuf::from(
+            std::env::var("CARGO_MANIFEST_DIR")
+                .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
+        )
+        .join("../workflows/tests/histories");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(format!("{name}.pb")), bytes).unwrap();
     }

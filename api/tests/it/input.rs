@@ -137,12 +137,7 @@ async fn the_input_loop_can_go_round_twice() {
     );
 
     // Close the case so a recorded history is a whole run.
-    app.inbound(&reply_mail(
-        &case_id,
-        "done@northstar.example",
-        "Done, it is attached.",
-    ))
-    .await;
+    app.reply(&case_id, "Done, it is attached.").await;
     app.wait_for_status(&case_id, "COMPLETED").await;
     app.record_history(&case_id, "input_loop_twice").await;
 }

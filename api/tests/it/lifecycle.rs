@@ -290,12 +290,7 @@ async fn a_reply_resets_the_follow_up_budget() {
     body["followUpDelayHours"] = json!(2);
     let case_id = app.create_case(body).await;
     app.wait_for_outreach(&case_id).await;
-    app.inbound(&reply_mail(
-        &case_id,
-        "r1@northstar.example",
-        "Let me check with the team.",
-    ))
-    .await;
+    app.reply(&case_id, "Let me check with the team.").await;
     // The reply is answered (attempt 2) with a fresh budget of one follow-up (attempt 3).
     let view = app.wait_for_status(&case_id, "FAILED").await;
     assert_eq!(view["resultStatus"], "max_retries");
@@ -306,16 +301,9 @@ async fn a_reply_resets_the_follow_up_budget() {
 async fn a_refusal_fails_the_case_as_rejected() {
     let app = spawn_app().await;
     let mut hooks = WebhookReceiver::start(0).await;
-    let mut body = case_body();
-    body["clientWebhookUrl"] = json!(hooks.url);
-    let case_id = app.create_case(body).await;
-    app.wait_for_outreach(&case_id).await;
-    app.inbound(&reply_mail(
-        &case_id,
-        "no@northstar.example",
-        "We are not interested, please stop emailing us.",
-    ))
-    .await;
+    let case_id = app.create_case_reporting_to(&hooks.url).await;
+    app.reply(&case_id, "We are not interested, please stop emailing us.")
+        .await;
     let view = app.wait_for_status(&case_id, "FAILED").await;
     assert_eq!(view["resultStatus"], "failed_rejected");
     assert!(view.get("result").is_none());
@@ -332,16 +320,9 @@ async fn a_failing_webhook_receiver_does_not_hold_up_the_case() {
     let app = spawn_app().await;
     // The receiver fails twice; Temporal retries the delivery with backoff meanwhile.
     let mut hooks = WebhookReceiver::start(2).await;
-    let mut body = case_body();
-    body["clientWebhookUrl"] = json!(hooks.url);
-    let case_id = app.create_case(body).await;
-    app.wait_for_outreach(&case_id).await;
-    app.inbound(&reply_mail(
-        &case_id,
-        "q@northstar.example",
-        "Should it be signed in blue ink?",
-    ))
-    .await;
+    let case_id = app.create_case_reporting_to(&hooks.url).await;
+    app.reply(&case_id, "Should it be signed in blue ink?")
+        .await;
     let view = app.wait_for_status(&case_id, "INPUT_NEEDED").await;
     let id = view["inputRequest"]["id"].clone();
     // The case goes on while the first event is still being retried.
@@ -350,12 +331,7 @@ async fn a_failing_webhook_receiver_does_not_hold_up_the_case() {
         json!({"inputRequestId": id, "providedContext": "Any ink."}),
     )
     .await;
-    app.inbound(&reply_mail(
-        &case_id,
-        "n@northstar.example",
-        "Not interested after all.",
-    ))
-    .await;
+    app.reply(&case_id, "Not interested after all.").await;
     app.wait_for_status(&case_id, "FAILED").await;
 
     let (_, first) = hooks.next().await;

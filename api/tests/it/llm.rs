@@ -1,6 +1,6 @@
 //! The whole case lifecycle driven by the OpenAI-compatible agent against a fake model.
 
-use crate::harness::{Options, case_body, reply_mail, reply_with_attachment, spawn_app_with};
+use crate::harness::{Options, case_body, reply_with_attachment, spawn_app_with};
 use mail_parser::MessageParser;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
@@ -103,12 +103,7 @@ async fn a_case_runs_from_outreach_to_completion_on_the_openai_agent() {
             .contains("Could you send us your signed W-9?")
     );
 
-    app.inbound(&reply_mail(
-        &case_id,
-        "q@northstar.example",
-        "Which tax year should it cover?",
-    ))
-    .await;
+    app.reply(&case_id, "Which tax year should it cover?").await;
     let view = app.wait_for_status(&case_id, "INPUT_NEEDED").await;
     assert_eq!(
         view["inputRequest"]["question"],

@@ -1,6 +1,6 @@
 //! Idempotent creates, listing and cancelling.
 
-use crate::harness::{WebhookReceiver, case_body, reply_mail, spawn_app};
+use crate::harness::{WebhookReceiver, case_body, spawn_app};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -248,8 +248,7 @@ async fn cancelling_stops_a_case_for_good_and_a_finished_case_gives_409() {
     // A case waiting for the client can be cancelled too.
     let waiting = app.create_case(case_body()).await;
     app.wait_for_outreach(&waiting).await;
-    app.inbound(&reply_mail(&waiting, "q@northstar.example", "Which year?"))
-        .await;
+    app.reply(&waiting, "Which year?").await;
     app.wait_for_status(&waiting, "INPUT_NEEDED").await;
     let cancelled = app
         .request(

@@ -1,7 +1,7 @@
 //! What operators see: the README's visibility queries work, and each case has a readable
 //! summary and current details in the Temporal UI.
 
-use crate::harness::{case_body, reply_mail, spawn_app};
+use crate::harness::{case_body, spawn_app};
 use serde_json::json;
 use temporalio_client::WorkflowDescribeOptions;
 
@@ -10,8 +10,7 @@ async fn the_readme_operator_queries_find_the_right_cases() {
     let app = spawn_app().await;
     let waiting = app.create_case(case_body()).await;
     app.wait_for_outreach(&waiting).await;
-    app.inbound(&reply_mail(&waiting, "q@northstar.example", "Which year?"))
-        .await;
+    app.reply(&waiting, "Which year?").await;
     app.wait_for_status(&waiting, "INPUT_NEEDED").await;
     let mut silent = case_body();
     silent["maxAttempts"] = json!(0);

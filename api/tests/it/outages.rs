@@ -1,6 +1,6 @@
 //! Reads and answers while no worker runs; 503 while Temporal itself is down.
 
-use crate::harness::{Options, case_body, reply_mail, spawn_app, spawn_app_with};
+use crate::harness::{Options, case_body, spawn_app, spawn_app_with};
 use serde_json::json;
 
 #[tokio::test]
@@ -8,8 +8,7 @@ async fn with_no_worker_reads_serve_the_snapshot_and_answers_still_queue() {
     let app = spawn_app().await;
     let case_id = app.create_case(case_body()).await;
     app.wait_for_outreach(&case_id).await;
-    app.inbound(&reply_mail(&case_id, "q@northstar.example", "Which year?"))
-        .await;
+    app.reply(&case_id, "Which year?").await;
     let live = app.wait_for_status(&case_id, "INPUT_NEEDED").await;
     let request_id = live["inputRequest"]["id"].clone();
 

@@ -1,6 +1,6 @@
 //! One shutdown token stops the API and the worker gracefully.
 
-use crate::harness::{case_body, reply_mail, spawn_app};
+use crate::harness::{case_body, spawn_app};
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -33,8 +33,7 @@ async fn one_token_lets_running_activities_and_in_flight_requests_finish() {
     body["clientWebhookUrl"] = json!(url);
     let case_id = app.create_case(body).await;
     app.wait_for_outreach(&case_id).await;
-    app.inbound(&reply_mail(&case_id, "q@northstar.example", "Which year?"))
-        .await;
+    app.reply(&case_id, "Which year?").await;
     let deadline = Instant::now() + Duration::from_secs(30);
     while started.load(Ordering::SeqCst) == 0 {
         assert!(

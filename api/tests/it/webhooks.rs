@@ -1,7 +1,7 @@
 //! Webhook delivery: Standard Webhooks signatures, 410 stops, and the SSRF guard at creation and
 //! at delivery.
 
-use crate::harness::{Options, WebhookReceiver, case_body, reply_mail, spawn_app, spawn_app_with};
+use crate::harness::{Options, WebhookReceiver, case_body, spawn_app, spawn_app_with};
 use base64::Engine;
 use serde_json::json;
 use std::sync::atomic::Ordering;
@@ -10,12 +10,8 @@ use std::sync::atomic::Ordering;
 async fn webhooks_carry_a_standard_webhooks_signature_a_receiver_can_verify() {
     let app = spawn_app().await;
     let mut hooks = WebhookReceiver::start(0).await;
-    let mut body = case_body();
-    body["clientWebhookUrl"] = json!(hooks.url);
-    let case_id = app.create_case(body).await;
-    app.wait_for_outreach(&case_id).await;
-    app.inbound(&reply_mail(&case_id, "q@northstar.example", "Which year?"))
-        .await;
+    let case_id = app.create_case_reporting_to(&hooks.url).await;
+    app.reply(&case_id, "Which year?").await;
     let delivered = hooks.delivery().await;
 
     let header = |name: &str| delivered.headers[name].to_str().unwrap().to_string();
@@ -93,8 +89,7 @@ async fn webhooks_never_reach_non_public_addresses_unless_allow_listed() {
     body["clientWebhookUrl"] = json!(hooks.url.replace("127.0.0.1", "localhost"));
     let case_id = app.create_case(body).await;
     app.wait_for_outreach(&case_id).await;
-    app.inbound(&reply_mail(&case_id, "q@northstar.example", "Which year?"))
-        .await;
+    app.reply(&case_id, "Which year?").await;
     app.wait_for_status(&case_id, "INPUT_NEEDED").await;
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     assert_eq!(
