@@ -99,4 +99,24 @@ async fn the_readme_operator_queries_find_the_right_cases() {
         record.static_summary(),
         Some("Get the signed W-9 form for Northstar Supplies. → Maya Chen")
     );
+    let metadata = app
+        .client
+        .get_workflow_handle::<offload_workflows::CaseWorkflow>(waiting.clone())
+        .query(
+            temporalio_client::UntypedQuery::<offload_workflows::workflow::CaseRun>::new(
+                "__temporal_workflow_metadata",
+            ),
+            temporalio_common::data_converters::RawValue::empty(),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    // The SDK answers it as proto-JSON.
+    let metadata: serde_json::Value = serde_json::from_slice(&metadata.payloads[0].data).unwrap();
+    let current_details = metadata["currentDetails"].as_str().unwrap_or_default();
+    assert!(
+        current_details.starts_with("**INPUT_NEEDED** · 1 message(s) sent · nothing scheduled")
+            && current_details.contains("Waiting for input: Maya Chen asked: \"Which year?\""),
+        "{metadata}"
+    );
 }

@@ -90,7 +90,12 @@ async fn readiness_metrics_openapi_and_docs_are_served() {
     assert_eq!(ready.status, 200);
     assert_eq!(ready.data()["status"], "ready");
 
-    app.create_case(case_body()).await;
+    // A case whose question is announced by webhook (the worker runs in this process, so its
+    // delivery counters are in the same registry).
+    let mut hooks = crate::harness::WebhookReceiver::start(0).await;
+    let case_id = app.create_case_reporting_to(&hooks.url).await;
+    app.reply(&case_id, "Which year?").await;
+    hooks.next().await;
     app.get("/nope").await;
     let metrics = app
         .http
@@ -119,6 +124,10 @@ async fn readiness_metrics_openapi_and_docs_are_served() {
         text.contains("offload_http_request_duration_seconds_bucket{route=\"/cases\",le=\"+Inf\"}")
     );
     assert!(text.contains("offload_cases_created_total "));
+    assert!(
+        text.contains("offload_webhook_deliveries_total{outcome=\"delivered\"}"),
+        "{text}"
+    );
 
     let served: serde_json::Value = app
         .http
