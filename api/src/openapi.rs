@@ -32,7 +32,6 @@ use utoipa::OpenApi;
     "metadata": {"ticket": 7},
     "inputTimeoutHours": 168
 }))]
-#[allow(dead_code)]
 pub struct CreateCaseBody {
     /// Only `EMAIL` is implemented; `SMS` is refused with a clear message.
     #[schema(example = "EMAIL")]
@@ -69,7 +68,6 @@ pub struct CreateCaseBody {
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-#[allow(dead_code)]
 pub enum ChannelName {
     #[serde(rename = "EMAIL")]
     Email,
@@ -77,7 +75,6 @@ pub enum ChannelName {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(dead_code)]
 pub struct GoalBody {
     /// What the case should achieve; 1..2000 characters after trimming.
     #[schema(min_length = 1, max_length = 2000)]
@@ -92,7 +89,6 @@ pub struct GoalBody {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(dead_code)]
 pub struct CounterpartyBody {
     /// A valid email address, at most 254 characters.
     #[schema(max_length = 254, format = Email)]
@@ -109,7 +105,6 @@ pub struct CounterpartyBody {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(dead_code)]
 pub struct SenderPersonaBody {
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
@@ -129,7 +124,6 @@ pub struct SenderPersonaBody {
     "inputRequestId": "3f2b8e2e-6d1a-4c55-9d5e-0c8f7a1b2c3d",
     "providedContext": "Tax year 2025, please."
 }))]
-#[allow(dead_code)]
 pub struct InputBody {
     /// The id of the pending input request.
     #[schema(min_length = 1, max_length = 200)]
@@ -149,7 +143,6 @@ pub struct InputBody {
         "requestId": "req_4f1c2a9e8b7d4c3a9f0e1d2c3b4a5968"
     }
 }))]
-#[allow(dead_code)]
 pub struct ErrorEnvelope {
     /// Always `false`.
     pub ok: bool,
@@ -158,7 +151,6 @@ pub struct ErrorEnvelope {
 
 #[derive(utoipa::ToSchema)]
 #[schema(rename_all = "camelCase")]
-#[allow(dead_code)]
 pub struct ErrorDetail {
     /// A stable code such as `INVALID_REQUEST` or `CASE_NOT_FOUND`.
     pub code: String,
@@ -170,7 +162,6 @@ pub struct ErrorDetail {
 
 /// Answers every `x-api-key` route can give besides its own.
 #[derive(utoipa::IntoResponses)]
-#[allow(dead_code)]
 pub enum KeyedRouteErrors {
     /// `UNAUTHORIZED`: the `x-api-key` header is missing or names no key.
     #[response(status = 401)]
@@ -192,7 +183,6 @@ pub enum KeyedRouteErrors {
 
 /// Answers every route without an API key can give besides its own.
 #[derive(utoipa::IntoResponses)]
-#[allow(dead_code)]
 pub enum OpenRouteErrors {
     /// `INTERNAL_ERROR`: an unexpected failure (details only in the logs).
     #[response(status = 500)]
