@@ -287,7 +287,7 @@ async fn a_reply_resets_the_follow_up_budget() {
     let app = spawn_app().await;
     let mut body = case_body();
     body["maxAttempts"] = json!(1);
-    body["followUpDelayHours"] = json!(2);
+    body["followUpDelayHours"] = json!(3);
     let case_id = app.create_case(body).await;
     app.wait_for_outreach(&case_id).await;
     app.reply(&case_id, "Let me check with the team.").await;
@@ -346,7 +346,7 @@ async fn an_out_of_office_reply_is_kept_and_the_follow_ups_go_on() {
     let app = spawn_app().await;
     let mut body = case_body();
     body["maxAttempts"] = json!(1);
-    body["followUpDelayHours"] = json!(2);
+    body["followUpDelayHours"] = json!(3);
     let case_id = app.create_case(body).await;
     app.wait_for_outreach(&case_id).await;
     let ooo = format!(

@@ -190,7 +190,7 @@ async fn cancelling_stops_a_case_for_good_and_a_finished_case_gives_409() {
     let mut hooks = WebhookReceiver::start(0).await;
     let mut body = case_body();
     body["clientWebhookUrl"] = json!(hooks.url);
-    body["followUpDelayHours"] = json!(2);
+    body["followUpDelayHours"] = json!(4);
     let case_id = app.create_case(body).await;
     app.wait_for_outreach(&case_id).await;
 
@@ -223,8 +223,8 @@ async fn cancelling_stops_a_case_for_good_and_a_finished_case_gives_409() {
     assert_eq!(event["data"]["failureReason"], "Cancelled by the client.");
     app.record_history(&case_id, "cancelled").await;
 
-    // No further email: the follow-up that was due in 2 s never goes out.
-    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    // No further email: the follow-up that was due in 4 s never goes out.
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
     assert_eq!(app.sent(&case_id).len(), 1);
     assert_eq!(app.view(&case_id).await["attemptCount"], 1);
 
