@@ -181,6 +181,17 @@ pub enum KeyedRouteErrors {
     Unavailable(ErrorEnvelope),
 }
 
+/// Answers every route taking a JSON body can give about the body itself.
+#[derive(utoipa::IntoResponses)]
+pub enum JsonBodyErrors {
+    /// `PAYLOAD_TOO_LARGE`: the body is over 64 KiB.
+    #[response(status = 413)]
+    TooLarge(ErrorEnvelope),
+    /// `UNSUPPORTED_MEDIA_TYPE`: the body is not `application/json`.
+    #[response(status = 415)]
+    NotJson(ErrorEnvelope),
+}
+
 /// Answers every route without an API key can give besides its own.
 #[derive(utoipa::IntoResponses)]
 pub enum OpenRouteErrors {

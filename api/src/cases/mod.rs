@@ -273,8 +273,7 @@ pub async fn owned_case_loaded(
                 ("CancelCase" = (operation_id = "cancel_case", parameters(("id" = "$response.body#/data/caseId")))),
             )),
         (status = 400, description = "`INVALID_REQUEST`: malformed JSON or a failed rule, naming the field", body = crate::openapi::ErrorEnvelope),
-        (status = 413, description = "`PAYLOAD_TOO_LARGE`: body over 64 KiB", body = crate::openapi::ErrorEnvelope),
-        (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`: body not application/json", body = crate::openapi::ErrorEnvelope),
+        crate::openapi::JsonBodyErrors,
     )
 )]
 pub async fn create_case(
@@ -514,8 +513,7 @@ async fn full_transcript(
         (status = 400, description = "`INVALID_REQUEST`", body = crate::openapi::ErrorEnvelope),
         (status = 404, description = "`CASE_NOT_FOUND`", body = crate::openapi::ErrorEnvelope),
         (status = 409, description = "`CASE_NOT_WAITING_FOR_INPUT`, `INPUT_REQUEST_NOT_PENDING` or `INPUT_REQUEST_MISMATCH`", body = crate::openapi::ErrorEnvelope),
-        (status = 413, description = "`PAYLOAD_TOO_LARGE`", body = crate::openapi::ErrorEnvelope),
-        (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`", body = crate::openapi::ErrorEnvelope),
+        crate::openapi::JsonBodyErrors,
     )
 )]
 pub async fn provide_input(

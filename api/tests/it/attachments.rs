@@ -72,13 +72,7 @@ async fn files_over_the_limits_are_skipped_and_recorded_and_bytes_round_trip_exa
         .map(|a| a["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["all-bytes.bin", "second.bin"]);
-    let thread = app
-        .get(&format!("/cases/{case_id}?includeTranscript=true"))
-        .await;
-    let thread = thread.data()["conversationThread"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let thread = app.thread(&case_id).await;
     assert!(thread.contains("Not stored: too-big.bin (1001 bytes: over the limit of 1000 bytes), third.bin (10 bytes: over the limit of 2 attachments per message)"), "{thread}");
 
     let id = view["attachments"][0]["attachmentId"]
@@ -149,13 +143,7 @@ async fn a_large_body_is_kept_by_reference_and_shown_whole() {
         .wait_for(&case_id, "the reply", |v| v["attemptCount"] == 2)
         .await;
     assert_eq!(view["status"], json!("RUNNING"));
-    let thread = app
-        .get(&format!("/cases/{case_id}?includeTranscript=true"))
-        .await;
-    let thread = thread.data()["conversationThread"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let thread = app.thread(&case_id).await;
     assert!(
         thread.contains("line 2999 of a very long reply\nthe end"),
         "the whole body is shown"

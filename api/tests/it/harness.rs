@@ -581,6 +581,17 @@ impl TestApp {
         assert_eq!(response.status, 202, "{}", response.body);
     }
 
+    /// The case's conversation as `GET /cases/{id}?includeTranscript=true` renders it.
+    pub async fn thread(&self, case_id: &str) -> String {
+        let response = self
+            .get(&format!("/cases/{case_id}?includeTranscript=true"))
+            .await;
+        response.data()["conversationThread"]
+            .as_str()
+            .unwrap_or_else(|| panic!("a transcript: {}", response.body))
+            .to_string()
+    }
+
     /// Waits until the first message of the case is out.
     pub async fn wait_for_outreach(&self, case_id: &str) -> Value {
         self.wait_for(case_id, "outreach", |v| v["attemptCount"] == 1)
@@ -663,6 +674,11 @@ async fn read(response: reqwest::Response) -> Response {
         headers,
         body,
     }
+}
+
+/// The address of the first mailbox of a parsed header (`From`, `To`, `Reply-To`).
+pub fn first_address<'a>(header: Option<&'a mail_parser::Address<'a>>) -> Option<&'a str> {
+    header?.first()?.address()
 }
 
 /// A reply from Maya to `case_id`, addressed to the case's reply address.

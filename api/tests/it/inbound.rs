@@ -67,12 +67,6 @@ async fn the_same_message_delivered_twice_counts_once() {
     assert_eq!(app.inbound(&raw).await.status, 202);
     assert_eq!(app.inbound(&raw).await.status, 202);
     app.wait_for_status(&case_id, "INPUT_NEEDED").await;
-    let thread = app
-        .get(&format!("/cases/{case_id}?includeTranscript=true"))
-        .await;
-    let thread = thread.data()["conversationThread"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let thread = app.thread(&case_id).await;
     assert!(thread.contains("--- message 2 of 2 · inbound"), "{thread}");
 }

@@ -1,7 +1,9 @@
 //! The case lifecycle end to end: outreach, follow-ups, replies, questions, answers, outcomes,
 //! webhooks.
 
-use crate::harness::{WebhookReceiver, case_body, reply_mail, reply_with_attachment, spawn_app};
+use crate::harness::{
+    WebhookReceiver, case_body, first_address, reply_mail, reply_with_attachment, spawn_app,
+};
 use mail_parser::MessageParser;
 use serde_json::json;
 
@@ -35,17 +37,11 @@ async fn happy_path_question_answer_evidence_completes_with_result_and_ordered_w
         Some("Get the signed W-9 form for Northstar Supplies")
     );
     assert_eq!(
-        first.reply_to().unwrap().first().unwrap().address(),
+        first_address(first.reply_to()),
         Some(format!("reply+{case_id}@reply.test").as_str())
     );
-    assert_eq!(
-        first.from().unwrap().first().unwrap().address(),
-        Some("offload@mail.test")
-    );
-    assert_eq!(
-        first.to().unwrap().first().unwrap().address(),
-        Some("ap@northstar.example")
-    );
+    assert_eq!(first_address(first.from()), Some("offload@mail.test"));
+    assert_eq!(first_address(first.to()), Some("ap@northstar.example"));
 
     // A question goes to the client.
     let answer = app
@@ -209,13 +205,7 @@ async fn happy_path_question_answer_evidence_completes_with_result_and_ordered_w
     assert!(event["data"].get("failureReason").is_none());
     assert!(event["data"].get("inputRequestId").is_none());
 
-    let thread = app
-        .get(&format!("/cases/{case_id}?includeTranscript=true"))
-        .await;
-    let thread = thread.data()["conversationThread"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let thread = app.thread(&case_id).await;
     assert!(
         thread.contains("--- message 4 of 4 · inbound · "),
         "{thread}"
@@ -360,13 +350,7 @@ async fn an_out_of_office_reply_is_kept_and_the_follow_ups_go_on() {
     assert_eq!(view["resultStatus"], "max_retries");
     assert_eq!(view["attemptCount"], 2);
     assert_eq!(view["inputRequest"], json!(null));
-    let thread = app
-        .get(&format!("/cases/{case_id}?includeTranscript=true"))
-        .await;
-    let thread = thread.data()["conversationThread"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let thread = app.thread(&case_id).await;
     assert!(
         thread.contains("--- message 2 of 3 · inbound · ")
             && thread.contains(" · automatic reply\n"),

@@ -2,7 +2,8 @@
 //! bounces, complaints), S3-held mail, and refusal of forged or replayed notifications.
 
 use crate::harness::{
-    Options, TestApp, WebhookReceiver, case_body, moto_endpoint, reply_mail, spawn_app_with,
+    Options, TestApp, WebhookReceiver, case_body, first_address, moto_endpoint, reply_mail,
+    spawn_app_with,
 };
 use mail_parser::MessageParser;
 use serde_json::{Value, json};
@@ -136,15 +137,12 @@ async fn ses_sends_raw_mime_and_replies_thread_on_the_id_ses_assigned() {
     assert_eq!(sent.len(), 1);
     let first = MessageParser::default().parse(&sent[0]).unwrap();
     assert_eq!(
-        first.from().unwrap().first().unwrap().address(),
+        first_address(first.from()),
         Some(format!("avery@{domain}").as_str())
     );
+    assert_eq!(first_address(first.to()), Some("ap@northstar.example"));
     assert_eq!(
-        first.to().unwrap().first().unwrap().address(),
-        Some("ap@northstar.example")
-    );
-    assert_eq!(
-        first.reply_to().unwrap().first().unwrap().address(),
+        first_address(first.reply_to()),
         Some(format!("reply+{case_id}@reply.test").as_str())
     );
     assert_eq!(
@@ -707,13 +705,7 @@ async fn a_send_whose_outcome_is_unknown_is_recorded_not_repeated() {
         .wait_for(&case_id, "the outreach", |v| v["attemptCount"] == 1)
         .await;
     assert_eq!(view["status"], "RUNNING", "the case goes on as if sent");
-    let thread = app
-        .get(&format!("/cases/{case_id}?includeTranscript=true"))
-        .await;
-    let thread = thread.data()["conversationThread"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let thread = app.thread(&case_id).await;
     assert!(
         thread.starts_with("--- message 1 of 1 · outbound · ")
             && thread

@@ -209,6 +209,14 @@ async fn scripted(decision: Value, bad_extractions: usize, good: Value) -> MockS
     server
 }
 
+/// The agent's verdict on `reply`, which came with `w9.pdf`.
+async fn evaluate_with_attachment(server: &MockServer, reply: &str) -> Decision {
+    agent(server, TIMEOUT)
+        .evaluate(&request_with_reply(reply, vec![], Some("w9.pdf")))
+        .await
+        .unwrap()
+}
+
 fn goal_achieved(evidence: &[&str]) -> Value {
     json!({"decision": "goal_achieved", "reason": "signed form sent", "evidence": evidence, "reply_draft": null, "question_for_client": null})
 }
@@ -222,10 +230,7 @@ async fn a_result_is_extracted_validated_and_repaired_once() {
         json!({"w9Received": true, "legalName": "Northstar Supplies LLC"}),
     )
     .await;
-    let decision = agent(&server, TIMEOUT)
-        .evaluate(&request_with_reply(reply, vec![], Some("w9.pdf")))
-        .await
-        .unwrap();
+    let decision = evaluate_with_attachment(&server, reply).await;
     assert!(
         matches!(&decision, Decision::GoalAchieved { result, .. } if result == &json!({"w9Received": true, "legalName": "Northstar Supplies LLC"})),
         "{decision:?}"
@@ -257,10 +262,7 @@ async fn a_result_is_extracted_validated_and_repaired_once() {
 async fn a_result_that_never_validates_becomes_a_question_for_the_client() {
     let reply = "Here is the signed form.";
     let server = scripted(goal_achieved(&["attachment:w9.pdf"]), 5, json!({})).await;
-    let decision = agent(&server, TIMEOUT)
-        .evaluate(&request_with_reply(reply, vec![], Some("w9.pdf")))
-        .await
-        .unwrap();
+    let decision = evaluate_with_attachment(&server, reply).await;
     assert!(
         matches!(&decision, Decision::NeedsInput { question, .. } if question.contains("result schema")),
         "{decision:?}"
@@ -276,10 +278,7 @@ async fn invented_values_are_not_a_result() {
         json!({"w9Received": true, "legalName": "Made Up Holdings"}),
     )
     .await;
-    let decision = agent(&server, TIMEOUT)
-        .evaluate(&request_with_reply(reply, vec![], Some("w9.pdf")))
-        .await
-        .unwrap();
+    let decision = evaluate_with_attachment(&server, reply).await;
     assert!(
         matches!(decision, Decision::NeedsInput { .. }),
         "{decision:?}"
