@@ -110,7 +110,7 @@ pub async fn download(
             (header::CONTENT_TYPE, grant.content_type.clone()),
             (
                 header::CONTENT_DISPOSITION,
-                offload_worker::blobs::content_disposition(&grant.name),
+                offload_core::blobs::content_disposition(&grant.name),
             ),
             (header::CACHE_CONTROL, "private, no-store".to_string()),
         ],

@@ -22,8 +22,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use base64::Engine;
-use offload_worker::mail::inbound::InboundMail;
-use offload_worker::mail::{
+use offload_core::mail::inbound::InboundMail;
+use offload_core::mail::{
     CASE_HEADER, case_id_from_message_id, case_id_from_reply_address, reply_address,
 };
 use offload_workflows::state::{

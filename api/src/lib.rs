@@ -19,9 +19,9 @@ use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use keys::KeyStore;
-use offload_worker::blobs::{BlobStore, LocalBlobStore, S3BlobStore};
-use offload_worker::config::{BlobStoreKind, Config};
-pub use offload_worker::keys;
+use offload_core::blobs::{BlobStore, LocalBlobStore, S3BlobStore};
+use offload_core::config::{BlobStoreKind, Config};
+pub use offload_core::keys;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use store::CaseStore;
@@ -123,8 +123,8 @@ impl AppState {
             .s3
             .get_or_init(|| async {
                 let endpoint = self.inner.config.aws_endpoint_url.as_ref();
-                let aws = offload_worker::aws::sdk_config(endpoint).await;
-                offload_worker::aws::s3_client(&aws, endpoint.is_some())
+                let aws = offload_core::aws::sdk_config(endpoint).await;
+                offload_core::aws::s3_client(&aws, endpoint.is_some())
             })
             .await
     }
@@ -136,9 +136,9 @@ pub async fn blob_store(config: &Config) -> Arc<dyn BlobStore> {
         BlobStoreKind::Local => Arc::new(LocalBlobStore::new(config.attachments_dir())),
         BlobStoreKind::S3 { bucket, prefix } => {
             let endpoint = config.aws_endpoint_url.as_ref();
-            let aws = offload_worker::aws::sdk_config(endpoint).await;
+            let aws = offload_core::aws::sdk_config(endpoint).await;
             Arc::new(S3BlobStore::new(
-                offload_worker::aws::s3_client(&aws, endpoint.is_some()),
+                offload_core::aws::s3_client(&aws, endpoint.is_some()),
                 bucket.clone(),
                 prefix.clone(),
             ))
@@ -249,7 +249,7 @@ async fn request_context(request: Request, next: Next) -> Response {
         .unwrap_or_else(|| "unmatched".into());
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
-    offload_worker::metrics::METRICS.observe_request(method.as_str(), &route, status, elapsed);
+    offload_core::metrics::METRICS.observe_request(method.as_str(), &route, status, elapsed);
     tracing::info!(
         %request_id,
         %method,
@@ -276,7 +276,7 @@ pub async fn serve(
 /// blob store.
 pub async fn state_from_config(config: Config) -> anyhow::Result<AppState> {
     let keys = KeyStore::load(&config.keys_file)?;
-    let client = offload_worker::connect(&config, "offload-api").await?;
+    let client = offload_core::temporal::connect(&config, "offload-api").await?;
     let cases = CaseStore::new(client, config.task_queue.clone());
     let blobs = blob_store(&config).await;
     let key = download_key(&config).map_err(|e| {

@@ -8,7 +8,7 @@
 //! offload-api openapi                          print the OpenAPI document
 //! ```
 
-use offload_worker::config::Config;
+use offload_core::config::Config;
 use std::io::Write;
 use std::process::ExitCode;
 use tokio_util::sync::CancellationToken;
@@ -45,7 +45,7 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(config: Config) -> ExitCode {
-    offload_worker::telemetry::init(config.log_json);
+    offload_core::telemetry::init(config.log_json);
     let addr = config.api_addr;
     let outcome = async {
         let state = offload_api::state_from_config(config).await?;

@@ -44,7 +44,7 @@ pub async fn metrics() -> impl IntoResponse {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        offload_worker::metrics::METRICS.render(),
+        offload_core::metrics::METRICS.render(),
     )
 }
 

@@ -2,10 +2,10 @@
 //! errors are sorted into retryable and permanent so Temporal's retry policy does the right thing.
 
 use crate::agent::{Agent, AgentError};
-use crate::config::Mailbox;
 use crate::mail::{self, Mailer, SendError, SendOutcome};
-use crate::metrics::METRICS;
 use crate::webhook::{WebhookError, WebhookSender};
+use offload_core::config::Mailbox;
+use offload_core::metrics::METRICS;
 use offload_workflows::activities::{
     AGENT_FAILED, AgentRequest, Decision, Draft, OutboundEmail, SEND_REJECTED, SentEmail,
     WEBHOOK_GONE, WEBHOOK_REFUSED, WebhookDelivery,

@@ -3,48 +3,21 @@
 
 pub mod activities;
 pub mod agent;
-pub mod aws;
-pub mod blobs;
-pub mod config;
 pub mod history;
-pub mod keys;
 pub mod mail;
-pub mod metrics;
-pub mod net;
-pub mod setup;
-pub mod telemetry;
 pub mod webhook;
 
 use activities::CaseActivities;
 use agent::rules::RulesAgent;
-use config::{AgentKind, Config, MailerKind};
 use mail::outbox::OutboxMailer;
+use offload_core::aws;
+use offload_core::config::{AgentKind, Config, MailerKind};
 use offload_workflows::CaseWorkflow;
 use std::sync::Arc;
 use std::time::Duration;
-use temporalio_client::{Client, ClientOptions, Connection, ConnectionOptions};
+use temporalio_client::Client;
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 use tokio_util::sync::CancellationToken;
-
-/// Connects to Temporal as configured.
-pub async fn connect(config: &Config, identity: &str) -> anyhow::Result<Client> {
-    let connection = Connection::connect(
-        ConnectionOptions::new(config.temporal_address.clone())
-            .identity(format!("{identity}@{}", std::process::id()))
-            .build(),
-    )
-    .await
-    .map_err(|e| {
-        anyhow::anyhow!(
-            "cannot reach Temporal at {} (OFFLOAD_TEMPORAL_ADDRESS): {e}",
-            config.temporal_address
-        )
-    })?;
-    Ok(Client::new(
-        connection,
-        ClientOptions::new(config.namespace.clone()).build(),
-    )?)
-}
 
 /// The activities wired to the configured agent, mailer and webhook sender.
 pub async fn case_activities(config: &Config) -> CaseActivities {
@@ -94,7 +67,7 @@ pub async fn run(
     client: Client,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    setup::ensure_search_attributes(&client, &config.namespace).await?;
+    offload_core::temporal::ensure_search_attributes(&client, &config.namespace).await?;
     let runtime = Runtime::from_current_tokio(Default::default())?;
     let options = WorkerOptions::new(config.task_queue.clone())
         .register_workflow::<CaseWorkflow>()?

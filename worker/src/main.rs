@@ -7,7 +7,7 @@
 //!                                                         (default workflows/tests/histories/<caseId>.pb)
 //! ```
 
-use offload_worker::config::Config;
+use offload_core::config::Config;
 use tokio_util::sync::CancellationToken;
 
 #[tokio::main]
@@ -30,7 +30,7 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     }
-    offload_worker::telemetry::init(config.log_json);
+    offload_core::telemetry::init(config.log_json);
     let shutdown = CancellationToken::new();
     tokio::spawn(stop_on_signal(shutdown.clone()));
     let outcome = async {
@@ -39,9 +39,9 @@ async fn main() -> std::process::ExitCode {
                 anyhow::anyhow!("cannot listen on {addr} (OFFLOAD_WORKER_METRICS_ADDR): {e}")
             })?;
             tracing::info!(%addr, "worker metrics at /metrics");
-            tokio::spawn(offload_worker::metrics::serve(listener, shutdown.clone()));
+            tokio::spawn(offload_core::metrics::serve(listener, shutdown.clone()));
         }
-        let client = offload_worker::connect(&config, "offload-worker").await?;
+        let client = offload_core::temporal::connect(&config, "offload-worker").await?;
         offload_worker::run(config, client, shutdown).await
     }
     .await;
@@ -68,7 +68,7 @@ async fn export_history(config: &Config, args: &[String]) -> std::process::ExitC
         }
     };
     let outcome = async {
-        let client = offload_worker::connect(config, "offload-export").await?;
+        let client = offload_core::temporal::connect(config, "offload-export").await?;
         let bytes = offload_worker::history::export(&client, case_id).await?;
         if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;

@@ -2,10 +2,10 @@
 //! per attempt (Temporal's retry policy does the retrying), only to addresses that pass the SSRF
 //! guard.
 
-use crate::keys::{KeyStore, decode_webhook_secret};
-use crate::net::{Cidr, webhook_may_reach};
 use base64::Engine;
 use hmac::{Hmac, Mac};
+use offload_core::keys::{KeyStore, decode_webhook_secret};
+use offload_core::net::{Cidr, webhook_may_reach};
 use offload_workflows::activities::WebhookDelivery;
 use sha2::Sha256;
 use std::net::{IpAddr, SocketAddr};

@@ -1,7 +1,7 @@
 //! Validation of request bodies: every rule of spec §2, every message naming the field path.
 
 use crate::error::ApiError;
-use offload_worker::config::is_email_address;
+use offload_core::config::is_email_address;
 use offload_workflows::case::{
     CaseRequest, Channel, Counterparty, DEFAULT_FOLLOW_UP_DELAY_HOURS, DEFAULT_MAX_ATTEMPTS, Goal,
     SenderPersona,
@@ -210,7 +210,7 @@ fn webhook_url(root: &Object, policy: &WebhookPolicy) -> Result<Option<String>, 
         .trim_start_matches('[')
         .trim_end_matches(']')
         .parse::<std::net::IpAddr>()
-        && !offload_worker::net::webhook_may_reach(ip, &policy.allowed)
+        && !offload_core::net::webhook_may_reach(ip, &policy.allowed)
     {
         return Err(ApiError::invalid(
             field,
@@ -269,7 +269,7 @@ fn custom_data(counterparty: &Object) -> Result<Option<BTreeMap<String, String>>
 /// Which webhook URLs this deployment accepts.
 pub struct WebhookPolicy {
     pub allow_http: bool,
-    pub allowed: Vec<offload_worker::net::Cidr>,
+    pub allowed: Vec<offload_core::net::Cidr>,
 }
 
 /// Validates a `POST /cases` body and applies defaults.

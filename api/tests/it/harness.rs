@@ -4,7 +4,7 @@
 use offload_api::AppState;
 use offload_api::keys::{KeyStore, mint};
 use offload_api::store::CaseStore;
-use offload_worker::config::Config;
+use offload_core::config::Config;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::Write;
@@ -406,7 +406,7 @@ fn start_worker(config: &Config, app_shutdown: &CancellationToken) -> RunningWor
                 .build()
                 .expect("worker runtime");
             runtime.block_on(async move {
-                let client = offload_worker::connect(&config, "offload-it-worker")
+                let client = offload_core::temporal::connect(&config, "offload-it-worker")
                     .await
                     .expect("worker connects");
                 if let Err(error) = offload_worker::run(config, client, stop).await {
@@ -423,9 +423,9 @@ fn start_worker(config: &Config, app_shutdown: &CancellationToken) -> RunningWor
 async fn connect_with_retry(config: &Config) -> temporalio_client::Client {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        match offload_worker::connect(config, "offload-it").await {
+        match offload_core::temporal::connect(config, "offload-it").await {
             Ok(client) => {
-                match offload_worker::setup::ensure_search_attributes(&client, &config.namespace)
+                match offload_core::temporal::ensure_search_attributes(&client, &config.namespace)
                     .await
                 {
                     Ok(()) => return client,

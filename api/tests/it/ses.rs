@@ -18,7 +18,7 @@ fn unique_domain() -> String {
 }
 
 async fn aws() -> aws_config::SdkConfig {
-    offload_worker::aws::sdk_config(Some(&moto_endpoint().parse().unwrap())).await
+    offload_core::aws::sdk_config(Some(&moto_endpoint().parse().unwrap())).await
 }
 
 async fn verify_domain(domain: &str) {
@@ -243,7 +243,7 @@ async fn sns_received_notifications_route_replies_inline_base64_and_through_s3()
             ),
             _ => {
                 let bucket = format!("inbound-{}", uuid::Uuid::new_v4().simple());
-                let s3 = offload_worker::aws::s3_client(&aws().await, true);
+                let s3 = offload_core::aws::s3_client(&aws().await, true);
                 s3.create_bucket().bucket(&bucket).send().await.unwrap();
                 s3.put_object()
                     .bucket(&bucket)
@@ -562,7 +562,7 @@ async fn a_signed_subscription_confirmation_is_confirmed_and_topics_are_allow_li
 #[tokio::test]
 async fn with_the_s3_blob_store_attachments_download_through_presigned_urls() {
     let bucket = format!("attachments-{}", uuid::Uuid::new_v4().simple());
-    offload_worker::aws::s3_client(&aws().await, true)
+    offload_core::aws::s3_client(&aws().await, true)
         .create_bucket()
         .bucket(&bucket)
         .send()

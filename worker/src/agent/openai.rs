@@ -6,8 +6,8 @@
 use super::guards::{draft_violations, injection_signal, ungrounded_values, valid_evidence};
 use super::rules;
 use super::{Agent, AgentError};
-use crate::config::Secret;
 use async_trait::async_trait;
+use offload_core::config::Secret;
 use offload_workflows::activities::{AgentRequest, Decision, Draft};
 use offload_workflows::state::{Direction, TranscriptMessage};
 use serde::{Deserialize, Serialize};

@@ -6,12 +6,12 @@
 //! message is recorded as "delivery unconfirmed" and not sent again.
 
 use super::{Mailer, PreparedMessage, SendError, SendOutcome};
-use crate::aws::never_reached_server;
 use async_trait::async_trait;
 use aws_sdk_sesv2::error::SdkError;
 use aws_sdk_sesv2::operation::send_email::SendEmailError;
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
+use offload_core::aws::never_reached_server;
 
 pub struct SesMailer {
     client: aws_sdk_sesv2::Client,

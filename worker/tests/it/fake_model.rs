@@ -1,7 +1,7 @@
 //! A fake OpenAI-compatible endpoint and the case context the agent is given.
 
+use offload_core::config::Secret;
 use offload_worker::agent::openai::{ChatClient, OpenAiAgent};
-use offload_worker::config::Secret;
 use offload_workflows::activities::AgentRequest;
 use offload_workflows::case::{Counterparty, Goal, SenderPersona};
 use offload_workflows::state::{Attachment, Direction, TranscriptMessage};

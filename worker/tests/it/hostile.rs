@@ -5,9 +5,9 @@
 //! no wholesale knowledge in any mail we would send.
 
 use crate::fake_model::{KNOWLEDGE, PRIVATE_PO, agent, completion, request_with_reply, task_of};
+use offload_core::mail::inbound::InboundMail;
 use offload_worker::agent::Agent;
 use offload_worker::agent::guards::draft_violations;
-use offload_worker::mail::inbound::InboundMail;
 use offload_workflows::activities::Decision;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;

@@ -1,13 +1,34 @@
-//! Start-up chores against the Temporal server.
+//! The connection to Temporal, and the start-up chores both binaries run against it.
 
+use crate::config::Config;
 use offload_workflows::search::CUSTOM_SEARCH_ATTRIBUTES;
 use std::collections::HashMap;
-use temporalio_client::Client;
 use temporalio_client::tonic::Request;
+use temporalio_client::{Client, ClientOptions, Connection, ConnectionOptions};
 use temporalio_common::protos::temporal::api::enums::v1::IndexedValueType;
 use temporalio_common::protos::temporal::api::operatorservice::v1::{
     AddSearchAttributesRequest, ListSearchAttributesRequest,
 };
+
+/// Connects to Temporal as configured; `identity` names this process in Temporal's records.
+pub async fn connect(config: &Config, identity: &str) -> anyhow::Result<Client> {
+    let connection = Connection::connect(
+        ConnectionOptions::new(config.temporal_address.clone())
+            .identity(format!("{identity}@{}", std::process::id()))
+            .build(),
+    )
+    .await
+    .map_err(|e| {
+        anyhow::anyhow!(
+            "cannot reach Temporal at {} (OFFLOAD_TEMPORAL_ADDRESS): {e}",
+            config.temporal_address
+        )
+    })?;
+    Ok(Client::new(
+        connection,
+        ClientOptions::new(config.namespace.clone()).build(),
+    )?)
+}
 
 /// Registers the custom search attributes the service uses if the namespace lacks them, so a bare
 /// `temporal server start-dev` works. Already-registered attributes are left alone.
