@@ -8,6 +8,7 @@ pub mod extract;
 pub mod inbound;
 pub mod limits;
 pub mod meta;
+pub mod metrics;
 pub mod openapi;
 pub mod response;
 pub mod sns;
@@ -46,6 +47,7 @@ struct Inner {
     http: reqwest::Client,
     s3: tokio::sync::OnceCell<aws_sdk_s3::Client>,
     rate_limiter: limits::RateLimiter,
+    metrics: metrics::ApiMetrics,
 }
 
 impl AppState {
@@ -76,6 +78,7 @@ impl AppState {
                 http,
                 s3: tokio::sync::OnceCell::new(),
                 rate_limiter: limits::RateLimiter::new(rate_limit),
+                metrics: metrics::ApiMetrics::default(),
             }),
         }
     }
@@ -98,6 +101,11 @@ impl AppState {
 
     pub fn rate_limiter(&self) -> &limits::RateLimiter {
         &self.inner.rate_limiter
+    }
+
+    /// This API's own metrics (not the worker's).
+    pub fn metrics(&self) -> &metrics::ApiMetrics {
+        &self.inner.metrics
     }
 
     pub fn download_key(&self) -> &[u8] {
@@ -186,9 +194,9 @@ pub fn build_router(state: AppState) -> Router {
         .route_layer(middleware::from_fn(remember_route))
         .fallback(meta::route_not_found)
         .method_not_allowed_fallback(meta::method_not_allowed)
-        .with_state(state)
+        .with_state(state.clone())
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(middleware::from_fn(request_context))
+        .layer(middleware::from_fn_with_state(state, request_context))
 }
 
 /// The matched route template (`/cases/{id}`), handed out to the outer middleware, which runs
@@ -225,7 +233,11 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Gives each request an id (`x-request-id`, and `requestId` in error bodies), a time limit, one
 /// log line and its metrics: method, matched route, status, latency. Never bodies, keys or
 /// addresses.
-async fn request_context(request: Request, next: Next) -> Response {
+async fn request_context(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let request_id = format!("req_{}", uuid::Uuid::new_v4().simple());
     let method = request.method().clone();
     let started = Instant::now();
@@ -249,7 +261,9 @@ async fn request_context(request: Request, next: Next) -> Response {
         .unwrap_or_else(|| "unmatched".into());
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
-    offload_core::metrics::METRICS.observe_request(method.as_str(), &route, status, elapsed);
+    state
+        .metrics()
+        .observe_request(method.as_str(), &route, status, elapsed);
     tracing::info!(
         %request_id,
         %method,

@@ -38,13 +38,13 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<Envelope<Healt
     get, path = "/metrics", tag = "service",
     responses((status = 200, description = "Metrics", content_type = "text/plain; version=0.0.4", body = String))
 )]
-pub async fn metrics() -> impl IntoResponse {
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        offload_core::metrics::METRICS.render(),
+        state.metrics().render(),
     )
 }
 

@@ -3,9 +3,9 @@
 
 use crate::agent::{Agent, AgentError};
 use crate::mail::{self, Mailer, SendError, SendOutcome};
+use crate::metrics::{WebhookOutcome, WorkerMetrics};
 use crate::webhook::{WebhookError, WebhookSender};
 use offload_core::config::Mailbox;
-use offload_core::metrics::METRICS;
 use offload_workflows::activities::{
     AGENT_FAILED, AgentRequest, Decision, Draft, OutboundEmail, SEND_REJECTED, SentEmail,
     WEBHOOK_GONE, WEBHOOK_REFUSED, WebhookDelivery,
@@ -21,6 +21,7 @@ pub struct CaseActivities {
     pub mail_from: Mailbox,
     pub reply_domain: String,
     pub webhooks: WebhookSender,
+    pub metrics: Arc<WorkerMetrics>,
 }
 
 fn permanent(kind: &str, message: String) -> ActivityError {
@@ -137,15 +138,15 @@ impl CaseActivities {
         match outcome {
             Ok(()) => {
                 tracing::info!(%event_id, attempt, "webhook delivered");
-                METRICS.webhook("delivered");
+                self.metrics.webhook(WebhookOutcome::Delivered);
                 Ok(())
             }
             Err(error) => {
                 tracing::warn!(%event_id, attempt, %error, "webhook delivery failed");
-                METRICS.webhook(match error {
-                    WebhookError::Gone => "gone",
-                    WebhookError::Refused(_) => "refused",
-                    WebhookError::Failed(_) => "retrying",
+                self.metrics.webhook(match error {
+                    WebhookError::Gone => WebhookOutcome::Gone,
+                    WebhookError::Refused(_) => WebhookOutcome::Refused,
+                    WebhookError::Failed(_) => WebhookOutcome::Retrying,
                 });
                 Err(match error {
                     WebhookError::Gone => permanent(WEBHOOK_GONE, error.to_string()),

@@ -5,11 +5,13 @@ pub mod activities;
 pub mod agent;
 pub mod history;
 pub mod mail;
+pub mod metrics;
 pub mod webhook;
 
 use activities::CaseActivities;
 use agent::rules::RulesAgent;
 use mail::outbox::OutboxMailer;
+use metrics::WorkerMetrics;
 use offload_core::aws;
 use offload_core::config::{AgentKind, Config, MailerKind};
 use offload_workflows::CaseWorkflow;
@@ -20,7 +22,7 @@ use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 use tokio_util::sync::CancellationToken;
 
 /// The activities wired to the configured agent, mailer and webhook sender.
-pub async fn case_activities(config: &Config) -> CaseActivities {
+pub async fn case_activities(config: &Config, metrics: Arc<WorkerMetrics>) -> CaseActivities {
     let agent: Arc<dyn agent::Agent> = match &config.agent {
         AgentKind::Rules => Arc::new(RulesAgent),
         AgentKind::OpenAi {
@@ -58,20 +60,23 @@ pub async fn case_activities(config: &Config) -> CaseActivities {
             config.webhook_allow_cidrs.clone(),
             config.keys_file.clone(),
         ),
+        metrics,
     }
 }
 
 /// Runs the worker until `shutdown` fires; running activities get a grace period to finish.
+/// What it counts goes to `metrics`.
 pub async fn run(
     config: Config,
     client: Client,
+    metrics: Arc<WorkerMetrics>,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     offload_core::temporal::ensure_search_attributes(&client, &config.namespace).await?;
     let runtime = Runtime::from_current_tokio(Default::default())?;
     let options = WorkerOptions::new(config.task_queue.clone())
         .register_workflow::<CaseWorkflow>()?
-        .register_activities(case_activities(&config).await)
+        .register_activities(case_activities(&config, metrics).await)
         .graceful_shutdown_period(Duration::from_secs(20))
         .build();
     let mut worker = Worker::new(&runtime, client, options)?;

@@ -33,16 +33,21 @@ async fn main() -> std::process::ExitCode {
     offload_core::telemetry::init(config.log_json);
     let shutdown = CancellationToken::new();
     tokio::spawn(stop_on_signal(shutdown.clone()));
+    let metrics = std::sync::Arc::new(offload_worker::metrics::WorkerMetrics::default());
     let outcome = async {
         if let Some(addr) = config.worker_metrics_addr {
             let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
                 anyhow::anyhow!("cannot listen on {addr} (OFFLOAD_WORKER_METRICS_ADDR): {e}")
             })?;
             tracing::info!(%addr, "worker metrics at /metrics");
-            tokio::spawn(offload_core::metrics::serve(listener, shutdown.clone()));
+            tokio::spawn(offload_worker::metrics::serve(
+                listener,
+                metrics.clone(),
+                shutdown.clone(),
+            ));
         }
         let client = offload_core::temporal::connect(&config, "offload-worker").await?;
-        offload_worker::run(config, client, shutdown).await
+        offload_worker::run(config, client, metrics, shutdown).await
     }
     .await;
     match outcome {

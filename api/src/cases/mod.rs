@@ -326,7 +326,7 @@ pub async fn create_case(
         tracing::info!(%case_id, "idempotent create replayed");
     } else {
         tracing::info!(%case_id, "case created");
-        offload_core::metrics::METRICS.case_created();
+        state.metrics().case_created();
     }
     let mut response = (
         StatusCode::CREATED,

@@ -5,6 +5,7 @@ use offload_api::AppState;
 use offload_api::keys::{KeyStore, mint};
 use offload_api::store::CaseStore;
 use offload_core::config::Config;
+use offload_worker::metrics::WorkerMetrics;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::Write;
@@ -263,6 +264,8 @@ pub struct TestApp {
     pub client: temporalio_client::Client,
     shutdown: CancellationToken,
     worker: std::sync::Mutex<Option<RunningWorker>>,
+    /// What this app's workers counted (one registry across worker restarts).
+    pub worker_metrics: Arc<WorkerMetrics>,
     temporal: std::sync::Mutex<Option<TemporalServer>>,
     api: std::sync::Mutex<Option<tokio::task::JoinHandle<std::io::Result<()>>>>,
 }
@@ -360,7 +363,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let client = connect_with_retry(&config).await;
 
     let shutdown = CancellationToken::new();
-    let worker = with_worker.then(|| start_worker(&config, &shutdown));
+    let worker_metrics = Arc::new(WorkerMetrics::default());
+    let worker = with_worker.then(|| start_worker(&config, &shutdown, &worker_metrics));
     let state = AppState::new(
         config.clone(),
         KeyStore::load(&keys_file).unwrap(),
@@ -383,6 +387,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         client,
         shutdown,
         worker: std::sync::Mutex::new(worker),
+        worker_metrics,
         temporal: std::sync::Mutex::new(own_temporal),
         api: std::sync::Mutex::new(Some(api)),
     }
@@ -395,11 +400,15 @@ pub struct RunningWorker {
 }
 
 /// The SDK's worker future is not `Send`: it gets a thread and a runtime of its own.
-fn start_worker(config: &Config, app_shutdown: &CancellationToken) -> RunningWorker {
+fn start_worker(
+    config: &Config,
+    app_shutdown: &CancellationToken,
+    metrics: &Arc<WorkerMetrics>,
+) -> RunningWorker {
     let stop = app_shutdown.child_token();
     let (done, stopped) = std::sync::mpsc::channel();
     std::thread::spawn({
-        let (config, stop) = (config.clone(), stop.clone());
+        let (config, stop, metrics) = (config.clone(), stop.clone(), metrics.clone());
         move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -409,7 +418,7 @@ fn start_worker(config: &Config, app_shutdown: &CancellationToken) -> RunningWor
                 let client = offload_core::temporal::connect(&config, "offload-it-worker")
                     .await
                     .expect("worker connects");
-                if let Err(error) = offload_worker::run(config, client, stop).await {
+                if let Err(error) = offload_worker::run(config, client, metrics, stop).await {
                     panic!("worker stopped: {error:#}");
                 }
             });
@@ -486,7 +495,11 @@ impl TestApp {
 
     /// Starts a new worker for this app.
     pub fn start_worker(&self) {
-        *self.worker.lock().unwrap() = Some(start_worker(&self.config, &self.shutdown));
+        *self.worker.lock().unwrap() = Some(start_worker(
+            &self.config,
+            &self.shutdown,
+            &self.worker_metrics,
+        ));
     }
 
     /// Stops this app's own Temporal server (`Options::own_temporal`).

@@ -90,8 +90,8 @@ async fn readiness_metrics_openapi_and_docs_are_served() {
     assert_eq!(ready.status, 200);
     assert_eq!(ready.data()["status"], "ready");
 
-    // A case whose question is announced by webhook (the worker runs in this process, so its
-    // delivery counters are in the same registry).
+    // A case whose question is announced by webhook: the API counts the request and the case,
+    // the worker the delivery, each in its own registry (this app's alone).
     let mut hooks = crate::harness::WebhookReceiver::start(0).await;
     let case_id = app.create_case_reporting_to(&hooks.url).await;
     app.reply(&case_id, "Which year?").await;
@@ -112,21 +112,32 @@ async fn readiness_metrics_openapi_and_docs_are_served() {
     let text = metrics.text().await.unwrap();
     assert!(
         text.contains(
-            "offload_http_requests_total{method=\"POST\",route=\"/cases\",status=\"201\"}"
+            "offload_http_requests_total{method=\"POST\",route=\"/cases\",status=\"201\"} 1\n"
         ),
         "{text}"
     );
     assert!(
-        text.contains("route=\"unmatched\",status=\"404\""),
+        text.contains(
+            "offload_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1\n"
+        ),
         "{text}"
     );
     assert!(
-        text.contains("offload_http_request_duration_seconds_bucket{route=\"/cases\",le=\"+Inf\"}")
-    );
-    assert!(text.contains("offload_cases_created_total "));
-    assert!(
-        text.contains("offload_webhook_deliveries_total{outcome=\"delivered\"}"),
+        text.contains("offload_http_request_duration_seconds_count{route=\"/cases\"} 1\n"),
         "{text}"
+    );
+    assert!(text.contains("offload_cases_created_total 1\n"), "{text}");
+    assert!(
+        !text.contains("offload_webhook_deliveries_total"),
+        "webhook deliveries are the worker's series: {text}"
+    );
+    use offload_worker::metrics::WebhookOutcome;
+    assert_eq!(app.worker_metrics.webhooks(WebhookOutcome::Delivered), 1);
+    assert_eq!(app.worker_metrics.webhooks(WebhookOutcome::Retrying), 0);
+    assert!(
+        app.worker_metrics
+            .render()
+            .contains("offload_webhook_deliveries_total{outcome=\"delivered\"} 1\n")
     );
 
     let served: serde_json::Value = app

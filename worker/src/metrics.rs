@@ -1,0 +1,138 @@
+//! The worker's own series — webhook deliveries by outcome — and the minimal `/metrics`
+//! endpoint that serves them when `OFFLOAD_WORKER_METRICS_ADDR` is set.
+
+use offload_core::metrics::Counter;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What the worker counts. One per worker, held by its activities.
+pub struct WorkerMetrics {
+    webhooks: Counter,
+}
+
+/// How a webhook delivery attempt ended (a closed set: these are the label values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WebhookOutcome {
+    Delivered,
+    Retrying,
+    Gone,
+    Refused,
+}
+
+impl WebhookOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WebhookOutcome::Delivered => "delivered",
+            WebhookOutcome::Retrying => "retrying",
+            WebhookOutcome::Gone => "gone",
+            WebhookOutcome::Refused => "refused",
+        }
+    }
+}
+
+impl Default for WorkerMetrics {
+    fn default() -> Self {
+        WorkerMetrics {
+            webhooks: Counter::new(
+                "offload_webhook_deliveries_total",
+                "Webhook delivery attempts by outcome.",
+                &["outcome"],
+            ),
+        }
+    }
+}
+
+impl WorkerMetrics {
+    pub fn webhook(&self, outcome: WebhookOutcome) {
+        self.webhooks.inc(&[outcome.as_str()]);
+    }
+
+    /// Attempts that ended with `outcome` so far.
+    pub fn webhooks(&self, outcome: WebhookOutcome) -> u64 {
+        self.webhooks.get(&[outcome.as_str()])
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        self.webhooks.render(&mut out);
+        out
+    }
+}
+
+/// Serves `GET /metrics` on `listener` until `shutdown` (the worker has no other HTTP surface,
+/// so this is a minimal HTTP/1.1 responder rather than a framework).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    metrics: Arc<WorkerMetrics>,
+    shutdown: tokio_util::sync::CancellationToken,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = shutdown.cancelled() => return,
+        };
+        let Ok((mut socket, _)) = accepted else {
+            continue;
+        };
+        let metrics = metrics.clone();
+        tokio::spawn(async move {
+            let mut head = [0u8; 1024];
+            let read = tokio::time::timeout(Duration::from_secs(5), socket.read(&mut head))
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .unwrap_or(0);
+            let request = String::from_utf8_lossy(&head[..read]);
+            let (status, body) = if request.starts_with("GET /metrics ") {
+                ("200 OK", metrics.render())
+            } else {
+                ("404 Not Found", "not found\n".to_string())
+            };
+            let response = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = socket.write_all(response.as_bytes()).await;
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    #[tokio::test]
+    async fn serves_its_own_series_at_metrics() {
+        let metrics = Arc::new(WorkerMetrics::default());
+        metrics.webhook(WebhookOutcome::Delivered);
+        metrics.webhook(WebhookOutcome::Retrying);
+        metrics.webhook(WebhookOutcome::Retrying);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let shutdown = tokio_util::sync::CancellationToken::new();
+        tokio::spawn(serve(listener, metrics, shutdown.clone()));
+        let get = |path: &'static str| async move {
+            let mut socket = tokio::net::TcpStream::connect(addr).await.unwrap();
+            socket
+                .write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+                .await
+                .unwrap();
+            let mut answer = String::new();
+            socket.read_to_string(&mut answer).await.unwrap();
+            answer
+        };
+        let answer = get("/metrics").await;
+        assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+        assert!(answer.contains("offload_webhook_deliveries_total{outcome=\"delivered\"} 1\n"));
+        assert!(answer.contains("offload_webhook_deliveries_total{outcome=\"retrying\"} 2\n"));
+        assert!(
+            !answer.contains("offload_http_requests_total"),
+            "the API's series are not the worker's"
+        );
+        assert!(get("/other").await.starts_with("HTTP/1.1 404"));
+        shutdown.cancel();
+    }
+}
