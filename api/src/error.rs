@@ -50,12 +50,57 @@ pub enum ApiError {
     PayloadTooLarge(usize),
     #[error("content-type: {0}")]
     UnsupportedMediaType(String),
-    /// The workflow engine cannot be reached; the detail is logged, not returned.
-    #[error("the workflow engine is unavailable, try again shortly")]
-    Unavailable(String),
+    /// A dependency cannot be reached; the answer names it, the detail is logged, not returned.
+    #[error("{}, try again shortly", .0.unavailable())]
+    Unavailable(Dependency, String),
+    /// The request took longer than [`crate::REQUEST_TIMEOUT`].
+    #[error("the request took longer than {} s, try again shortly", crate::REQUEST_TIMEOUT.as_secs())]
+    TimedOut,
     /// Anything unexpected; the detail is logged, not returned.
     #[error("internal error")]
     Internal(String),
+}
+
+/// What a `503 UNAVAILABLE` was waiting for, so answers and logs blame the right part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dependency {
+    /// The Temporal server.
+    WorkflowEngine,
+    /// Temporal answered, but no worker answered a read of the case (and it has no snapshot).
+    CaseWorker,
+    /// Where attachments and long bodies are kept (local directory or S3 bucket).
+    BlobStore,
+    /// The S3 bucket SES wrote received mail to.
+    S3,
+    /// The host SNS signing certificates are fetched from.
+    SnsCertificateHost,
+    /// Amazon SNS, confirming a subscription.
+    Sns,
+}
+
+impl Dependency {
+    /// A stable name for logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dependency::WorkflowEngine => "workflow_engine",
+            Dependency::CaseWorker => "case_worker",
+            Dependency::BlobStore => "blob_store",
+            Dependency::S3 => "s3",
+            Dependency::SnsCertificateHost => "sns_certificate_host",
+            Dependency::Sns => "sns",
+        }
+    }
+
+    fn unavailable(self) -> &'static str {
+        match self {
+            Dependency::WorkflowEngine => "the workflow engine (Temporal) is unavailable",
+            Dependency::CaseWorker => "no case worker answered",
+            Dependency::BlobStore => "the blob store is unavailable",
+            Dependency::S3 => "the S3 bucket with the received mail is unavailable",
+            Dependency::SnsCertificateHost => "the SNS signing certificate host is unavailable",
+            Dependency::Sns => "Amazon SNS did not confirm the subscription",
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -101,7 +146,9 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE")
             }
-            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE"),
+            ApiError::Unavailable(..) | ApiError::TimedOut => {
+                (StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE")
+            }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR"),
         }
     }
@@ -119,9 +166,10 @@ impl IntoResponse for ApiError {
             ApiError::Internal(detail) => {
                 tracing::error!(%request_id, %detail, "internal error");
             }
-            ApiError::Unavailable(detail) => {
-                tracing::warn!(%request_id, %detail, "workflow engine unavailable");
+            ApiError::Unavailable(dependency, detail) => {
+                tracing::warn!(%request_id, dependency = dependency.name(), %detail, "dependency unavailable");
             }
+            ApiError::TimedOut => tracing::warn!(%request_id, "request timed out"),
             _ => {}
         }
         let body = Envelope {
@@ -134,7 +182,7 @@ impl IntoResponse for ApiError {
         };
         let mut response = (status, axum::Json(body)).into_response();
         let retry_after = match &self {
-            ApiError::Unavailable(_) => Some(5),
+            ApiError::Unavailable(..) | ApiError::TimedOut => Some(5),
             ApiError::RateLimited(wait) => Some(wait.as_secs_f64().ceil().max(1.0) as u64),
             _ => None,
         };

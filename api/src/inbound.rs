@@ -10,7 +10,7 @@
 //! blobs, and the case signalled.
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, Dependency};
 use crate::extract::{read_body, require_content_type};
 use crate::response::{Envelope, now_ms, ok};
 use crate::sns;
@@ -192,7 +192,9 @@ pub async fn route_reply(state: &AppState, mail: InboundMail) -> Result<Routed, 
                 &file.content_type,
             )
             .await
-            .map_err(|e| ApiError::Unavailable(format!("store attachment: {e}")))?;
+            .map_err(|e| {
+                ApiError::Unavailable(Dependency::BlobStore, format!("store attachment: {e}"))
+            })?;
         attachments.push(Attachment {
             attachment_id,
             name: file.name.clone(),
@@ -213,7 +215,9 @@ pub async fn route_reply(state: &AppState, mail: InboundMail) -> Result<Routed, 
             .blobs()
             .put(&key, mail.text.as_bytes(), "text/plain; charset=utf-8")
             .await
-            .map_err(|e| ApiError::Unavailable(format!("store body: {e}")))?;
+            .map_err(|e| {
+                ApiError::Unavailable(Dependency::BlobStore, format!("store body: {e}"))
+            })?;
         let mut cut = INLINE_BODY_LIMIT;
         while !mail.text.is_char_boundary(cut) {
             cut -= 1;
@@ -408,9 +412,10 @@ pub async fn receive_ses(
         .map_err(|rejection| {
             tracing::warn!(topic = %envelope.topic_arn, %rejection, "SNS message refused");
             match rejection {
-                sns::Rejection::CertificateUnavailable => {
-                    ApiError::Unavailable("SNS signing certificate unavailable".into())
-                }
+                sns::Rejection::CertificateUnavailable => ApiError::Unavailable(
+                    Dependency::SnsCertificateHost,
+                    "SNS signing certificate unavailable".into(),
+                ),
                 other => forbidden(&other.to_string()),
             }
         })?;
@@ -456,12 +461,15 @@ async fn confirm_subscription(state: &AppState, envelope: &sns::Envelope) -> Res
         .get(target)
         .send()
         .await
-        .map_err(|_| ApiError::Unavailable("could not confirm the SNS subscription".into()))?;
+        .map_err(|_| ApiError::Unavailable(Dependency::Sns, "could not reach SNS".into()))?;
     if !response.status().is_success() {
-        return Err(ApiError::Unavailable(format!(
-            "SNS answered {} to the subscription confirmation",
-            response.status()
-        )));
+        return Err(ApiError::Unavailable(
+            Dependency::Sns,
+            format!(
+                "SNS answered {} to the subscription confirmation",
+                response.status()
+            ),
+        ));
     }
     tracing::info!(topic = %envelope.topic_arn, "SNS subscription confirmed");
     Ok(())
@@ -602,15 +610,17 @@ async fn received_content(state: &AppState, event: &SesNotification) -> Result<V
                 .send()
                 .await
                 .map_err(|e| {
-                    ApiError::Unavailable(format!(
-                        "fetch received mail from S3: {}",
-                        aws_sdk_s3::error::DisplayErrorContext(e)
-                    ))
+                    ApiError::Unavailable(
+                        Dependency::S3,
+                        format!(
+                            "fetch received mail from S3: {}",
+                            aws_sdk_s3::error::DisplayErrorContext(e)
+                        ),
+                    )
                 })?;
-            let bytes =
-                object.body.collect().await.map_err(|e| {
-                    ApiError::Unavailable(format!("read received mail from S3: {e}"))
-                })?;
+            let bytes = object.body.collect().await.map_err(|e| {
+                ApiError::Unavailable(Dependency::S3, format!("read received mail from S3: {e}"))
+            })?;
             Ok(bytes.into_bytes().to_vec())
         }
         _ => Err(ApiError::invalid(

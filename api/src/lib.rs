@@ -228,7 +228,7 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
 }
 
 /// How long one request may take before it is answered 503.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Gives each request an id (`x-request-id`, and `requestId` in error bodies), a time limit, one
 /// log line and its metrics: method, matched route, status, latency. Never bodies, keys or
@@ -245,9 +245,7 @@ async fn request_context(
         .scope(request_id.clone(), async move {
             match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
                 Ok(response) => response,
-                Err(_) => axum::response::IntoResponse::into_response(
-                    error::ApiError::Unavailable("request timed out".into()),
-                ),
+                Err(_) => axum::response::IntoResponse::into_response(error::ApiError::TimedOut),
             }
         })
         .await;

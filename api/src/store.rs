@@ -1,7 +1,7 @@
 //! `CaseStore`: the API's only door to Temporal, so handlers read as intent. Temporal is the
 //! system of record; nothing about cases is kept here.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Dependency};
 use offload_workflows::search::{
     OFFLOAD_CLIENT_REFERENCE_ID, OFFLOAD_COUNTERPARTY, OFFLOAD_STATUS, OFFLOAD_TENANT,
 };
@@ -78,7 +78,7 @@ pub struct CaseStore {
 fn rpc_error(context: &str, status: &temporalio_client::tonic::Status) -> ApiError {
     match status.code() {
         Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled | Code::ResourceExhausted => {
-            ApiError::Unavailable(format!("{context}: {status}"))
+            ApiError::Unavailable(Dependency::WorkflowEngine, format!("{context}: {status}"))
         }
         _ => ApiError::Internal(format!("{context}: {status}")),
     }
@@ -197,7 +197,7 @@ impl CaseStore {
                     stale: true,
                 }))
             }
-            _ => Err(ApiError::Unavailable(no_worker)),
+            _ => Err(ApiError::Unavailable(Dependency::CaseWorker, no_worker)),
         }
     }
 
@@ -209,8 +209,12 @@ impl CaseStore {
         ));
         match tokio::time::timeout(Duration::from_secs(3), call).await {
             Ok(Ok(_)) => Ok(()),
-            Ok(Err(status)) => Err(ApiError::Unavailable(format!("Temporal: {status}"))),
+            Ok(Err(status)) => Err(ApiError::Unavailable(
+                Dependency::WorkflowEngine,
+                status.to_string(),
+            )),
             Err(_) => Err(ApiError::Unavailable(
+                Dependency::WorkflowEngine,
                 "Temporal did not answer within 3 s".into(),
             )),
         }

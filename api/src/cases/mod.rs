@@ -3,7 +3,7 @@
 pub mod validate;
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, Dependency};
 use crate::extract::{CaseId, JsonObject, Tenant};
 use crate::response::{Envelope, now_ms, ok};
 use crate::store::{CaseSummary, Loaded, Start, query_literal};
@@ -483,11 +483,9 @@ async fn full_transcript(
 ) -> Result<Option<String>, ApiError> {
     let mut bodies: HashMap<String, String> = HashMap::new();
     for key in messages.iter().filter_map(|m| m.body_ref.as_ref()) {
-        let body = state
-            .blobs()
-            .get(key)
-            .await
-            .map_err(|e| ApiError::Unavailable(format!("read message body: {e}")))?;
+        let body = state.blobs().get(key).await.map_err(|e| {
+            ApiError::Unavailable(Dependency::BlobStore, format!("read message body: {e}"))
+        })?;
         if let Some(body) = body {
             bodies.insert(key.clone(), String::from_utf8_lossy(&body).into_owned());
         }

@@ -1,6 +1,7 @@
-//! Reads and answers while no worker runs; 503 while Temporal itself is down.
+//! Reads and answers while no worker runs; 503 naming the dependency while Temporal or the blob
+//! store is down.
 
-use crate::harness::{Options, case_body, spawn_app, spawn_app_with};
+use crate::harness::{Options, case_body, reply_with_attachment, spawn_app, spawn_app_with};
 use serde_json::json;
 
 #[tokio::test]
@@ -63,14 +64,48 @@ async fn with_temporal_down_reads_and_readiness_answer_503_with_retry_after() {
     app.wait_for_outreach(&case_id).await;
     app.stop_temporal();
     let read = app.get(&format!("/cases/{case_id}")).await;
-    read.assert_error(503, "UNAVAILABLE");
+    let message = read.assert_error(503, "UNAVAILABLE");
+    assert_eq!(
+        message,
+        "the workflow engine (Temporal) is unavailable, try again shortly"
+    );
     assert_eq!(read.headers["retry-after"], "5");
     let ready = app
         .request(reqwest::Method::GET, "/readyz", None, None)
         .await;
-    ready.assert_error(503, "UNAVAILABLE");
+    let message = ready.assert_error(503, "UNAVAILABLE");
+    assert!(message.contains("workflow engine"), "{message}");
     let health = app
         .request(reqwest::Method::GET, "/healthz", None, None)
         .await;
     assert_eq!(health.status, 200, "the process itself is up");
+}
+
+#[tokio::test]
+async fn with_the_blob_store_down_a_reply_with_a_file_gets_503_naming_it_and_changes_nothing() {
+    let app = spawn_app().await;
+    let case_id = app.create_case(case_body()).await;
+    app.wait_for_outreach(&case_id).await;
+    let before = app.get(&format!("/cases/{case_id}")).await;
+    // The local blob store keeps files under <data dir>/attachments: a plain file there makes
+    // every write fail, as a full or unmounted volume would.
+    let attachments = app.dir.join("attachments");
+    let _ = std::fs::remove_dir_all(&attachments);
+    std::fs::write(&attachments, b"not a directory").unwrap();
+
+    let raw = reply_with_attachment(
+        &case_id,
+        "blob-down@northstar.example",
+        "Here it is.",
+        b"%PDF-1.4",
+    );
+    let refused = app.inbound(&raw).await;
+    let message = refused.assert_error(503, "UNAVAILABLE");
+    assert_eq!(message, "the blob store is unavailable, try again shortly");
+    assert_eq!(refused.headers["retry-after"], "5");
+
+    let after = app.get(&format!("/cases/{case_id}")).await;
+    assert_eq!(after.data(), before.data(), "the case did not move");
+    let thread = app.thread(&case_id).await;
+    assert!(!thread.contains("Here it is."), "{thread}");
 }

@@ -560,6 +560,44 @@ async fn a_signed_subscription_confirmation_is_confirmed_and_topics_are_allow_li
 }
 
 #[tokio::test]
+async fn with_the_certificate_host_down_a_signed_message_gets_503_naming_it() {
+    // A port nothing listens on stands in for an unreachable sns.<region>.amazonaws.com.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_host = format!("http://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    let topic = "arn:aws:sns:us-east-1:123456789012:offload-inbound";
+    let app = spawn_app_with(Options {
+        env: vec![
+            ("OFFLOAD_SNS_CERT_ENDPOINT", dead_host),
+            ("OFFLOAD_SNS_TOPIC_ARNS", topic.to_string()),
+        ],
+        ..Options::default()
+    })
+    .await;
+    let notification = json!({
+        "Type": "Notification",
+        "MessageId": uuid::Uuid::new_v4().to_string(),
+        "TopicArn": topic,
+        "Message": json!({"notificationType": "Delivery", "mail": {"messageId": "x"}}).to_string(),
+        "Timestamp": now_iso(),
+    });
+    let response = reqwest::Client::new()
+        .post(format!("{}/inbound/ses", app.base))
+        .body(sign_with_test_key(notification, "2").to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    assert_eq!(response.headers()["retry-after"], "5");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "UNAVAILABLE");
+    assert_eq!(
+        body["error"]["message"],
+        "the SNS signing certificate host is unavailable, try again shortly"
+    );
+}
+
+#[tokio::test]
 async fn with_the_s3_blob_store_attachments_download_through_presigned_urls() {
     let bucket = format!("attachments-{}", uuid::Uuid::new_v4().simple());
     offload_core::aws::s3_client(&aws().await, true)
