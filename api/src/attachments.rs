@@ -42,10 +42,10 @@ pub struct AttachmentLink {
         ("attachmentId" = uuid::Uuid, Path, description = "An attachmentId from the case"),
     ),
     responses(
-        crate::openapi::KeyedRouteErrors,
+        crate::error::KeyedRouteErrors,
         (status = 200, description = "The attachment", body = Envelope<AttachmentLink>),
-        (status = 400, description = "`INVALID_REQUEST`", body = crate::openapi::ErrorEnvelope),
-        (status = 404, description = "`CASE_NOT_FOUND` or `ATTACHMENT_NOT_FOUND`", body = crate::openapi::ErrorEnvelope),
+        (status = 400, description = "`INVALID_REQUEST`", body = crate::error::ErrorEnvelope),
+        (status = 404, description = "`CASE_NOT_FOUND` or `ATTACHMENT_NOT_FOUND`", body = crate::error::ErrorEnvelope),
     )
 )]
 pub async fn get_attachment(

@@ -74,11 +74,11 @@ pub fn verify(token: &str, key: &[u8], now: i64) -> Result<Grant, TokenProblem> 
     get, path = "/attachments/download", tag = "cases",
     params(("token" = String, Query, description = "The token of a minted download URL")),
     responses(
-        crate::openapi::OpenRouteErrors,
+        crate::error::OpenRouteErrors,
         (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
-        (status = 400, description = "`INVALID_REQUEST`: no token", body = crate::openapi::ErrorEnvelope),
-        (status = 403, description = "`FORBIDDEN`: the token is invalid, tampered with or expired", body = crate::openapi::ErrorEnvelope),
-        (status = 404, description = "`ATTACHMENT_NOT_FOUND`", body = crate::openapi::ErrorEnvelope),
+        (status = 400, description = "`INVALID_REQUEST`: no token", body = crate::error::ErrorEnvelope),
+        (status = 403, description = "`FORBIDDEN`: the token is invalid, tampered with or expired", body = crate::error::ErrorEnvelope),
+        (status = 404, description = "`ATTACHMENT_NOT_FOUND`", body = crate::error::ErrorEnvelope),
     )
 )]
 pub async fn download(

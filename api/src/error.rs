@@ -103,6 +103,76 @@ impl Dependency {
     }
 }
 
+/// Every error: `{"ok": false, "error": {...}}`.
+#[derive(utoipa::ToSchema)]
+#[schema(example = json!({
+    "ok": false,
+    "error": {
+        "code": "INVALID_REQUEST",
+        "message": "counterparty.address: not a valid email address",
+        "requestId": "req_4f1c2a9e8b7d4c3a9f0e1d2c3b4a5968"
+    }
+}))]
+pub struct ErrorEnvelope {
+    /// Always `false`.
+    pub ok: bool,
+    pub error: ErrorDetail,
+}
+
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "camelCase")]
+pub struct ErrorDetail {
+    /// A stable code such as `INVALID_REQUEST` or `CASE_NOT_FOUND`.
+    pub code: String,
+    /// What went wrong, naming the field path.
+    pub message: String,
+    /// Quote it when asking for help; it is also in the `x-request-id` header.
+    pub request_id: String,
+}
+
+/// Answers every `x-api-key` route can give besides its own.
+#[derive(utoipa::IntoResponses)]
+pub enum KeyedRouteErrors {
+    /// `UNAUTHORIZED`: the `x-api-key` header is missing or names no key.
+    #[response(status = 401)]
+    Unauthorized(ErrorEnvelope),
+    /// `FORBIDDEN`: the key is inactive, or the case belongs to another tenant.
+    #[response(status = 403)]
+    Forbidden(ErrorEnvelope),
+    /// `RATE_LIMITED`: the key's request rate is exceeded (see `Retry-After`); on `POST /cases`
+    /// also `USAGE_LIMIT_REACHED`: the tenant's monthly case cap is reached.
+    #[response(status = 429, headers(("Retry-After" = String, description = "Seconds to wait")))]
+    TooManyRequests(ErrorEnvelope),
+    /// `INTERNAL_ERROR`: an unexpected failure (details only in the logs).
+    #[response(status = 500)]
+    Internal(ErrorEnvelope),
+    /// `UNAVAILABLE`: a dependency is unreachable (the message names it) or the request took over 30 s.
+    #[response(status = 503, headers(("Retry-After" = String, description = "Seconds to wait")))]
+    Unavailable(ErrorEnvelope),
+}
+
+/// Answers every route taking a JSON body can give about the body itself.
+#[derive(utoipa::IntoResponses)]
+pub enum JsonBodyErrors {
+    /// `PAYLOAD_TOO_LARGE`: the body is over 64 KiB.
+    #[response(status = 413)]
+    TooLarge(ErrorEnvelope),
+    /// `UNSUPPORTED_MEDIA_TYPE`: the body is not `application/json`.
+    #[response(status = 415)]
+    NotJson(ErrorEnvelope),
+}
+
+/// Answers every route without an API key can give besides its own.
+#[derive(utoipa::IntoResponses)]
+pub enum OpenRouteErrors {
+    /// `INTERNAL_ERROR`: an unexpected failure (details only in the logs).
+    #[response(status = 500)]
+    Internal(ErrorEnvelope),
+    /// `UNAVAILABLE`: a dependency is unreachable (the message names it) or the request took over 30 s.
+    #[response(status = 503, headers(("Retry-After" = String, description = "Seconds to wait")))]
+    Unavailable(ErrorEnvelope),
+}
+
 #[derive(Serialize)]
 struct Envelope<'a> {
     ok: bool,

@@ -8,7 +8,9 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::HeaderMap;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_path_to_error::Segment;
 use uuid::Uuid;
 
 /// Largest JSON body accepted (spec: 64 KiB).
@@ -54,10 +56,15 @@ impl FromRequestParts<AppState> for Tenant {
     }
 }
 
-/// A JSON object body: `application/json`, at most [`MAX_JSON_BODY`] bytes, well-formed.
-pub struct JsonObject(pub serde_json::Map<String, Value>);
+/// A JSON body read as `T`: `application/json`, at most [`MAX_JSON_BODY`] bytes, well-formed,
+/// a JSON object, and of `T`'s shape — any error names the field path. `raw` is the body as
+/// sent (for the idempotency fingerprint).
+pub struct JsonBody<T> {
+    pub value: T,
+    pub raw: Value,
+}
 
-impl<S: Send + Sync> FromRequest<S> for JsonObject {
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
@@ -68,12 +75,78 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
             "application/json",
         )?;
         let bytes = read_body(&parts.headers, body, MAX_JSON_BODY).await?;
-        let value: Value = serde_json::from_slice(&bytes)
+        let raw: Value = serde_json::from_slice(&bytes)
             .map_err(|e| ApiError::invalid("body", format!("malformed JSON ({e})")))?;
-        match value {
-            Value::Object(map) => Ok(JsonObject(map)),
-            _ => Err(ApiError::invalid("body", "must be a JSON object")),
+        if !raw.is_object() {
+            return Err(ApiError::invalid("body", "must be a JSON object"));
         }
+        let value = deserialize_body(&raw)?;
+        Ok(JsonBody { value, raw })
+    }
+}
+
+/// Reads `raw` as `T`; a failure becomes `INVALID_REQUEST` naming the field path
+/// (`constraints[1]: must be a string`, `goal.extra: unknown field`, `counterparty: is required`).
+pub fn deserialize_body<T: DeserializeOwned>(raw: &Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(raw).map_err(|error| {
+        let mut path = String::new();
+        for segment in error.path().iter() {
+            match segment {
+                Segment::Seq { index } => path.push_str(&format!("[{index}]")),
+                Segment::Map { key } | Segment::Enum { variant: key } => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                }
+                Segment::Unknown => {}
+            }
+        }
+        let (path, problem) = explain(path, &error.inner().to_string());
+        ApiError::invalid(if path.is_empty() { "body" } else { &path }, problem)
+    })
+}
+
+/// Turns serde's wording into the envelope's: which field, and what it must be.
+fn explain(path: String, message: &str) -> (String, String) {
+    let quoted = |rest: &str| rest.split('`').nth(1).unwrap_or("").to_string();
+    // Missing and unknown fields are reported at their parent: name the field itself.
+    let child = |field: String| {
+        if path.is_empty() {
+            field
+        } else if path.rsplit('.').next() == Some(field.as_str()) {
+            path.clone()
+        } else {
+            format!("{path}.{field}")
+        }
+    };
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return (child(quoted(rest)), "is required".into());
+    }
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        return (child(quoted(rest)), "unknown field".into());
+    }
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(prefix)
+            && let Some((found, expected)) = rest.rsplit_once(", expected ")
+        {
+            if found == "null" {
+                return (path, "is required".into());
+            }
+            return (path, format!("must be {}", expected_as_noun(expected)));
+        }
+    }
+    (path, message.to_string())
+}
+
+fn expected_as_noun(expected: &str) -> &str {
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize" => "a whole number",
+        "a sequence" => "an array",
+        "a map" => "an object",
+        "a boolean" | "a string" => expected,
+        other if other.starts_with("struct ") => "an object",
+        other => other,
     }
 }
 

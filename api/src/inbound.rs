@@ -97,14 +97,14 @@ fn check_secret(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     security(("inboundSecret" = [])),
     request_body(content = String, content_type = "message/rfc822", description = "The whole message, headers and body"),
     responses(
-        crate::openapi::OpenRouteErrors,
+        crate::error::OpenRouteErrors,
         (status = 202, description = "Routed to an open case", body = Envelope<InboundOutcome>),
         (status = 200, description = "The case is finished; the reply was logged and ignored", body = Envelope<InboundOutcome>),
-        (status = 400, description = "`INVALID_REQUEST`: not an RFC 822 message", body = crate::openapi::ErrorEnvelope),
-        (status = 401, description = "`UNAUTHORIZED`: missing or wrong secret", body = crate::openapi::ErrorEnvelope),
-        (status = 404, description = "`CASE_NOT_FOUND`: no case matches", body = crate::openapi::ErrorEnvelope),
-        (status = 413, description = "`PAYLOAD_TOO_LARGE`", body = crate::openapi::ErrorEnvelope),
-        (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`", body = crate::openapi::ErrorEnvelope),
+        (status = 400, description = "`INVALID_REQUEST`: not an RFC 822 message", body = crate::error::ErrorEnvelope),
+        (status = 401, description = "`UNAUTHORIZED`: missing or wrong secret", body = crate::error::ErrorEnvelope),
+        (status = 404, description = "`CASE_NOT_FOUND`: no case matches", body = crate::error::ErrorEnvelope),
+        (status = 413, description = "`PAYLOAD_TOO_LARGE`", body = crate::error::ErrorEnvelope),
+        (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`", body = crate::error::ErrorEnvelope),
     )
 )]
 pub async fn receive_email(
@@ -376,11 +376,11 @@ fn sns_outcome(outcome: &'static str, case_id: Option<Uuid>) -> Response {
     post, path = "/inbound/ses", tag = "inbound",
     request_body(content = String, content_type = "text/plain", description = "The SNS message (JSON sent as text/plain)"),
     responses(
-        crate::openapi::OpenRouteErrors,
+        crate::error::OpenRouteErrors,
         (status = 200, description = "Handled (routed, ignored, subscribed, …)", body = Envelope<SnsOutcome>),
-        (status = 400, description = "`INVALID_REQUEST`: not an SNS message", body = crate::openapi::ErrorEnvelope),
-        (status = 403, description = "`FORBIDDEN`: unsigned, forged, replayed or from a topic not allowed; nothing happened", body = crate::openapi::ErrorEnvelope),
-        (status = 413, description = "`PAYLOAD_TOO_LARGE`", body = crate::openapi::ErrorEnvelope),
+        (status = 400, description = "`INVALID_REQUEST`: not an SNS message", body = crate::error::ErrorEnvelope),
+        (status = 403, description = "`FORBIDDEN`: unsigned, forged, replayed or from a topic not allowed; nothing happened", body = crate::error::ErrorEnvelope),
+        (status = 413, description = "`PAYLOAD_TOO_LARGE`", body = crate::error::ErrorEnvelope),
     )
 )]
 pub async fn receive_ses(

@@ -25,7 +25,7 @@ pub fn router() -> Router<AppState> {
     get, path = "/readyz", tag = "service",
     responses(
         (status = 200, description = "Ready", body = Envelope<Health>),
-        (status = 503, description = "`UNAVAILABLE`: Temporal cannot be reached", body = crate::openapi::ErrorEnvelope),
+        (status = 503, description = "`UNAVAILABLE`: Temporal cannot be reached", body = crate::error::ErrorEnvelope),
     )
 )]
 pub async fn readyz(State(state): State<AppState>) -> Result<Json<Envelope<Health>>, ApiError> {

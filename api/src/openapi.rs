@@ -1,207 +1,10 @@
-//! The OpenAPI 3.1 document, generated from the handlers and their types. The committed
+//! The OpenAPI 3.1 document, generated from the handlers and the very types that read requests
+//! and write answers (so the document cannot describe a shape the code does not use). The committed
 //! `openapi.json` must equal it (a test checks); regenerate with
 //! `cargo run -p offload-api -- openapi > openapi.json`.
 
-use serde::Deserialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use utoipa::OpenApi;
-
-/// The body of `POST /cases`. Unknown fields are refused.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({
-    "channel": "EMAIL",
-    "goal": {
-        "objective": "Get the signed W-9 form for Northstar Supplies.",
-        "knowledge": {"vendorId": "V-1042"},
-        "privateKnowledge": {"paymentHold": "Payments stay on hold until the W-9 arrives."}
-    },
-    "counterparty": {"address": "ap@northstar.example", "name": "Maya Chen", "company": "Northstar Supplies"},
-    "senderPersona": {"name": "Avery", "role": "Accounts Payable", "company": "Acme", "tone": "friendly"},
-    "clientReferenceId": "vendor-1042",
-    "constraints": ["Do not offer to pay any fee."],
-    "maxAttempts": 3,
-    "followUpDelayHours": 72,
-    "resultSchema": {
-        "type": "object",
-        "properties": {"w9Received": {"type": "boolean"}, "taxYear": {"type": "string"}},
-        "required": ["w9Received"]
-    },
-    "clientWebhookUrl": "https://hooks.acme.example/offload",
-    "metadata": {"ticket": 7},
-    "inputTimeoutHours": 168
-}))]
-pub struct CreateCaseBody {
-    /// Only `EMAIL` is implemented; `SMS` is refused with a clear message.
-    #[schema(example = "EMAIL")]
-    pub channel: ChannelName,
-    pub goal: GoalBody,
-    pub counterparty: CounterpartyBody,
-    pub sender_persona: SenderPersonaBody,
-    /// Your reference; not unique. At most 200 characters.
-    #[schema(max_length = 200)]
-    pub client_reference_id: Option<String>,
-    /// Rules the agent must keep. At most 20 items of at most 500 characters.
-    #[schema(max_items = 20)]
-    pub constraints: Option<Vec<String>>,
-    /// Automated follow-ups after the first message (default 3).
-    #[schema(minimum = 0, maximum = 10, default = 3)]
-    pub max_attempts: Option<u32>,
-    /// Hours between follow-ups (default 72).
-    #[schema(minimum = 1, maximum = 720, default = 72)]
-    pub follow_up_delay_hours: Option<u32>,
-    /// A JSON Schema (draft 2020-12) whose root accepts an object; the result is validated
-    /// against it. At most 16 KiB.
-    #[schema(value_type = Option<Object>)]
-    pub result_schema: Option<Value>,
-    /// Where events are POSTed: an absolute `https` URL (plain `http` only when the deployment
-    /// allows it).
-    #[schema(max_length = 2048)]
-    pub client_webhook_url: Option<String>,
-    /// Opaque, echoed in webhooks, never returned by GET. At most 16 KiB.
-    #[schema(value_type = Option<Object>)]
-    pub metadata: Option<Value>,
-    /// Hours an input request may stay unanswered before the case fails with `input_timeout`.
-    #[schema(minimum = 1, maximum = 2160)]
-    pub input_timeout_hours: Option<u32>,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub enum ChannelName {
-    #[serde(rename = "EMAIL")]
-    Email,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct GoalBody {
-    /// What the case should achieve; 1..2000 characters after trimming.
-    #[schema(min_length = 1, max_length = 2000)]
-    pub objective: String,
-    /// Context the agent may use when writing (a string or an object, at most 16 KiB).
-    #[schema(value_type = Option<Object>)]
-    pub knowledge: Option<Value>,
-    /// Facts that inform decisions but never leave in mail (a string or an object, at most 16 KiB).
-    #[schema(value_type = Option<Object>)]
-    pub private_knowledge: Option<Value>,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CounterpartyBody {
-    /// A valid email address, at most 254 characters.
-    #[schema(max_length = 254, format = Email)]
-    pub address: String,
-    #[schema(min_length = 1, max_length = 200)]
-    pub name: String,
-    #[schema(max_length = 200)]
-    pub company: Option<String>,
-    /// An IANA time zone name such as `Europe/Berlin`.
-    pub timezone: Option<String>,
-    /// String values only; at most 4 KiB.
-    pub custom_data: Option<BTreeMap<String, String>>,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SenderPersonaBody {
-    #[schema(min_length = 1, max_length = 200)]
-    pub name: String,
-    #[schema(max_length = 200)]
-    pub role: Option<String>,
-    #[schema(max_length = 200)]
-    pub company: Option<String>,
-    /// e.g. `formal`, `friendly`.
-    #[schema(max_length = 200)]
-    pub tone: Option<String>,
-}
-
-/// The body of `POST /cases/{id}/input`.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({
-    "inputRequestId": "3f2b8e2e-6d1a-4c55-9d5e-0c8f7a1b2c3d",
-    "providedContext": "Tax year 2025, please."
-}))]
-pub struct InputBody {
-    /// The id of the pending input request.
-    #[schema(min_length = 1, max_length = 200)]
-    pub input_request_id: String,
-    /// The answer; 1..8000 characters after trimming.
-    #[schema(min_length = 1, max_length = 8000)]
-    pub provided_context: String,
-}
-
-/// Every error: `{"ok": false, "error": {...}}`.
-#[derive(utoipa::ToSchema)]
-#[schema(example = json!({
-    "ok": false,
-    "error": {
-        "code": "INVALID_REQUEST",
-        "message": "counterparty.address: not a valid email address",
-        "requestId": "req_4f1c2a9e8b7d4c3a9f0e1d2c3b4a5968"
-    }
-}))]
-pub struct ErrorEnvelope {
-    /// Always `false`.
-    pub ok: bool,
-    pub error: ErrorDetail,
-}
-
-#[derive(utoipa::ToSchema)]
-#[schema(rename_all = "camelCase")]
-pub struct ErrorDetail {
-    /// A stable code such as `INVALID_REQUEST` or `CASE_NOT_FOUND`.
-    pub code: String,
-    /// What went wrong, naming the field path.
-    pub message: String,
-    /// Quote it when asking for help; it is also in the `x-request-id` header.
-    pub request_id: String,
-}
-
-/// Answers every `x-api-key` route can give besides its own.
-#[derive(utoipa::IntoResponses)]
-pub enum KeyedRouteErrors {
-    /// `UNAUTHORIZED`: the `x-api-key` header is missing or names no key.
-    #[response(status = 401)]
-    Unauthorized(ErrorEnvelope),
-    /// `FORBIDDEN`: the key is inactive, or the case belongs to another tenant.
-    #[response(status = 403)]
-    Forbidden(ErrorEnvelope),
-    /// `RATE_LIMITED`: the key's request rate is exceeded (see `Retry-After`); on `POST /cases`
-    /// also `USAGE_LIMIT_REACHED`: the tenant's monthly case cap is reached.
-    #[response(status = 429, headers(("Retry-After" = String, description = "Seconds to wait")))]
-    TooManyRequests(ErrorEnvelope),
-    /// `INTERNAL_ERROR`: an unexpected failure (details only in the logs).
-    #[response(status = 500)]
-    Internal(ErrorEnvelope),
-    /// `UNAVAILABLE`: the workflow engine cannot be reached, or the request took over 30 s.
-    #[response(status = 503, headers(("Retry-After" = String, description = "Seconds to wait")))]
-    Unavailable(ErrorEnvelope),
-}
-
-/// Answers every route taking a JSON body can give about the body itself.
-#[derive(utoipa::IntoResponses)]
-pub enum JsonBodyErrors {
-    /// `PAYLOAD_TOO_LARGE`: the body is over 64 KiB.
-    #[response(status = 413)]
-    TooLarge(ErrorEnvelope),
-    /// `UNSUPPORTED_MEDIA_TYPE`: the body is not `application/json`.
-    #[response(status = 415)]
-    NotJson(ErrorEnvelope),
-}
-
-/// Answers every route without an API key can give besides its own.
-#[derive(utoipa::IntoResponses)]
-pub enum OpenRouteErrors {
-    /// `INTERNAL_ERROR`: an unexpected failure (details only in the logs).
-    #[response(status = 500)]
-    Internal(ErrorEnvelope),
-    /// `UNAVAILABLE`: the workflow engine cannot be reached, or the request took over 30 s.
-    #[response(status = 503, headers(("Retry-After" = String, description = "Seconds to wait")))]
-    Unavailable(ErrorEnvelope),
-}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -226,7 +29,11 @@ pub enum OpenRouteErrors {
         crate::meta::openapi_json,
         crate::meta::docs,
     ),
-    components(schemas(ErrorEnvelope, CreateCaseBody, InputBody)),
+    components(schemas(
+        crate::error::ErrorEnvelope,
+        crate::cases::body::CreateCaseBody,
+        crate::cases::body::InputBody
+    )),
     modifiers(&ApiKeyScheme),
     tags(
         (name = "cases", description = "Cases and their input requests"),
@@ -311,5 +118,36 @@ mod tests {
             "openapi.json differs from the code; regenerate it with \
              `cargo run -p offload-api -- openapi > openapi.json` (or OFFLOAD_UPDATE_OPENAPI=1 cargo test)"
         );
+    }
+
+    /// The committed document and the deserializers agree: each request body's example names
+    /// every property the document lists, and the type that reads the body accepts it whole.
+    #[test]
+    fn request_bodies_accept_every_property_the_document_lists() {
+        use crate::cases::body::{CreateCaseBody, InputBody};
+        let document: serde_json::Value = serde_json::from_str(crate::meta::OPENAPI_JSON).unwrap();
+        let schemas = &document["components"]["schemas"];
+        for name in ["CreateCaseBody", "InputBody"] {
+            let schema = &schemas[name];
+            let listed: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+            let example = &schema["example"];
+            let given: Vec<&String> = example.as_object().unwrap().keys().collect();
+            let mut missing: Vec<&&String> = listed.iter().filter(|k| !given.contains(k)).collect();
+            missing.sort();
+            assert!(missing.is_empty(), "{name}'s example lacks {missing:?}");
+            assert_eq!(
+                schema["additionalProperties"], false,
+                "{name} refuses unknown fields"
+            );
+            let accepted = match name {
+                "CreateCaseBody" => crate::extract::deserialize_body::<CreateCaseBody>(example)
+                    .and_then(|b| b.into_request(&Default::default()))
+                    .map(|_| ()),
+                _ => crate::extract::deserialize_body::<InputBody>(example)
+                    .and_then(InputBody::into_input)
+                    .map(|_| ()),
+            };
+            assert!(accepted.is_ok(), "{name}: {accepted:?}");
+        }
     }
 }

@@ -440,6 +440,14 @@ impl Config {
         })
     }
 
+    /// Where this deployment lets webhooks go.
+    pub fn webhook_policy(&self) -> crate::net::WebhookPolicy {
+        crate::net::WebhookPolicy {
+            allow_http: self.webhook_allow_http,
+            allowed: self.webhook_allow_cidrs.clone(),
+        }
+    }
+
     /// Where received attachments are kept (local blob store).
     pub fn attachments_dir(&self) -> PathBuf {
         self.data_dir.join("attachments")

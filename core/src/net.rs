@@ -1,8 +1,12 @@
-//! Which addresses a webhook may be delivered to: public ones, plus whatever the deployment
-//! allow-lists (`OFFLOAD_WEBHOOK_ALLOW_CIDRS`). Loopback, private, link-local, CGNAT,
-//! multicast, unspecified and reserved addresses — also inside IPv4-mapped IPv6 — are refused.
+//! Which URLs and addresses a webhook may be delivered to: `https` (or `http` where the
+//! deployment allows it) to public addresses, plus whatever the deployment allow-lists
+//! (`OFFLOAD_WEBHOOK_ALLOW_CIDRS`). Loopback, private, link-local, CGNAT, multicast, unspecified
+//! and reserved addresses — also inside IPv4-mapped IPv6 — are refused. The one guard: the API
+//! checks a URL with it at creation, the worker again at every delivery (and its resolver checks
+//! every address a host name resolves to).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use url::Url;
 
 /// An address block such as `127.0.0.1/32` or `fd00::/8`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,6 +110,65 @@ pub fn webhook_may_reach(ip: IpAddr, allowed: &[Cidr]) -> bool {
     allowed.iter().any(|c| c.contains(ip)) || is_public(ip)
 }
 
+/// Where this deployment lets webhooks go.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WebhookPolicy {
+    /// Plain `http` URLs are accepted (`OFFLOAD_WEBHOOK_ALLOW_HTTP`).
+    pub allow_http: bool,
+    /// Blocks reachable although not public (`OFFLOAD_WEBHOOK_ALLOW_CIDRS`).
+    pub allowed: Vec<Cidr>,
+}
+
+/// Why a webhook URL is refused; the text completes "clientWebhookUrl: …".
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WebhookUrlProblem {
+    #[error("must be an absolute URL")]
+    NotAUrl,
+    #[error("must use https (plain http is only allowed when OFFLOAD_WEBHOOK_ALLOW_HTTP=true)")]
+    PlainHttp,
+    #[error("must be an https URL")]
+    Scheme,
+    #[error("must name a host")]
+    NoHost,
+    #[error("must not carry credentials")]
+    Credentials,
+    #[error("must not point at a private, loopback, link-local or otherwise non-public address")]
+    NonPublicAddress,
+}
+
+impl WebhookPolicy {
+    /// Whether a webhook may go to `ip`.
+    pub fn may_reach(&self, ip: IpAddr) -> bool {
+        webhook_may_reach(ip, &self.allowed)
+    }
+
+    /// Checks a webhook URL: scheme, host, no credentials, and a literal address must be one
+    /// webhooks may reach (host names are checked where they are resolved).
+    pub fn check_url(&self, raw: &str) -> Result<Url, WebhookUrlProblem> {
+        let url = Url::parse(raw).map_err(|_| WebhookUrlProblem::NotAUrl)?;
+        match url.scheme() {
+            "https" => {}
+            "http" if self.allow_http => {}
+            "http" => return Err(WebhookUrlProblem::PlainHttp),
+            _ => return Err(WebhookUrlProblem::Scheme),
+        }
+        let host = url.host_str().unwrap_or("");
+        if host.is_empty() {
+            return Err(WebhookUrlProblem::NoHost);
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(WebhookUrlProblem::Credentials);
+        }
+        let literal = host.trim_start_matches('[').trim_end_matches(']');
+        if let Ok(ip) = literal.parse::<IpAddr>()
+            && !self.may_reach(ip)
+        {
+            return Err(WebhookUrlProblem::NonPublicAddress);
+        }
+        Ok(url)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +229,43 @@ mod tests {
                 network: ip("::1"),
                 prefix: 128
             })
+        );
+    }
+
+    #[test]
+    fn webhook_urls_are_checked_for_scheme_host_credentials_and_literal_addresses() {
+        let strict = WebhookPolicy::default();
+        assert!(strict.check_url("https://hooks.example.com/x").is_ok());
+        assert!(strict.check_url("https://93.184.216.34/x").is_ok());
+        for (url, problem) in [
+            ("not a url", WebhookUrlProblem::NotAUrl),
+            ("http://hooks.example.com/x", WebhookUrlProblem::PlainHttp),
+            ("ftp://hooks.example.com/x", WebhookUrlProblem::Scheme),
+            (
+                "https://user:pw@hooks.example.com/x",
+                WebhookUrlProblem::Credentials,
+            ),
+            ("https://127.0.0.1/x", WebhookUrlProblem::NonPublicAddress),
+            ("https://[::1]/x", WebhookUrlProblem::NonPublicAddress),
+            (
+                "https://[::ffff:10.0.0.1]/x",
+                WebhookUrlProblem::NonPublicAddress,
+            ),
+            (
+                "https://169.254.169.254/latest",
+                WebhookUrlProblem::NonPublicAddress,
+            ),
+        ] {
+            assert_eq!(strict.check_url(url), Err(problem), "{url}");
+        }
+        let local = WebhookPolicy {
+            allow_http: true,
+            allowed: vec![Cidr::parse("127.0.0.1/32").unwrap()],
+        };
+        assert!(local.check_url("http://127.0.0.1:9/hook").is_ok());
+        assert_eq!(
+            local.check_url("http://127.0.0.2:9/hook"),
+            Err(WebhookUrlProblem::NonPublicAddress)
         );
     }
 }

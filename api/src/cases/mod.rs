@@ -1,10 +1,10 @@
 //! `/cases`: create, read, answer.
 
-pub mod validate;
+pub mod body;
 
 use crate::AppState;
 use crate::error::{ApiError, Dependency};
-use crate::extract::{CaseId, JsonObject, Tenant};
+use crate::extract::{CaseId, JsonBody, Tenant};
 use crate::response::{Envelope, now_ms, ok};
 use crate::store::{CaseSummary, Loaded, Start, query_literal};
 use axum::extract::{RawQuery, State};
@@ -59,9 +59,9 @@ pub struct Cancelled {
         ("cursor" = Option<String>, Query, description = "`nextCursor` of the previous page"),
     ),
     responses(
-        crate::openapi::KeyedRouteErrors,
+        crate::error::KeyedRouteErrors,
         (status = 200, description = "A page of cases", body = Envelope<CasePage>),
-        (status = 400, description = "`INVALID_REQUEST`: a bad query parameter", body = crate::openapi::ErrorEnvelope),
+        (status = 400, description = "`INVALID_REQUEST`: a bad query parameter", body = crate::error::ErrorEnvelope),
     )
 )]
 pub async fn list_cases(
@@ -164,12 +164,12 @@ fn decode_cursor(cursor: &str, fingerprint: &str) -> Result<Vec<u8>, ApiError> {
     security(("apiKey" = [])),
     params(("id" = uuid::Uuid, Path, description = "The caseId")),
     responses(
-        crate::openapi::KeyedRouteErrors,
+        crate::error::KeyedRouteErrors,
         (status = 200, description = "The case has stopped", body = Envelope<Cancelled>),
         (status = 202, description = "The cancellation is recorded and the case stops at its next step", body = Envelope<Cancelled>),
-        (status = 400, description = "`INVALID_REQUEST`", body = crate::openapi::ErrorEnvelope),
-        (status = 404, description = "`CASE_NOT_FOUND`", body = crate::openapi::ErrorEnvelope),
-        (status = 409, description = "`CASE_ALREADY_TERMINAL`", body = crate::openapi::ErrorEnvelope),
+        (status = 400, description = "`INVALID_REQUEST`", body = crate::error::ErrorEnvelope),
+        (status = 404, description = "`CASE_NOT_FOUND`", body = crate::error::ErrorEnvelope),
+        (status = 409, description = "`CASE_ALREADY_TERMINAL`", body = crate::error::ErrorEnvelope),
     )
 )]
 pub async fn cancel_case(
@@ -262,9 +262,9 @@ pub async fn owned_case_loaded(
 #[utoipa::path(
     post, path = "/cases", tag = "cases",
     security(("apiKey" = [])),
-    request_body(content = crate::openapi::CreateCaseBody, content_type = "application/json"),
+    request_body(content = body::CreateCaseBody, content_type = "application/json"),
     responses(
-        crate::openapi::KeyedRouteErrors,
+        crate::error::KeyedRouteErrors,
         (status = 201, description = "Created", body = Envelope<CreatedCase>,
             headers(("Location" = String, description = "`/cases/{caseId}`")),
             links(
@@ -272,30 +272,22 @@ pub async fn owned_case_loaded(
                 ("ProvideInput" = (operation_id = "provide_input", parameters(("id" = "$response.body#/data/caseId")))),
                 ("CancelCase" = (operation_id = "cancel_case", parameters(("id" = "$response.body#/data/caseId")))),
             )),
-        (status = 400, description = "`INVALID_REQUEST`: malformed JSON or a failed rule, naming the field", body = crate::openapi::ErrorEnvelope),
-        crate::openapi::JsonBodyErrors,
+        (status = 400, description = "`INVALID_REQUEST`: malformed JSON or a failed rule, naming the field", body = crate::error::ErrorEnvelope),
+        crate::error::JsonBodyErrors,
     )
 )]
 pub async fn create_case(
     State(state): State<AppState>,
     tenant: Tenant,
     headers: HeaderMap,
-    JsonObject(body): JsonObject,
+    body: JsonBody<body::CreateCaseBody>,
 ) -> Result<Response, ApiError> {
-    let request = validate::create_request(
-        &body,
-        &validate::WebhookPolicy {
-            allow_http: state.config().webhook_allow_http,
-            allowed: state.config().webhook_allow_cidrs.clone(),
-        },
-    )?;
+    let request = body.value.into_request(&state.config().webhook_policy())?;
     let idempotency = idempotency_key(&headers)?;
     if let Some(cap) = tenant.1.monthly_case_cap {
         check_monthly_cap(&state, &tenant, cap, idempotency.as_deref()).await?;
     }
-    let request_hash = idempotency
-        .as_ref()
-        .map(|_| canonical_hash(&Value::Object(body)));
+    let request_hash = idempotency.as_ref().map(|_| canonical_hash(&body.raw));
     let case_id = match &idempotency {
         // The same key from the same tenant always names the same case.
         Some(key) => Uuid::new_v5(
@@ -444,11 +436,11 @@ fn include_transcript(query: Option<&str>) -> Result<bool, ApiError> {
         ("includeTranscript" = Option<String>, Query, description = "`true` adds `conversationThread`"),
     ),
     responses(
-        crate::openapi::KeyedRouteErrors,
+        crate::error::KeyedRouteErrors,
         (status = 200, description = "The case. With `Offload-Stale: true` it is the case's last snapshot, served because no worker answered; it then has no `conversationThread`.", body = Envelope<CaseView>,
             headers(("Offload-Stale" = String, description = "`true` when the answer is the last snapshot"))),
-        (status = 400, description = "`INVALID_REQUEST`: bad id or query parameter", body = crate::openapi::ErrorEnvelope),
-        (status = 404, description = "`CASE_NOT_FOUND`", body = crate::openapi::ErrorEnvelope),
+        (status = 400, description = "`INVALID_REQUEST`: bad id or query parameter", body = crate::error::ErrorEnvelope),
+        (status = 404, description = "`CASE_NOT_FOUND`", body = crate::error::ErrorEnvelope),
     )
 )]
 pub async fn get_case(
@@ -504,23 +496,23 @@ async fn full_transcript(
     post, path = "/cases/{id}/input", tag = "cases",
     security(("apiKey" = [])),
     params(("id" = uuid::Uuid, Path, description = "The caseId")),
-    request_body(content = crate::openapi::InputBody, content_type = "application/json"),
+    request_body(content = body::InputBody, content_type = "application/json"),
     responses(
-        crate::openapi::KeyedRouteErrors,
+        crate::error::KeyedRouteErrors,
         (status = 202, description = "Accepted", body = Envelope<InputAccepted>),
-        (status = 400, description = "`INVALID_REQUEST`", body = crate::openapi::ErrorEnvelope),
-        (status = 404, description = "`CASE_NOT_FOUND`", body = crate::openapi::ErrorEnvelope),
-        (status = 409, description = "`CASE_NOT_WAITING_FOR_INPUT`, `INPUT_REQUEST_NOT_PENDING` or `INPUT_REQUEST_MISMATCH`", body = crate::openapi::ErrorEnvelope),
-        crate::openapi::JsonBodyErrors,
+        (status = 400, description = "`INVALID_REQUEST`", body = crate::error::ErrorEnvelope),
+        (status = 404, description = "`CASE_NOT_FOUND`", body = crate::error::ErrorEnvelope),
+        (status = 409, description = "`CASE_NOT_WAITING_FOR_INPUT`, `INPUT_REQUEST_NOT_PENDING` or `INPUT_REQUEST_MISMATCH`", body = crate::error::ErrorEnvelope),
+        crate::error::JsonBodyErrors,
     )
 )]
 pub async fn provide_input(
     State(state): State<AppState>,
     tenant: Tenant,
     CaseId(case_id): CaseId,
-    JsonObject(body): JsonObject,
+    body: JsonBody<body::InputBody>,
 ) -> Result<Response, ApiError> {
-    let input = validate::input(&body)?;
+    let input = body.value.into_input()?;
     let record = owned_case(&state, &tenant, case_id, false).await?;
     check_input(
         record.view.status,
