@@ -55,11 +55,7 @@ pub async fn case_activities(config: &Config, metrics: Arc<WorkerMetrics>) -> Ca
         mailer,
         mail_from: config.mail_from.clone(),
         reply_domain: config.reply_domain.clone(),
-        webhooks: webhook::WebhookSender::new(
-            config.webhook_allow_http,
-            config.webhook_allow_cidrs.clone(),
-            config.keys_file.clone(),
-        ),
+        webhooks: webhook::WebhookSender::new(config.webhook_policy(), config.keys_file.clone()),
         metrics,
     }
 }

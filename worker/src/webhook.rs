@@ -5,10 +5,10 @@
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use offload_core::keys::{KeyStore, decode_webhook_secret};
-use offload_core::net::{Cidr, webhook_may_reach};
+use offload_core::net::WebhookPolicy;
 use offload_workflows::activities::WebhookDelivery;
 use sha2::Sha256;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,7 +45,7 @@ pub fn signature(key: &[u8], id: &str, timestamp: i64, body: &[u8]) -> String {
 /// Resolves webhook hosts and keeps only addresses the guard allows, so the connection goes to
 /// a checked address (no second lookup to rebind).
 struct GuardedResolver {
-    allowed: Arc<Vec<Cidr>>,
+    policy: Arc<WebhookPolicy>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,14 +54,14 @@ struct NonPublicHost(String);
 
 impl reqwest::dns::Resolve for GuardedResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let allowed = self.allowed.clone();
+        let policy = self.policy.clone();
         let host = name.as_str().to_string();
         Box::pin(async move {
             let found: Vec<SocketAddr> =
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let usable: Vec<SocketAddr> = found
                 .into_iter()
-                .filter(|a| webhook_may_reach(a.ip(), &allowed))
+                .filter(|a| policy.may_reach(a.ip()))
                 .collect();
             if usable.is_empty() {
                 return Err(
@@ -76,56 +76,38 @@ impl reqwest::dns::Resolve for GuardedResolver {
 #[derive(Clone)]
 pub struct WebhookSender {
     http: reqwest::Client,
-    allow_http: bool,
-    allowed: Arc<Vec<Cidr>>,
+    policy: Arc<WebhookPolicy>,
     keys_file: PathBuf,
 }
 
 impl WebhookSender {
-    pub fn new(allow_http: bool, allowed: Vec<Cidr>, keys_file: PathBuf) -> Self {
-        let allowed = Arc::new(allowed);
+    pub fn new(policy: WebhookPolicy, keys_file: PathBuf) -> Self {
+        let policy = Arc::new(policy);
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .connect_timeout(Duration::from_secs(5))
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(USER_AGENT)
             .dns_resolver(GuardedResolver {
-                allowed: allowed.clone(),
+                policy: policy.clone(),
             })
             .build()
             .expect("a static HTTP client configuration is valid");
         WebhookSender {
             http,
-            allow_http,
-            allowed,
+            policy,
             keys_file,
         }
     }
 
     /// One delivery attempt. Any 2xx is success; 410 stops; everything else is retried.
     pub async fn deliver(&self, delivery: &WebhookDelivery) -> Result<(), WebhookError> {
-        let url = url::Url::parse(&delivery.url)
-            .map_err(|e| WebhookError::Refused(format!("not a URL: {e}")))?;
-        match url.scheme() {
-            "https" => {}
-            "http" if self.allow_http => {}
-            other => {
-                return Err(WebhookError::Refused(format!(
-                    "scheme {other} is not allowed"
-                )));
-            }
-        }
-        // Literal addresses skip DNS, so they are checked here.
-        if let Some(host) = url.host_str() {
-            let literal = host.trim_start_matches('[').trim_end_matches(']');
-            if let Ok(ip) = literal.parse::<IpAddr>()
-                && !webhook_may_reach(ip, &self.allowed)
-            {
-                return Err(WebhookError::Refused(format!(
-                    "{ip} is not a public address"
-                )));
-            }
-        }
+        // The same rules the API applied at creation, checked again: the deployment's policy
+        // may have tightened since. (Host names are checked by the resolver.)
+        let url = self
+            .policy
+            .check_url(&delivery.url)
+            .map_err(|problem| WebhookError::Refused(format!("the URL {problem}")))?;
         // The keys file is read per delivery, so a rotated secret applies at once.
         let keys = KeyStore::load(&self.keys_file)
             .map_err(|e| WebhookError::Failed(format!("cannot read the keys file: {e}")))?;

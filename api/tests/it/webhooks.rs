@@ -3,6 +3,7 @@
 
 use crate::harness::{Options, WebhookReceiver, case_body, spawn_app, spawn_app_with};
 use base64::Engine;
+use offload_worker::metrics::WebhookOutcome;
 use serde_json::json;
 use std::sync::atomic::Ordering;
 
@@ -91,7 +92,16 @@ async fn webhooks_never_reach_non_public_addresses_unless_allow_listed() {
     app.wait_for_outreach(&case_id).await;
     app.reply(&case_id, "Which year?").await;
     app.wait_for_status(&case_id, "INPUT_NEEDED").await;
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    // Wait for the worker's own word that it refused the delivery, not for time to pass.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while app.worker_metrics.webhooks(WebhookOutcome::Refused) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the delivery was refused"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(app.worker_metrics.webhooks(WebhookOutcome::Delivered), 0);
     assert_eq!(
         hooks.attempts.load(Ordering::SeqCst),
         0,
