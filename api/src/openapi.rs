@@ -15,7 +15,7 @@ use utoipa::OpenApi;
     ),
     paths(
         crate::cases::create_case,
-        crate::cases::list_cases,
+        crate::cases::listing::list_cases,
         crate::cases::cancel_case,
         crate::cases::get_case,
         crate::cases::provide_input,

@@ -40,8 +40,48 @@ pub struct CaseSummary {
 }
 
 /// A visibility query string literal: `'…'` with `\` and `'` escaped.
-pub fn query_literal(value: &str) -> String {
+fn query_literal(value: &str) -> String {
     format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// Which of a tenant's cases `GET /cases` lists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseFilter {
+    pub tenant: String,
+    pub status: Option<CaseStatus>,
+    pub client_reference_id: Option<String>,
+}
+
+impl CaseFilter {
+    /// The visibility query (every value quoted, so no filter can widen another).
+    fn visibility_query(&self) -> String {
+        let mut conditions = vec![format!(
+            "{} = {}",
+            OFFLOAD_TENANT.name(),
+            query_literal(&self.tenant)
+        )];
+        if let Some(status) = self.status {
+            conditions.push(format!(
+                "{} = {}",
+                OFFLOAD_STATUS.name(),
+                query_literal(status.as_str())
+            ));
+        }
+        if let Some(reference) = &self.client_reference_id {
+            conditions.push(format!(
+                "{} = {}",
+                OFFLOAD_CLIENT_REFERENCE_ID.name(),
+                query_literal(reference)
+            ));
+        }
+        conditions.join(" AND ")
+    }
+
+    /// A short digest of the filter, which binds a listing cursor to it.
+    pub fn fingerprint(&self) -> String {
+        use sha2::Digest;
+        hex::encode(&sha2::Sha256::digest(self.visibility_query().as_bytes())[..8])
+    }
 }
 
 /// A case as read: from the workflow itself, or (`stale`) from its last memo snapshot because no
@@ -220,10 +260,10 @@ impl CaseStore {
         }
     }
 
-    /// One page of `query`'s cases, newest first (Temporal's visibility order).
+    /// One page of the filter's cases, newest first (Temporal's visibility order).
     pub async fn list(
         &self,
-        query: String,
+        filter: &CaseFilter,
         page_size: i32,
         next_page_token: Vec<u8>,
     ) -> Result<(Vec<CaseSummary>, Vec<u8>), ApiError> {
@@ -234,7 +274,7 @@ impl CaseStore {
                     namespace: self.client.namespace(),
                     page_size,
                     next_page_token,
-                    query,
+                    query: filter.visibility_query(),
                 },
             ))
             .await
@@ -270,8 +310,14 @@ impl CaseStore {
         Ok((cases, response.next_page_token))
     }
 
-    /// How many cases `query` matches.
-    pub async fn count(&self, query: String) -> Result<i64, ApiError> {
+    /// How many cases `tenant` started at or after `since` (an ISO 8601 UTC timestamp).
+    pub async fn count_started_since(&self, tenant: &str, since: &str) -> Result<i64, ApiError> {
+        let query = format!(
+            "{} = {} AND StartTime >= {}",
+            OFFLOAD_TENANT.name(),
+            query_literal(tenant),
+            query_literal(since)
+        );
         let mut service = self.client.connection().workflow_service();
         let response = service
             .count_workflow_executions(temporalio_client::tonic::Request::new(
@@ -342,5 +388,44 @@ impl CaseStore {
             Err(WorkflowInteractionError::Rpc(status)) => Err(rpc_error("signal case", &status)),
             Err(error) => Err(ApiError::Internal(format!("signal case: {error}"))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_quote_every_value() {
+        let filter = CaseFilter {
+            tenant: "acme' OR OffloadTenant = 'globex".into(),
+            status: Some(CaseStatus::InputNeeded),
+            client_reference_id: Some("a\\b".into()),
+        };
+        assert_eq!(
+            filter.visibility_query(),
+            "OffloadTenant = 'acme\\' OR OffloadTenant = \\'globex' AND OffloadStatus = 'INPUT_NEEDED' \
+             AND OffloadClientReferenceId = 'a\\\\b'"
+        );
+    }
+
+    #[test]
+    fn a_cursor_fingerprint_differs_by_tenant_and_filter() {
+        let acme = CaseFilter {
+            tenant: "acme".into(),
+            status: None,
+            client_reference_id: None,
+        };
+        let globex = CaseFilter {
+            tenant: "globex".into(),
+            ..acme.clone()
+        };
+        let running = CaseFilter {
+            status: Some(CaseStatus::Running),
+            ..acme.clone()
+        };
+        assert_ne!(acme.fingerprint(), globex.fingerprint());
+        assert_ne!(acme.fingerprint(), running.fingerprint());
+        assert_eq!(acme.fingerprint(), acme.clone().fingerprint());
     }
 }

@@ -1,40 +1,32 @@
 //! `/cases`: create, read, answer.
 
 pub mod body;
+pub mod idempotency;
+pub mod listing;
 
 use crate::AppState;
 use crate::error::{ApiError, Dependency};
 use crate::extract::{CaseId, JsonBody, Tenant};
 use crate::response::{Envelope, now_ms, ok};
-use crate::store::{CaseSummary, Loaded, Start, query_literal};
+use crate::store::{Loaded, Start};
+use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use offload_workflows::state::{Attachment, TranscriptMessage, check_input};
 use offload_workflows::view::render_transcript;
 use offload_workflows::{CaseInput, CaseRecord, CaseStatus, CaseView};
 use serde::Serialize;
-use serde_json::Value;
 use std::collections::HashMap;
 use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/cases", post(create_case).get(list_cases))
+        .route("/cases", post(create_case).get(listing::list_cases))
         .route("/cases/{id}", get(get_case))
         .route("/cases/{id}/input", post(provide_input))
         .route("/cases/{id}/cancel", post(cancel_case))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CasePage {
-    /// Newest first.
-    pub cases: Vec<CaseSummary>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -46,115 +38,6 @@ pub struct Cancelled {
     pub status: CaseStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result_status: Option<offload_workflows::state::ResultStatus>,
-}
-
-/// The tenant's cases, newest first, optionally filtered by status and client reference.
-#[utoipa::path(
-    get, path = "/cases", tag = "cases",
-    security(("apiKey" = [])),
-    params(
-        ("status" = Option<CaseStatus>, Query, description = "Only cases in this status"),
-        ("clientReferenceId" = Option<String>, Query, description = "Only cases with this client reference"),
-        ("limit" = Option<u32>, Query, description = "Page size, 1..100 (default 20)", minimum = 1, maximum = 100),
-        ("cursor" = Option<String>, Query, description = "`nextCursor` of the previous page"),
-    ),
-    responses(
-        crate::error::KeyedRouteErrors,
-        (status = 200, description = "A page of cases", body = Envelope<CasePage>),
-        (status = 400, description = "`INVALID_REQUEST`: a bad query parameter", body = crate::error::ErrorEnvelope),
-    )
-)]
-pub async fn list_cases(
-    State(state): State<AppState>,
-    tenant: Tenant,
-    RawQuery(query): RawQuery,
-) -> Result<Json<Envelope<CasePage>>, ApiError> {
-    let mut status = None;
-    let mut reference = None;
-    let mut limit = 20i32;
-    let mut cursor = None;
-    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        match key.as_ref() {
-            "status" => {
-                status = Some(
-                    serde_json::from_value::<CaseStatus>(Value::String(value.to_string()))
-                        .map_err(|_| {
-                            ApiError::invalid(
-                                "status",
-                                "must be CREATED, RUNNING, INPUT_NEEDED, COMPLETED or FAILED",
-                            )
-                        })?,
-                )
-            }
-            "clientReferenceId" => {
-                if value.is_empty() || value.chars().count() > 200 {
-                    return Err(ApiError::invalid(
-                        "clientReferenceId",
-                        "must be 1..200 characters",
-                    ));
-                }
-                reference = Some(value.to_string());
-            }
-            "limit" => {
-                limit = value
-                    .parse::<i32>()
-                    .ok()
-                    .filter(|l| (1..=100).contains(l))
-                    .ok_or_else(|| {
-                        ApiError::invalid("limit", "must be a whole number from 1 to 100")
-                    })?
-            }
-            "cursor" => cursor = Some(value.to_string()),
-            _ => {}
-        }
-    }
-    let mut conditions = vec![format!("OffloadTenant = {}", query_literal(&tenant.0))];
-    if let Some(status) = status {
-        conditions.push(format!(
-            "OffloadStatus = {}",
-            query_literal(status.as_str())
-        ));
-    }
-    if let Some(reference) = &reference {
-        conditions.push(format!(
-            "OffloadClientReferenceId = {}",
-            query_literal(reference)
-        ));
-    }
-    let visibility_query = conditions.join(" AND ");
-    // A cursor is bound to its query: it cannot page through another tenant's or filter's list.
-    let fingerprint = {
-        use sha2::Digest;
-        hex::encode(&sha2::Sha256::digest(visibility_query.as_bytes())[..8])
-    };
-    let token = match cursor {
-        None => Vec::new(),
-        Some(cursor) => decode_cursor(&cursor, &fingerprint)?,
-    };
-    let (cases, next) = state.cases().list(visibility_query, limit, token).await?;
-    let next_cursor = (!next.is_empty()).then(|| encode_cursor(&next, &fingerprint));
-    Ok(ok(CasePage { cases, next_cursor }))
-}
-
-fn encode_cursor(token: &[u8], fingerprint: &str) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
-        serde_json::to_vec(&serde_json::json!({"f": fingerprint, "t": hex::encode(token)}))
-            .expect("a cursor serializes"),
-    )
-}
-
-fn decode_cursor(cursor: &str, fingerprint: &str) -> Result<Vec<u8>, ApiError> {
-    use base64::Engine;
-    let bad = || ApiError::invalid("cursor", "is not a cursor of this listing");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .map_err(|_| bad())?;
-    let value: Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    if value["f"] != fingerprint {
-        return Err(bad());
-    }
-    hex::decode(value["t"].as_str().ok_or_else(bad)?).map_err(|_| bad())
 }
 
 /// Stop a case that is not finished: no further email; it ends `FAILED` / `cancelled` and a
@@ -283,17 +166,16 @@ pub async fn create_case(
     body: JsonBody<body::CreateCaseBody>,
 ) -> Result<Response, ApiError> {
     let request = body.value.into_request(&state.config().webhook_policy())?;
-    let idempotency = idempotency_key(&headers)?;
+    let idempotency_key = idempotency::key_from(&headers)?;
     if let Some(cap) = tenant.1.monthly_case_cap {
-        check_monthly_cap(&state, &tenant, cap, idempotency.as_deref()).await?;
+        check_monthly_cap(&state, &tenant, cap, idempotency_key.as_deref()).await?;
     }
-    let request_hash = idempotency.as_ref().map(|_| canonical_hash(&body.raw));
-    let case_id = match &idempotency {
+    let request_hash = idempotency_key
+        .as_ref()
+        .map(|_| idempotency::body_fingerprint(&body.raw));
+    let case_id = match &idempotency_key {
         // The same key from the same tenant always names the same case.
-        Some(key) => Uuid::new_v5(
-            &IDEMPOTENCY_NAMESPACE,
-            format!("{}\n{key}", tenant.0).as_bytes(),
-        ),
+        Some(key) => idempotency::case_id(&tenant.0, key),
         None => Uuid::new_v4(),
     };
     let input = CaseInput {
@@ -343,13 +225,10 @@ async fn check_monthly_cap(
     state: &AppState,
     tenant: &Tenant,
     cap: u64,
-    idempotency: Option<&str>,
+    idempotency_key: Option<&str>,
 ) -> Result<(), ApiError> {
-    if let Some(key) = idempotency {
-        let existing = Uuid::new_v5(
-            &IDEMPOTENCY_NAMESPACE,
-            format!("{}\n{key}", tenant.0).as_bytes(),
-        );
+    if let Some(key) = idempotency_key {
+        let existing = idempotency::case_id(&tenant.0, key);
         if state.cases().record(existing, false).await?.is_some() {
             return Ok(());
         }
@@ -357,54 +236,12 @@ async fn check_monthly_cap(
     let month_start = offload_workflows::view::utc_month_start(now_ms());
     let created = state
         .cases()
-        .count(format!(
-            "OffloadTenant = {} AND StartTime >= {}",
-            query_literal(&tenant.0),
-            query_literal(&month_start)
-        ))
+        .count_started_since(&tenant.0, &month_start)
         .await?;
     if created >= cap as i64 {
         return Err(ApiError::UsageLimitReached(cap));
     }
     Ok(())
-}
-
-/// Namespace of case ids derived from (tenant, Idempotency-Key).
-const IDEMPOTENCY_NAMESPACE: Uuid = Uuid::from_u128(0x6f66_666c_6f61_6400_8000_0000_0000_0002);
-
-/// The optional `Idempotency-Key` header: 1..255 printable ASCII characters.
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    let Some(value) = headers.get("idempotency-key") else {
-        return Ok(None);
-    };
-    let key = value
-        .to_str()
-        .ok()
-        .filter(|k| !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| (0x20..0x7f).contains(&b)))
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "Idempotency-Key",
-                "must be 1..255 printable ASCII characters",
-            )
-        })?;
-    Ok(Some(key.to_string()))
-}
-
-/// SHA-256 of the body with object keys sorted, so key order does not make two bodies differ.
-fn canonical_hash(body: &Value) -> String {
-    fn canonical(value: &Value) -> Value {
-        match value {
-            Value::Object(map) => {
-                let sorted: std::collections::BTreeMap<&String, Value> =
-                    map.iter().map(|(k, v)| (k, canonical(v))).collect();
-                serde_json::to_value(sorted).expect("a map serializes")
-            }
-            Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
-            other => other.clone(),
-        }
-    }
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(canonical(body).to_string().as_bytes()))
 }
 
 /// `includeTranscript=true` (the literal string) asks for the conversation.

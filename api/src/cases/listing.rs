@@ -1,0 +1,119 @@
+//! `GET /cases`: the tenant's cases through Temporal's visibility store, newest first, with an
+//! opaque cursor bound to the tenant and filters.
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::Tenant;
+use crate::response::{Envelope, ok};
+use crate::store::{CaseFilter, CaseSummary};
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use offload_workflows::CaseStatus;
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CasePage {
+    /// Newest first.
+    pub cases: Vec<CaseSummary>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The tenant's cases, newest first, optionally filtered by status and client reference.
+#[utoipa::path(
+    get, path = "/cases", tag = "cases",
+    security(("apiKey" = [])),
+    params(
+        ("status" = Option<CaseStatus>, Query, description = "Only cases in this status"),
+        ("clientReferenceId" = Option<String>, Query, description = "Only cases with this client reference"),
+        ("limit" = Option<u32>, Query, description = "Page size, 1..100 (default 20)", minimum = 1, maximum = 100),
+        ("cursor" = Option<String>, Query, description = "`nextCursor` of the previous page"),
+    ),
+    responses(
+        crate::error::KeyedRouteErrors,
+        (status = 200, description = "A page of cases", body = Envelope<CasePage>),
+        (status = 400, description = "`INVALID_REQUEST`: a bad query parameter", body = crate::error::ErrorEnvelope),
+    )
+)]
+pub async fn list_cases(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Envelope<CasePage>>, ApiError> {
+    let mut status = None;
+    let mut reference = None;
+    let mut limit = 20i32;
+    let mut cursor = None;
+    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match key.as_ref() {
+            "status" => {
+                status = Some(
+                    serde_json::from_value::<CaseStatus>(Value::String(value.to_string()))
+                        .map_err(|_| {
+                            ApiError::invalid(
+                                "status",
+                                "must be CREATED, RUNNING, INPUT_NEEDED, COMPLETED or FAILED",
+                            )
+                        })?,
+                )
+            }
+            "clientReferenceId" => {
+                if value.is_empty() || value.chars().count() > 200 {
+                    return Err(ApiError::invalid(
+                        "clientReferenceId",
+                        "must be 1..200 characters",
+                    ));
+                }
+                reference = Some(value.to_string());
+            }
+            "limit" => {
+                limit = value
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|l| (1..=100).contains(l))
+                    .ok_or_else(|| {
+                        ApiError::invalid("limit", "must be a whole number from 1 to 100")
+                    })?
+            }
+            "cursor" => cursor = Some(value.to_string()),
+            _ => {}
+        }
+    }
+    let filter = CaseFilter {
+        tenant: tenant.0,
+        status,
+        client_reference_id: reference,
+    };
+    // A cursor is bound to its filter: it cannot page through another tenant's or filter's list.
+    let fingerprint = filter.fingerprint();
+    let token = match cursor {
+        None => Vec::new(),
+        Some(cursor) => decode_cursor(&cursor, &fingerprint)?,
+    };
+    let (cases, next) = state.cases().list(&filter, limit, token).await?;
+    let next_cursor = (!next.is_empty()).then(|| encode_cursor(&next, &fingerprint));
+    Ok(ok(CasePage { cases, next_cursor }))
+}
+
+fn encode_cursor(token: &[u8], fingerprint: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
+        serde_json::to_vec(&serde_json::json!({"f": fingerprint, "t": hex::encode(token)}))
+            .expect("a cursor serializes"),
+    )
+}
+
+fn decode_cursor(cursor: &str, fingerprint: &str) -> Result<Vec<u8>, ApiError> {
+    use base64::Engine;
+    let bad = || ApiError::invalid("cursor", "is not a cursor of this listing");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| bad())?;
+    let value: Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    if value["f"] != fingerprint {
+        return Err(bad());
+    }
+    hex::decode(value["t"].as_str().ok_or_else(bad)?).map_err(|_| bad())
+}
