@@ -11,7 +11,6 @@ pub mod meta;
 pub mod metrics;
 pub mod openapi;
 pub mod response;
-pub mod sns;
 pub mod store;
 
 use axum::Router;
@@ -42,8 +41,8 @@ struct Inner {
     cases: CaseStore,
     blobs: Arc<dyn BlobStore>,
     download_key: Vec<u8>,
-    certificates: sns::CertificateCache,
-    seen_sns: sns::SeenMessages,
+    certificates: inbound::sns::CertificateCache,
+    seen_sns: inbound::sns::SeenMessages,
     http: reqwest::Client,
     s3: tokio::sync::OnceCell<aws_sdk_s3::Client>,
     rate_limiter: limits::RateLimiter,
@@ -59,7 +58,7 @@ impl AppState {
         blobs: Arc<dyn BlobStore>,
         download_key: Vec<u8>,
     ) -> Self {
-        let certificates = sns::CertificateCache::new(config.sns_cert_endpoint.clone());
+        let certificates = inbound::sns::CertificateCache::new(config.sns_cert_endpoint.clone());
         let rate_limit = config.rate_limit_per_minute;
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
@@ -74,7 +73,7 @@ impl AppState {
                 blobs,
                 download_key,
                 certificates,
-                seen_sns: sns::SeenMessages::default(),
+                seen_sns: inbound::sns::SeenMessages::default(),
                 http,
                 s3: tokio::sync::OnceCell::new(),
                 rate_limiter: limits::RateLimiter::new(rate_limit),
@@ -112,11 +111,11 @@ impl AppState {
         &self.inner.download_key
     }
 
-    pub fn certificates(&self) -> &sns::CertificateCache {
+    pub fn certificates(&self) -> &inbound::sns::CertificateCache {
         &self.inner.certificates
     }
 
-    pub fn seen_sns(&self) -> &sns::SeenMessages {
+    pub fn seen_sns(&self) -> &inbound::sns::SeenMessages {
         &self.inner.seen_sns
     }
 

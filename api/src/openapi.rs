@@ -21,7 +21,7 @@ use utoipa::OpenApi;
         crate::cases::provide_input,
         crate::attachments::get_attachment,
         crate::inbound::receive_email,
-        crate::inbound::receive_ses,
+        crate::inbound::ses::receive_ses,
         crate::downloads::download,
         crate::meta::healthz,
         crate::meta::readyz,

@@ -427,13 +427,13 @@ fn sign_with_test_key(mut message: Value, version: &str) -> Value {
     message["SignatureVersion"] = json!(version);
     message["SigningCertURL"] =
         json!("https://sns.us-east-1.amazonaws.com/SimpleNotificationService-test.pem");
-    let envelope: offload_api::sns::Envelope = serde_json::from_value({
+    let envelope: offload_api::inbound::sns::Envelope = serde_json::from_value({
         let mut unsigned = message.clone();
         unsigned["Signature"] = json!("");
         unsigned
     })
     .unwrap();
-    let data = offload_api::sns::string_to_sign(&envelope).unwrap();
+    let data = offload_api::inbound::sns::string_to_sign(&envelope).unwrap();
     let signature = match version {
         "1" => SigningKey::<sha1::Sha1>::new(key)
             .sign(data.as_bytes())

@@ -123,12 +123,7 @@ pub(super) fn thread(request: &AgentRequest) -> String {
     blocks.join("\n\n")
 }
 
-fn message_block(
-    request: &AgentRequest,
-    i: usize,
-    m: &TranscriptMessage,
-    new: bool,
-) -> String {
+fn message_block(request: &AgentRequest, i: usize, m: &TranscriptMessage, new: bool) -> String {
     let who = match m.direction {
         Direction::Inbound => "counterparty",
         Direction::Outbound => "us",

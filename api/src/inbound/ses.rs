@@ -1,65 +1,30 @@
-//! Inbound mail and provider events.
-//!
-//! - `POST /inbound/email`: a raw RFC 822 message from any mail system, authenticated by a
-//!   shared secret (`x-offload-inbound-secret`).
-//! - `POST /inbound/ses`: Amazon SES receiving and feedback through SNS, authenticated by SNS
-//!   signatures: replies (`Received`, content inline or in S3), permanent bounces, complaints
-//!   and rejections.
-//!
-//! A reply is routed to its case, its attachments (within limits) and large body stored as
-//! blobs, and the case signalled.
+//! `POST /inbound/ses`: Amazon SES receiving and feedback through SNS — subscription
+//! confirmations, replies (`Received`, content inline or in S3), permanent bounces, complaints
+//! and rejections — accepted only with a valid SNS signature.
 
+use super::sns;
+use super::{Routed, route_reply};
 use crate::AppState;
 use crate::error::{ApiError, Dependency};
-use crate::extract::{read_body, require_content_type};
+use crate::extract::read_body;
 use crate::response::{Envelope, now_ms, ok};
-use crate::sns;
 use crate::store::Delivery;
-use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use base64::Engine;
 use offload_core::mail::inbound::InboundMail;
-use offload_core::mail::{
-    CASE_HEADER, case_id_from_message_id, case_id_from_reply_address, reply_address,
-};
-use offload_workflows::state::{
-    Attachment, DeliveryFailure, DeliveryFailureKind, INLINE_BODY_LIMIT, InboundReply,
-    SkippedAttachment,
-};
+use offload_core::mail::{CASE_HEADER, case_id_from_message_id, case_id_from_reply_address};
+use offload_workflows::state::{DeliveryFailure, DeliveryFailureKind};
 use offload_workflows::view::parse_iso8601_utc;
 use serde::{Deserialize, Serialize};
-use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
-/// Largest raw message accepted on `/inbound/email`.
-pub const MAX_INBOUND_MAIL: usize = 100 * 1024 * 1024;
 /// SNS messages are at most 256 KB; leave room for escaping.
 const MAX_SNS_BODY: usize = 1024 * 1024;
 /// SNS messages older than this (or this far in the future) are refused as replays.
 const SNS_MAX_AGE_MS: i64 = 60 * 60 * 1000;
-
-/// Namespace of derived ids: an attachment id is derived from (case, message, position), so a
-/// message delivered twice stores its files under the same ids.
-const ID_NAMESPACE: Uuid = Uuid::from_u128(0x6f66_666c_6f61_6400_8000_0000_0000_0001);
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/inbound/email", post(receive_email))
-        .route("/inbound/ses", post(receive_ses))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct InboundOutcome {
-    pub case_id: String,
-    /// Present (true) when the case is already finished and the reply was only logged.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ignored: Option<bool>,
-}
 
 /// What became of an SNS message.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -71,188 +36,6 @@ pub struct SnsOutcome {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub case_id: Option<String>,
 }
-
-fn check_secret(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let presented = headers
-        .get("x-offload-inbound-secret")
-        .map(|v| v.as_bytes())
-        .unwrap_or_default();
-    let Some(expected) = &state.config().inbound_secret else {
-        return Err(ApiError::Unauthorized(
-            "x-offload-inbound-secret: inbound mail is not configured (OFFLOAD_INBOUND_SECRET)"
-                .into(),
-        ));
-    };
-    if presented.is_empty() || !bool::from(presented.ct_eq(expected.expose().as_bytes())) {
-        return Err(ApiError::Unauthorized(
-            "x-offload-inbound-secret: missing or wrong".into(),
-        ));
-    }
-    Ok(())
-}
-
-/// A raw RFC 822 reply from any mail system.
-#[utoipa::path(
-    post, path = "/inbound/email", tag = "inbound",
-    security(("inboundSecret" = [])),
-    request_body(content = String, content_type = "message/rfc822", description = "The whole message, headers and body"),
-    responses(
-        crate::error::OpenRouteErrors,
-        (status = 202, description = "Routed to an open case", body = Envelope<InboundOutcome>),
-        (status = 200, description = "The case is finished; the reply was logged and ignored", body = Envelope<InboundOutcome>),
-        (status = 400, description = "`INVALID_REQUEST`: not an RFC 822 message", body = crate::error::ErrorEnvelope),
-        (status = 401, description = "`UNAUTHORIZED`: missing or wrong secret", body = crate::error::ErrorEnvelope),
-        (status = 404, description = "`CASE_NOT_FOUND`: no case matches", body = crate::error::ErrorEnvelope),
-        (status = 413, description = "`PAYLOAD_TOO_LARGE`", body = crate::error::ErrorEnvelope),
-        (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`", body = crate::error::ErrorEnvelope),
-    )
-)]
-pub async fn receive_email(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Response, ApiError> {
-    check_secret(&state, &headers)?;
-    require_content_type(&headers, |t| t == "message/rfc822", "message/rfc822")?;
-    let raw = read_body(&headers, body, MAX_INBOUND_MAIL).await?;
-    let mail = InboundMail::parse(&raw).map_err(|e| ApiError::invalid("body", e))?;
-    let (status, case_id, ignored) = match route_reply(&state, mail).await? {
-        Routed::ToCase(case_id) => (StatusCode::ACCEPTED, case_id, None),
-        Routed::CaseFinished(case_id) => (StatusCode::OK, case_id, Some(true)),
-        Routed::NoCase => return Err(ApiError::CaseNotFound),
-    };
-    Ok((
-        status,
-        ok(InboundOutcome {
-            case_id: case_id.to_string(),
-            ignored,
-        }),
-    )
-        .into_response())
-}
-
-/// Where a reply went.
-pub enum Routed {
-    ToCase(Uuid),
-    CaseFinished(Uuid),
-    NoCase,
-}
-
-/// Routes a parsed reply to its case: stores its files and large body, then signals the case.
-pub async fn route_reply(state: &AppState, mail: InboundMail) -> Result<Routed, ApiError> {
-    let domain = &state.config().reply_domain;
-    let Some(case_id) = mail.case_id(domain) else {
-        return Ok(Routed::NoCase);
-    };
-    let Some(loaded) = state.cases().record(case_id, false).await? else {
-        return Ok(Routed::NoCase);
-    };
-    let record = loaded.record;
-    if record.view.status.is_terminal() {
-        tracing::info!(%case_id, "reply to a finished case logged and ignored");
-        return Ok(Routed::CaseFinished(case_id));
-    }
-
-    let received_at = now_ms();
-    let inbox_id = reply_address(&case_id.to_string(), domain);
-    let max_bytes = state.config().attachment_max_bytes;
-    let max_count = state.config().attachment_max_count;
-    let mut attachments = Vec::new();
-    let mut skipped = Vec::new();
-    for (position, file) in mail.files.iter().enumerate() {
-        let size = file.bytes.len() as u64;
-        let refusal = if attachments.len() >= max_count {
-            Some(format!(
-                "over the limit of {max_count} attachments per message"
-            ))
-        } else if size > max_bytes {
-            Some(format!("over the limit of {max_bytes} bytes"))
-        } else {
-            None
-        };
-        if let Some(reason) = refusal {
-            tracing::warn!(%case_id, size, %reason, "attachment not stored");
-            skipped.push(SkippedAttachment {
-                name: file.name.clone(),
-                size,
-                reason,
-            });
-            continue;
-        }
-        let attachment_id = Uuid::new_v5(
-            &ID_NAMESPACE,
-            format!("{case_id}/{}/{position}", mail.message_id).as_bytes(),
-        )
-        .to_string();
-        state
-            .blobs()
-            .put(
-                &format!("{case_id}/{attachment_id}"),
-                &file.bytes,
-                &file.content_type,
-            )
-            .await
-            .map_err(|e| {
-                ApiError::Unavailable(Dependency::BlobStore, format!("store attachment: {e}"))
-            })?;
-        attachments.push(Attachment {
-            attachment_id,
-            name: file.name.clone(),
-            size,
-            content_type: file.content_type.clone(),
-            message_id: mail.message_id.clone(),
-            inbox_id: inbox_id.clone(),
-            received_at,
-        });
-    }
-
-    let (text, body_ref) = if mail.text.len() > INLINE_BODY_LIMIT {
-        let key = format!(
-            "{case_id}/body-{}",
-            Uuid::new_v5(&ID_NAMESPACE, mail.message_id.as_bytes())
-        );
-        state
-            .blobs()
-            .put(&key, mail.text.as_bytes(), "text/plain; charset=utf-8")
-            .await
-            .map_err(|e| {
-                ApiError::Unavailable(Dependency::BlobStore, format!("store body: {e}"))
-            })?;
-        let mut cut = INLINE_BODY_LIMIT;
-        while !mail.text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        (mail.text[..cut].to_string(), Some(key))
-    } else {
-        (mail.text, None)
-    };
-
-    if let Some(reason) = &mail.automatic {
-        tracing::info!(%case_id, %reason, "automatic reply: kept, not evaluated");
-    }
-    let reply = InboundReply {
-        automatic: mail.automatic,
-        warnings: mail.warnings,
-        message_id: mail.message_id,
-        from: mail.from,
-        to: mail.to,
-        subject: mail.subject,
-        received_at,
-        text,
-        body_ref,
-        attachments,
-        skipped_attachments: skipped,
-    };
-    match state.cases().send_reply(case_id, reply).await? {
-        Delivery::Closed => Ok(Routed::CaseFinished(case_id)),
-        Delivery::Delivered => {
-            tracing::info!(%case_id, "reply routed to case");
-            Ok(Routed::ToCase(case_id))
-        }
-    }
-}
-
-// --- SES through SNS ---------------------------------------------------------------------
 
 #[derive(Deserialize, Debug, Default)]
 #[serde(rename_all = "camelCase")]
