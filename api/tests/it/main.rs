@@ -13,5 +13,6 @@ mod routes;
 mod service;
 mod ses;
 mod shutdown;
+mod sns;
 mod tenancy;
 mod webhooks;

