@@ -17,6 +17,8 @@ unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
 
 say "docker-compose.yml (static validation)"
 ./scripts/check-compose.sh
+say "crate layout and file sizes"
+./scripts/check-layout.sh
 say "cargo fmt --check"
 cargo fmt --all -- --check
 say "cargo clippy -D warnings"

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The house's shape, checked: workflows (deterministic, no I/O) <- core <- {api, worker}, api and
+# worker independent of each other, and the API binary free of the worker side (the Temporal
+# worker SDK, SES sending, the agent). Also: no Rust source file over 650 lines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fail=0
+# Prints nothing when `crate` does not (normally) depend on `dep`.
+depends_on() {
+  cargo tree --locked -p "$1" -e normal --prefix none -i "$2" 2>/dev/null | grep -q .
+}
+forbid() {
+  local crate=$1 why=$2; shift 2
+  for dep in "$@"; do
+    if depends_on "$crate" "$dep"; then
+      echo "layout: $crate must not depend on $dep ($why)" >&2
+      fail=1
+    fi
+  done
+}
+forbid offload-api "the API binary stays free of the worker side" \
+  offload-worker temporalio-sdk temporalio-sdk-core aws-sdk-sesv2 mail-builder
+forbid offload-worker "the worker does not build on the HTTP edge" offload-api axum
+forbid offload-core "core is shared; it builds on workflows only" offload-api offload-worker
+# The Temporal SDK itself pulls in tokio; what workflows may not do is use I/O crates directly.
+direct=$(cargo tree --locked -p offload-workflows -e normal --depth 1 --prefix none | awk '{print $1}')
+for dep in offload-core tokio reqwest aws-config mail-parser; do
+  if grep -qx "$dep" <<<"$direct"; then
+    echo "layout: offload-workflows must not depend on $dep (workflow code is deterministic: no I/O)" >&2
+    fail=1
+  fi
+done
+
+while read -r lines file; do
+  if [ "$file" != total ] && [ "$lines" -gt 650 ]; then
+    echo "layout: $file has $lines lines (keep files under ~600: split by concern)" >&2
+    fail=1
+  fi
+done < <(git ls-files '*.rs' | xargs wc -l)
+
+if [ "$fail" = 0 ]; then echo "layout: ok"; fi
+exit "$fail"
