@@ -1,4 +1,18 @@
-//! The Offload HTTP API: the case routes, inbound mail and service routes, as one axum router.
+//! The Offload HTTP API (`offload-api`): the case routes, inbound mail and service routes, as
+//! one axum router. Builds on `offload-core` and `offload-workflows`; talks to cases only through
+//! Temporal (start, signal, query), never to the worker.
+//!
+//! - [`cases`]: `/cases…` — create ([`cases::body`] reads the bodies, [`cases::idempotency`]),
+//!   list ([`cases::listing`]), read, answer, cancel.
+//! - [`attachments`], [`downloads`]: minted attachment URLs and the local download route.
+//! - [`inbound`]: replies and provider events — raw mail, SES through SNS ([`inbound::ses`]),
+//!   SNS signatures ([`inbound::sns`]).
+//! - [`meta`]: health, readiness, metrics, the OpenAPI document, docs, and the 404/405 envelope.
+//! - [`store`]: `CaseStore`, the one door to Temporal (and every visibility query).
+//! - [`extract`]: authentication, JSON bodies with field paths, path ids.
+//! - [`error`]: `ApiError`, the one error envelope, and the answers every route documents.
+//! - [`response`]: the success envelope. [`limits`]: per-key rates. [`metrics`]: the API's series.
+//! - [`openapi`]: the document, generated from the handlers and their types.
 
 pub mod attachments;
 pub mod cases;

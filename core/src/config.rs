@@ -146,7 +146,7 @@ pub struct Config {
     pub public_url: Url,
     /// SNS topics `/inbound/ses` accepts; empty accepts any (signatures are always checked).
     pub sns_topic_arns: Vec<String>,
-    /// Tests only: fetch SNS signing certificates from here instead of sns.<region>.amazonaws.com.
+    /// Tests only: fetch SNS signing certificates from here instead of `sns.<region>.amazonaws.com`.
     pub sns_cert_endpoint: Option<Url>,
     /// Requests per minute per API key (0: no limit).
     pub rate_limit_per_minute: u32,

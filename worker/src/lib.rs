@@ -1,5 +1,12 @@
-//! The Offload worker: hosts `CaseWorkflow` and the activities that do all its I/O (agent, mail,
-//! webhooks), plus the components the API shares (configuration, mail parsing, blob storage).
+//! The Offload worker (`offload-worker`): hosts `CaseWorkflow` and the activities that do all its
+//! I/O. Builds on `offload-core` and `offload-workflows`; never on the API.
+//!
+//! - [`activities`]: the activity implementations, errors sorted into retryable and permanent.
+//! - [`agent`]: the `Agent` seam — the rules agent, the OpenAI-compatible agent, the guards.
+//! - [`mail`]: the `Mailer` seam and MIME building; the local outbox and SES.
+//! - [`webhook`]: signed delivery behind the SSRF guard.
+//! - [`metrics`]: the worker's series and its `/metrics` endpoint.
+//! - [`history`]: exporting a case's history for the replay corpus.
 
 pub mod activities;
 pub mod agent;

@@ -1,5 +1,13 @@
-//! Offload's shared core: the case types, the `CaseWorkflow`, the activity interfaces and the
-//! pure lifecycle rules. Deterministic and free of I/O; both the worker and the API build on it.
+//! The case as Temporal runs it: the case types, the `CaseWorkflow`, the activity interfaces and
+//! the pure lifecycle rules. Deterministic and free of I/O; everything else builds on it.
+//!
+//! - [`case`]: what the client asked for (`CaseRequest`) and the workflow's input.
+//! - [`state`]: the case record and the pure rules that change it (time passed in).
+//! - [`workflow`]: `CaseWorkflow` — signals, the query, timers, activities; `patched` changes.
+//! - [`activities`]: activity names, inputs, outputs and options (implemented by the worker).
+//! - [`view`]: the public view (`GET /cases/{id}`) and the transcript rendering.
+//! - [`events`]: the webhook events and their envelope.
+//! - [`search`]: search attributes and the details operators see in the Temporal UI.
 
 pub mod activities;
 pub mod case;
