@@ -16,7 +16,7 @@ pub enum AgentError {
     #[error("agent unavailable: {0}")]
     Transient(String),
     /// The endpoint asked us to slow down, possibly saying for how long.
-    #[error("agent rate limited")]
+    #[error("agent unavailable: the model endpoint is rate limiting us")]
     RateLimited {
         retry_after: Option<std::time::Duration>,
     },
