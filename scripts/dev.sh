@@ -24,6 +24,12 @@ if [ -z "${OFFLOAD_INBOUND_SECRET:-}" ]; then
   export OFFLOAD_INBOUND_SECRET="$(cat "$OFFLOAD_DATA_DIR/inbound-secret")"
 fi
 
+# The key that signs reply addresses and Message-IDs (API and worker share it), kept across runs.
+if [ -z "${OFFLOAD_REPLY_SIGNING_KEY:-}" ]; then
+  [ -s "$OFFLOAD_DATA_DIR/reply-signing-key.txt" ] || { head -c 48 /dev/urandom | base64 | tr -d "/+=\n" > "$OFFLOAD_DATA_DIR/reply-signing-key.txt"; chmod 600 "$OFFLOAD_DATA_DIR/reply-signing-key.txt"; }
+  export OFFLOAD_REPLY_SIGNING_KEY="$(cat "$OFFLOAD_DATA_DIR/reply-signing-key.txt")"
+fi
+
 say "building offload-api and offload-worker"
 cargo build --locked --bins
 BIN="$CARGO_TARGET_DIR/debug"

@@ -36,6 +36,7 @@ use keys::KeyStore;
 use offload_core::blobs::{BlobStore, LocalBlobStore, S3BlobStore};
 use offload_core::config::{BlobStoreKind, Config};
 pub use offload_core::keys;
+use offload_core::mail::CaseAddresses;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use store::CaseStore;
@@ -61,6 +62,7 @@ struct Inner {
     s3: tokio::sync::OnceCell<aws_sdk_s3::Client>,
     rate_limiter: limits::RateLimiter,
     metrics: metrics::ApiMetrics,
+    addresses: CaseAddresses,
 }
 
 impl AppState {
@@ -71,6 +73,7 @@ impl AppState {
         cases: CaseStore,
         blobs: Arc<dyn BlobStore>,
         download_key: Vec<u8>,
+        addresses: CaseAddresses,
     ) -> Self {
         let certificates = inbound::sns::CertificateCache::new(config.sns_cert_endpoint.clone());
         let rate_limit = config.rate_limit_per_minute;
@@ -92,6 +95,7 @@ impl AppState {
                 s3: tokio::sync::OnceCell::new(),
                 rate_limiter: limits::RateLimiter::new(rate_limit),
                 metrics: metrics::ApiMetrics::default(),
+                addresses,
             }),
         }
     }
@@ -114,6 +118,11 @@ impl AppState {
 
     pub fn rate_limiter(&self) -> &limits::RateLimiter {
         &self.inner.rate_limiter
+    }
+
+    /// The signed addresses and `Message-ID`s that name cases.
+    pub fn addresses(&self) -> &CaseAddresses {
+        &self.inner.addresses
     }
 
     /// This API's own metrics (not the worker's).
@@ -173,26 +182,7 @@ pub fn download_key(config: &Config) -> std::io::Result<Vec<u8>> {
     if let Some(key) = &config.download_signing_key {
         return Ok(key.expose().as_bytes().to_vec());
     }
-    let path = config.data_dir.join("download-signing-key");
-    match std::fs::read(&path) {
-        Ok(key) if key.len() >= 32 => Ok(key),
-        _ => {
-            use rand::RngCore;
-            let mut key = vec![0u8; 32];
-            rand::rng().fill_bytes(&mut key);
-            std::fs::create_dir_all(&config.data_dir)?;
-            let partial = path.with_extension("partial");
-            std::fs::write(&partial, &key)?;
-            set_owner_only(&partial)?;
-            std::fs::rename(&partial, &path)?;
-            Ok(key)
-        }
-    }
-}
-
-fn set_owner_only(path: &std::path::Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+    offload_core::keys::load_or_create_secret(&config.data_dir.join("download-signing-key"))
 }
 
 /// Every route, with request ids, request logging and metrics, a request timeout, and the
@@ -307,7 +297,13 @@ pub async fn state_from_config(config: Config) -> anyhow::Result<AppState> {
     let key = download_key(&config).map_err(|e| {
         anyhow::anyhow!("download signing key in {}: {e}", config.data_dir.display())
     })?;
-    Ok(AppState::new(config, keys, cases, blobs, key))
+    let addresses = config.case_addresses().map_err(|e| {
+        anyhow::anyhow!(
+            "reply signing key in {} (set OFFLOAD_REPLY_SIGNING_KEY): {e}",
+            config.data_dir.display()
+        )
+    })?;
+    Ok(AppState::new(config, keys, cases, blobs, key, addresses))
 }
 
 #[cfg(test)]

@@ -142,6 +142,9 @@ pub struct Config {
     pub download_url_ttl_seconds: u64,
     /// Signs local download URLs; generated and kept in the data directory when unset.
     pub download_signing_key: Option<Secret>,
+    /// Signs the tokens of reply addresses and our `Message-ID`s. Required with the SES mailer;
+    /// with the local outbox, generated and kept in the data directory when unset.
+    pub reply_signing_key: Option<Secret>,
     /// Base URL clients reach the API at, for the download links it mints.
     pub public_url: Url,
     /// SNS topics `/inbound/ses` accepts; empty accepts any (signatures are always checked).
@@ -383,6 +386,23 @@ impl Config {
                 "must be at least 32 characters",
             ));
         }
+        let reply_signing_key = get("OFFLOAD_REPLY_SIGNING_KEY").map(Secret::new);
+        if reply_signing_key
+            .as_ref()
+            .is_some_and(|k| k.expose().len() < 32)
+        {
+            return Err(bad(
+                "OFFLOAD_REPLY_SIGNING_KEY",
+                "must be at least 32 characters",
+            ));
+        }
+        if reply_signing_key.is_none() && mailer == MailerKind::Ses {
+            return Err(bad(
+                "OFFLOAD_REPLY_SIGNING_KEY",
+                "is required with OFFLOAD_MAILER=ses (at least 32 characters, the same for the \
+                 API and the worker; e.g. `head -c 32 /dev/urandom | base64`)",
+            ));
+        }
         let public_url = match optional_url("OFFLOAD_PUBLIC_URL")? {
             Some(url) => url,
             None => {
@@ -432,12 +452,23 @@ impl Config {
             attachment_max_count,
             download_url_ttl_seconds,
             download_signing_key,
+            reply_signing_key,
             public_url,
             sns_topic_arns,
             sns_cert_endpoint,
             rate_limit_per_minute,
             worker_metrics_addr,
         })
+    }
+
+    /// The addresses and `Message-ID`s of cases, signed with `OFFLOAD_REPLY_SIGNING_KEY` (or, for
+    /// local runs, a key generated once in the data directory, which API and worker share).
+    pub fn case_addresses(&self) -> std::io::Result<crate::mail::CaseAddresses> {
+        let key = match &self.reply_signing_key {
+            Some(key) => key.expose().as_bytes().to_vec(),
+            None => crate::keys::load_or_create_secret(&self.data_dir.join("reply-signing-key"))?,
+        };
+        Ok(crate::mail::CaseAddresses::new(&key, &self.reply_domain))
     }
 
     /// Where this deployment lets webhooks go.
@@ -502,6 +533,13 @@ mod tests {
         assert_eq!(e.variable, "OFFLOAD_MAIL_FROM");
         let e = config(&[("OFFLOAD_WEBHOOK_ALLOW_HTTP", "yes")]).unwrap_err();
         assert_eq!(e.variable, "OFFLOAD_WEBHOOK_ALLOW_HTTP");
+        let e = config(&[("OFFLOAD_MAILER", "ses")]).unwrap_err();
+        assert_eq!(
+            e.variable, "OFFLOAD_REPLY_SIGNING_KEY",
+            "real mail needs a real key"
+        );
+        let e = config(&[("OFFLOAD_REPLY_SIGNING_KEY", "short")]).unwrap_err();
+        assert_eq!(e.variable, "OFFLOAD_REPLY_SIGNING_KEY");
         let e = config(&[("OFFLOAD_AGENT", "openai")]).unwrap_err();
         assert_eq!(e.variable, "OFFLOAD_LLM_BASE_URL");
         let e = config(&[
@@ -520,6 +558,10 @@ mod tests {
             ("OFFLOAD_LLM_BASE_URL", "http://localhost:11434/v1"),
             ("OFFLOAD_LLM_MODEL", "llama3.1"),
             ("OFFLOAD_LLM_API_KEY", "sk-s3cr3t"),
+            (
+                "OFFLOAD_REPLY_SIGNING_KEY",
+                "s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t",
+            ),
         ])
         .unwrap();
         assert!(!format!("{c:?}").contains("s3cr3t"));

@@ -188,6 +188,41 @@ pub fn mint(tenant: &str) -> MintedKey {
     }
 }
 
+/// A 32-byte secret kept in `path`: read when it exists, else generated and written once
+/// (owner-only). Two processes starting together agree: the file appears whole or not at all
+/// (written aside, then hard-linked into place, which fails if another process won).
+pub fn load_or_create_secret(path: &Path) -> std::io::Result<Vec<u8>> {
+    match std::fs::read(path) {
+        Ok(key) if key.len() >= 32 => return Ok(key),
+        Ok(_) => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{} holds fewer than 32 bytes", path.display()),
+            ));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut key = vec![0u8; 32];
+    rand::rng().fill_bytes(&mut key);
+    let aside = path.with_extension(format!("{}.partial", std::process::id()));
+    std::fs::write(&aside, &key)?;
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&aside, std::fs::Permissions::from_mode(0o600))?;
+    }
+    let linked = std::fs::hard_link(&aside, path);
+    let _ = std::fs::remove_file(&aside);
+    match linked {
+        Ok(()) => Ok(key),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => std::fs::read(path),
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +263,24 @@ mod tests {
         assert!(err.starts_with("keys[0].sha256:"), "{err}");
         let err = KeyStore::parse("[[keys]]\ntenant = \"a\"\n").unwrap_err();
         assert!(err.contains("missing field"), "{err}");
+    }
+
+    #[test]
+    fn a_generated_secret_is_created_once_and_then_read() {
+        let dir = std::env::temp_dir().join(format!("offload-keys-{}", uuid_like()));
+        let path = dir.join("secret");
+        let first = load_or_create_secret(&path).unwrap();
+        assert_eq!(first.len(), 32);
+        assert_eq!(load_or_create_secret(&path).unwrap(), first);
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn uuid_like() -> String {
+        let mut bytes = [0u8; 8];
+        rand::rng().fill_bytes(&mut bytes);
+        hex::encode(bytes)
     }
 }

@@ -6,6 +6,7 @@ use crate::mail::{self, Mailer, SendError, SendOutcome};
 use crate::metrics::{WebhookOutcome, WorkerMetrics};
 use crate::webhook::{WebhookError, WebhookSender};
 use offload_core::config::Mailbox;
+use offload_core::mail::CaseAddresses;
 use offload_workflows::activities::{
     AGENT_FAILED, AgentRequest, Decision, Draft, OutboundEmail, SEND_REJECTED, SentEmail,
     WEBHOOK_GONE, WEBHOOK_REFUSED, WebhookDelivery,
@@ -19,7 +20,8 @@ pub struct CaseActivities {
     pub agent: Arc<dyn Agent>,
     pub mailer: Arc<dyn Mailer>,
     pub mail_from: Mailbox,
-    pub reply_domain: String,
+    /// Reply addresses and `Message-ID`s, signed.
+    pub addresses: CaseAddresses,
     pub webhooks: WebhookSender,
     pub metrics: Arc<WorkerMetrics>,
 }
@@ -91,7 +93,7 @@ impl CaseActivities {
         _ctx: ActivityContext,
         email: OutboundEmail,
     ) -> Result<SentEmail, ActivityError> {
-        let prepared = mail::prepare(&email, &self.mail_from, &self.reply_domain);
+        let prepared = mail::prepare(&email, &self.mail_from, &self.addresses);
         let sent = |provider_message_id, alias_message_id, delivery_uncertain| SentEmail {
             message_id: prepared.message_id.clone(),
             provider_message_id,

@@ -29,7 +29,16 @@ use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 use tokio_util::sync::CancellationToken;
 
 /// The activities wired to the configured agent, mailer and webhook sender.
-pub async fn case_activities(config: &Config, metrics: Arc<WorkerMetrics>) -> CaseActivities {
+pub async fn case_activities(
+    config: &Config,
+    metrics: Arc<WorkerMetrics>,
+) -> anyhow::Result<CaseActivities> {
+    let addresses = config.case_addresses().map_err(|e| {
+        anyhow::anyhow!(
+            "reply signing key in {} (set OFFLOAD_REPLY_SIGNING_KEY): {e}",
+            config.data_dir.display()
+        )
+    })?;
     let agent: Arc<dyn agent::Agent> = match &config.agent {
         AgentKind::Rules => Arc::new(RulesAgent),
         AgentKind::OpenAi {
@@ -57,14 +66,14 @@ pub async fn case_activities(config: &Config, metrics: Arc<WorkerMetrics>) -> Ca
             ))
         }
     };
-    CaseActivities {
+    Ok(CaseActivities {
         agent,
         mailer,
         mail_from: config.mail_from.clone(),
-        reply_domain: config.reply_domain.clone(),
+        addresses,
         webhooks: webhook::WebhookSender::new(config.webhook_policy(), config.keys_file.clone()),
         metrics,
-    }
+    })
 }
 
 /// Runs the worker until `shutdown` fires; running activities get a grace period to finish.
@@ -79,7 +88,7 @@ pub async fn run(
     let runtime = Runtime::from_current_tokio(Default::default())?;
     let options = WorkerOptions::new(config.task_queue.clone())
         .register_workflow::<CaseWorkflow>()?
-        .register_activities(case_activities(&config, metrics).await)
+        .register_activities(case_activities(&config, metrics).await?)
         .graceful_shutdown_period(Duration::from_secs(20))
         .build();
     let mut worker = Worker::new(&runtime, client, options)?;

@@ -24,7 +24,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use offload_core::mail::inbound::InboundMail;
-use offload_core::mail::reply_address;
 use offload_workflows::state::{Attachment, INLINE_BODY_LIMIT, InboundReply, SkippedAttachment};
 use serde::Serialize;
 use subtle::ConstantTimeEq;
@@ -120,8 +119,7 @@ pub enum Routed {
 
 /// Routes a parsed reply to its case: stores its files and large body, then signals the case.
 pub async fn route_reply(state: &AppState, mail: InboundMail) -> Result<Routed, ApiError> {
-    let domain = &state.config().reply_domain;
-    let Some(case_id) = mail.case_id(domain) else {
+    let Some(case_id) = mail.case_id(state.addresses()) else {
         return Ok(Routed::NoCase);
     };
     let Some(loaded) = state.cases().record(case_id, false).await? else {
@@ -134,7 +132,7 @@ pub async fn route_reply(state: &AppState, mail: InboundMail) -> Result<Routed, 
     }
 
     let received_at = now_ms();
-    let inbox_id = reply_address(&case_id.to_string(), domain);
+    let inbox_id = state.addresses().reply_address(&case_id.to_string());
     let max_bytes = state.config().attachment_max_bytes;
     let max_count = state.config().attachment_max_count;
     let mut attachments = Vec::new();

@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use offload_core::mail::inbound::InboundMail;
-use offload_core::mail::{CASE_HEADER, case_id_from_message_id, case_id_from_reply_address};
+use offload_core::mail::{CASE_HEADER, CaseAddresses};
 use offload_workflows::state::{DeliveryFailure, DeliveryFailureKind};
 use offload_workflows::view::parse_iso8601_utc;
 use serde::{Deserialize, Serialize};
@@ -117,8 +117,9 @@ struct SesReject {
 
 impl SesMail {
     /// The case an SES event is about: our case header, our Message-ID, or the reply address
-    /// among the original headers.
-    fn case_id(&self, reply_domain: &str) -> Option<Uuid> {
+    /// among the original headers. (SES events come through an allow-listed, signed SNS topic:
+    /// the headers they quote are our own mail's.)
+    fn case_id(&self, addresses: &CaseAddresses) -> Option<Uuid> {
         let header = |name: &'static str| {
             self.headers
                 .iter()
@@ -131,13 +132,13 @@ impl SesMail {
                 self.common_headers
                     .as_ref()
                     .and_then(|c| c.message_id.as_deref())
-                    .and_then(case_id_from_message_id)
+                    .and_then(|id| addresses.case_of_message_id(id))
             })
-            .or_else(|| header("Message-ID").find_map(case_id_from_message_id))
+            .or_else(|| header("Message-ID").find_map(|id| addresses.case_of_message_id(id)))
             .or_else(|| {
                 header("Reply-To").find_map(|v| {
                     let address = v.rsplit('<').next().unwrap_or(v).trim_end_matches('>');
-                    case_id_from_reply_address(address, reply_domain)
+                    addresses.case_of_reply_address(address)
                 })
             })
     }
@@ -266,7 +267,7 @@ async fn handle_ses_event(state: &AppState, message: &str) -> Result<Response, A
         .as_deref()
         .or(event.event_type.as_deref())
         .unwrap_or("");
-    let domain = state.config().reply_domain.clone();
+    let addresses = state.addresses();
     match kind {
         "Received" => {
             let raw = received_content(state, &event).await?;
@@ -288,7 +289,7 @@ async fn handle_ses_event(state: &AppState, message: &str) -> Result<Response, A
             let bounce_type = bounce.map(|b| b.bounce_type.as_str()).unwrap_or("");
             if bounce_type != "Permanent" {
                 tracing::info!(bounce_type, "transient bounce; the case goes on");
-                return Ok(sns_outcome("not_actionable", event.mail.case_id(&domain)));
+                return Ok(sns_outcome("not_actionable", event.mail.case_id(addresses)));
             }
             let status = bounce
                 .and_then(|b| b.bounced_recipients.iter().find_map(|r| r.status.clone()))
@@ -298,7 +299,14 @@ async fn handle_ses_event(state: &AppState, message: &str) -> Result<Response, A
                 .and_then(|b| b.bounce_sub_type.clone())
                 .unwrap_or_else(|| "General".into());
             let detail = format!("Permanent bounce ({sub_type}{status}).");
-            fail_case(state, &event, &domain, DeliveryFailureKind::Bounced, detail).await
+            fail_case(
+                state,
+                &event,
+                addresses,
+                DeliveryFailureKind::Bounced,
+                detail,
+            )
+            .await
         }
         "Complaint" => {
             let feedback = event
@@ -310,7 +318,7 @@ async fn handle_ses_event(state: &AppState, message: &str) -> Result<Response, A
             fail_case(
                 state,
                 &event,
-                &domain,
+                addresses,
                 DeliveryFailureKind::Complained,
                 detail,
             )
@@ -326,7 +334,7 @@ async fn handle_ses_event(state: &AppState, message: &str) -> Result<Response, A
             fail_case(
                 state,
                 &event,
-                &domain,
+                addresses,
                 DeliveryFailureKind::Rejected,
                 detail,
             )
@@ -342,11 +350,11 @@ async fn handle_ses_event(state: &AppState, message: &str) -> Result<Response, A
 async fn fail_case(
     state: &AppState,
     event: &SesNotification,
-    domain: &str,
+    addresses: &CaseAddresses,
     kind: DeliveryFailureKind,
     detail: String,
 ) -> Result<Response, ApiError> {
-    let Some(case_id) = event.mail.case_id(domain) else {
+    let Some(case_id) = event.mail.case_id(addresses) else {
         tracing::warn!(ses_message_id = ?event.mail.message_id, "SES event matches no case");
         return Ok(sns_outcome("unroutable", None));
     };

@@ -1,7 +1,7 @@
 //! Attachments: limits, exact bytes, minted download URLs that expire and cannot be forged;
 //! large bodies kept by reference.
 
-use crate::harness::{Options, case_body, reply_mail, spawn_app_with};
+use crate::harness::{Options, case_body, reply_address, reply_mail, spawn_app_with};
 use base64::Engine;
 use serde_json::{Value, json};
 
@@ -11,8 +11,9 @@ fn multipart_reply(
     body: &str,
     files: &[(&str, Vec<u8>)],
 ) -> String {
+    let to = reply_address(case_id);
     let mut raw = format!(
-        "From: Maya Chen <ap@northstar.example>\r\nTo: reply+{case_id}@reply.test\r\n\
+        "From: Maya Chen <ap@northstar.example>\r\nTo: {to}\r\n\
          Subject: Re: files\r\nMessage-ID: <{message_id}>\r\nMIME-Version: 1.0\r\n\
          Content-Type: multipart/mixed; boundary=\"sep\"\r\n\r\n--sep\r\nContent-Type: text/plain\r\n\r\n{body}\r\n"
     );

@@ -2,7 +2,8 @@
 //! webhooks.
 
 use crate::harness::{
-    WebhookReceiver, case_body, first_address, reply_mail, reply_with_attachment, spawn_app,
+    WebhookReceiver, case_body, first_address, our_message_id, reply_address, reply_mail,
+    reply_with_attachment, spawn_app,
 };
 use mail_parser::MessageParser;
 use serde_json::json;
@@ -31,14 +32,14 @@ async fn happy_path_question_answer_evidence_completes_with_result_and_ordered_w
     assert_eq!(sent.len(), 1);
     let first = MessageParser::default().parse(&sent[0]).unwrap();
     let first_id = first.message_id().unwrap().to_string();
-    assert_eq!(first_id, format!("offload.{case_id}.1@reply.test"));
+    assert_eq!(first_id, our_message_id(&case_id, 1));
     assert_eq!(
         first.subject(),
         Some("Get the signed W-9 form for Northstar Supplies")
     );
     assert_eq!(
         first_address(first.reply_to()),
-        Some(format!("reply+{case_id}@reply.test").as_str())
+        Some(reply_address(&case_id).as_str())
     );
     assert_eq!(first_address(first.from()), Some("offload@mail.test"));
     assert_eq!(first_address(first.to()), Some("ap@northstar.example"));
@@ -168,10 +169,7 @@ async fn happy_path_question_answer_evidence_completes_with_result_and_ordered_w
     assert_eq!(attachment["size"], json!(pdf.len()));
     assert_eq!(attachment["type"], "application/pdf");
     assert_eq!(attachment["messageId"], "e1@northstar.example");
-    assert_eq!(
-        attachment["inboxId"],
-        json!(format!("reply+{case_id}@reply.test"))
-    );
+    assert_eq!(attachment["inboxId"], json!(reply_address(&case_id)));
     let stored = std::fs::read(
         app.config
             .attachments_dir()
@@ -257,7 +255,7 @@ async fn silence_spends_the_follow_up_budget_then_fails_with_max_retries() {
     );
     assert_eq!(
         follow_up.in_reply_to().as_text(),
-        Some(format!("offload.{case_id}.2@reply.test").as_str())
+        Some(our_message_id(&case_id, 2).as_str())
     );
 
     let (_, event) = hooks.next().await;
@@ -339,8 +337,9 @@ async fn an_out_of_office_reply_is_kept_and_the_follow_ups_go_on() {
     body["followUpDelayHours"] = json!(3);
     let case_id = app.create_case(body).await;
     app.wait_for_outreach(&case_id).await;
+    let to = reply_address(&case_id);
     let ooo = format!(
-        "From: Maya Chen <ap@northstar.example>\r\nTo: reply+{case_id}@reply.test\r\n\
+        "From: Maya Chen <ap@northstar.example>\r\nTo: {to}\r\n\
          Subject: Automatic reply: Get the signed W-9\r\nAuto-Submitted: auto-replied\r\n\
          Message-ID: <ooo@northstar.example>\r\n\r\nI am out of the office until Monday. Is it urgent?"
     );

@@ -15,4 +15,5 @@ mod ses;
 mod shutdown;
 mod sns;
 mod tenancy;
+mod trust;
 mod webhooks;

@@ -2,8 +2,8 @@
 //! blob store; the helpers the SNS tests (`sns.rs`) share.
 
 use crate::harness::{
-    Options, TestApp, WebhookReceiver, case_body, first_address, moto_endpoint, reply_mail,
-    spawn_app_with,
+    Options, TestApp, WebhookReceiver, case_body, first_address, moto_endpoint, our_message_id,
+    reply_address, reply_mail, spawn_app_with,
 };
 use mail_parser::MessageParser;
 use serde_json::{Value, json};
@@ -143,11 +143,11 @@ async fn ses_sends_raw_mime_and_replies_thread_on_the_id_ses_assigned() {
     assert_eq!(first_address(first.to()), Some("ap@northstar.example"));
     assert_eq!(
         first_address(first.reply_to()),
-        Some(format!("reply+{case_id}@reply.test").as_str())
+        Some(reply_address(&case_id).as_str())
     );
     assert_eq!(
         first.message_id(),
-        Some(format!("offload.{case_id}.1@reply.test").as_str())
+        Some(our_message_id(&case_id, 1).as_str())
     );
     assert_eq!(
         first.header_raw("X-Offload-Case").map(str::trim),
@@ -172,7 +172,7 @@ async fn ses_sends_raw_mime_and_replies_thread_on_the_id_ses_assigned() {
         .iter()
         .map(|r| r.to_string())
         .collect();
-    assert_eq!(references[0], format!("offload.{case_id}.1@reply.test"));
+    assert_eq!(references[0], our_message_id(&case_id, 1));
     assert!(
         references[1].ends_with("@email.amazonses.com"),
         "{references:?}"

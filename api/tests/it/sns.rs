@@ -2,7 +2,9 @@
 //! (inline, base64, through S3), bounces and complaints; forged, unsigned, replayed and
 //! foreign-topic messages are refused and change nothing; subscriptions are confirmed.
 
-use crate::harness::{Options, WebhookReceiver, case_body, reply_mail, spawn_app_with};
+use crate::harness::{
+    Options, WebhookReceiver, case_body, reply_address, reply_mail, spawn_app_with,
+};
 use crate::ses::{aws, publish, ses_app, topic_to, unique_domain, verify_domain};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
@@ -10,7 +12,7 @@ use std::sync::{Arc, Mutex};
 fn received(case_id: &str, action: Value, content: Option<String>) -> Value {
     let mut notification = json!({
         "notificationType": "Received",
-        "receipt": {"recipients": [format!("reply+{case_id}@reply.test")], "action": action},
+        "receipt": {"recipients": [reply_address(case_id)], "action": action},
         "mail": {"messageId": "ses-inbound-1", "headers": [], "commonHeaders": {}}
     });
     if let Some(content) = content {

@@ -4,7 +4,7 @@
 use super::auto_reply::automatic_reason;
 use super::quotes::strip_quoted;
 use super::sanitize::{visible_html, visible_text};
-use super::{case_id_from_message_id, case_id_from_reply_address, display_mailbox};
+use super::{CaseAddresses, display_mailbox};
 use mail_parser::{Address, MessageParser, MimeHeaders};
 use uuid::Uuid;
 
@@ -164,15 +164,16 @@ impl InboundMail {
     }
 
     /// The case this message answers: first by a per-case reply address among the recipients,
-    /// then by one of our `Message-ID`s in `In-Reply-To`/`References`.
-    pub fn case_id(&self, reply_domain: &str) -> Option<Uuid> {
+    /// then by one of our `Message-ID`s in `In-Reply-To`/`References` — each only with its
+    /// token, so a guessed or leaked caseId alone reaches nothing.
+    pub fn case_id(&self, addresses: &CaseAddresses) -> Option<Uuid> {
         self.recipients
             .iter()
-            .find_map(|r| case_id_from_reply_address(r, reply_domain))
+            .find_map(|r| addresses.case_of_reply_address(r))
             .or_else(|| {
                 self.thread_ids
                     .iter()
-                    .find_map(|id| case_id_from_message_id(id))
+                    .find_map(|id| addresses.case_of_message_id(id))
             })
     }
 }
@@ -233,9 +234,14 @@ mod tests {
 
     const CASE: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
 
+    fn ours() -> CaseAddresses {
+        CaseAddresses::new(b"test reply signing key, 32 bytes!", "reply.example.com")
+    }
+
     fn reply(extra_headers: &str, body: &str) -> Vec<u8> {
+        let to = ours().reply_address(CASE);
         format!(
-            "From: Maya Chen <ap@northstar.example>\r\nTo: Avery <reply+{CASE}@reply.example.com>\r\n\
+            "From: Maya Chen <ap@northstar.example>\r\nTo: Avery <{to}>\r\n\
              Subject: Re: Signed W-9\r\nMessage-ID: <CAJ123@mail.example>\r\n{extra_headers}\
              Content-Type: text/plain; charset=utf-8\r\n\r\n{body}"
         )
@@ -253,18 +259,28 @@ mod tests {
         assert_eq!(mail.subject, "Re: Signed W-9");
         assert_eq!(mail.message_id, "CAJ123@mail.example");
         assert_eq!(mail.text, "Here you go.");
-        assert_eq!(mail.case_id("reply.example.com").unwrap().to_string(), CASE);
+        assert_eq!(mail.case_id(&ours()).unwrap().to_string(), CASE);
     }
 
     #[test]
     fn routes_by_references_when_the_reply_address_is_gone() {
+        let (first, second) = (ours().message_id(CASE, 1), ours().message_id(CASE, 2));
         let raw = format!(
             "From: ap@northstar.example\r\nTo: someone@else.example\r\nSubject: Re: x\r\n\
-             In-Reply-To: <offload.{CASE}.2@reply.example.com>\r\n\
-             References: <offload.{CASE}.1@reply.example.com> <offload.{CASE}.2@reply.example.com>\r\n\r\nok"
+             In-Reply-To: <{second}>\r\nReferences: <{first}> <{second}>\r\n\r\nok"
         );
         let mail = InboundMail::parse(raw.as_bytes()).unwrap();
-        assert_eq!(mail.case_id("reply.example.com").unwrap().to_string(), CASE);
+        assert_eq!(mail.case_id(&ours()).unwrap().to_string(), CASE);
+    }
+
+    #[test]
+    fn a_caseid_without_its_token_routes_nowhere() {
+        let raw = format!(
+            "From: ap@northstar.example\r\nTo: reply+{CASE}@reply.example.com\r\nSubject: Re: x\r\n\
+             In-Reply-To: <offload.{CASE}.2@reply.example.com>\r\n\r\nHere is the signed form."
+        );
+        let mail = InboundMail::parse(raw.as_bytes()).unwrap();
+        assert_eq!(mail.case_id(&ours()), None);
     }
 
     #[test]

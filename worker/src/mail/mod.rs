@@ -9,7 +9,7 @@ use mail_builder::MessageBuilder;
 use mail_builder::headers::message_id::MessageId;
 use mail_builder::headers::raw::Raw;
 use offload_core::config::Mailbox;
-use offload_core::mail::{CASE_HEADER, display_mailbox, message_id, reply_address};
+use offload_core::mail::{CASE_HEADER, CaseAddresses, display_mailbox};
 use offload_workflows::activities::OutboundEmail;
 
 /// A message ready to hand to a mail provider.
@@ -60,13 +60,17 @@ pub trait Mailer: Send + Sync {
 /// Builds the RFC 5322 message for one outbound email of a case: a unique `Message-ID`,
 /// `In-Reply-To`/`References` on later messages, the per-case `Reply-To`. The `From` address is
 /// `OFFLOAD_MAIL_FROM`'s; its display name, when it has one, else the persona's name.
-pub fn prepare(email: &OutboundEmail, from: &Mailbox, reply_domain: &str) -> PreparedMessage {
-    let message_id = message_id(&email.case_id, email.message_number, reply_domain);
+pub fn prepare(
+    email: &OutboundEmail,
+    from: &Mailbox,
+    addresses: &CaseAddresses,
+) -> PreparedMessage {
+    let message_id = addresses.message_id(&email.case_id, email.message_number);
     let from_name = from
         .name
         .clone()
         .unwrap_or_else(|| email.sender_name.clone());
-    let reply_to = reply_address(&email.case_id, reply_domain);
+    let reply_to = addresses.reply_address(&email.case_id);
     let mut builder = MessageBuilder::new()
         .from((from_name.clone(), from.address.clone()))
         .to((email.to_name.clone(), email.to_address.clone()))
@@ -115,7 +119,9 @@ mod tests {
             references: vec!["offload.x.1@reply.example.com".into()],
         };
         let from = Mailbox::parse("ops@mail.example.com").unwrap();
-        let prepared = prepare(&email, &from, "reply.example.com");
+        let addresses =
+            CaseAddresses::new(b"test reply signing key, 32 bytes!", "reply.example.com");
+        let prepared = prepare(&email, &from, &addresses);
         let parsed = mail_parser::MessageParser::default()
             .parse(&prepared.raw)
             .unwrap();
@@ -128,7 +134,7 @@ mod tests {
         let reply_to = parsed.reply_to().unwrap().first().unwrap();
         assert_eq!(
             reply_to.address(),
-            Some(format!("reply+{CASE}@reply.example.com").as_str())
+            Some(addresses.reply_address(CASE).as_str())
         );
         assert_eq!(
             parsed.from().unwrap().first().unwrap().name(),

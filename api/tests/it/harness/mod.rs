@@ -24,6 +24,8 @@ use tokio_util::sync::CancellationToken;
 
 pub const INBOUND_SECRET: &str = "test-inbound-secret-0123456789";
 pub const REPLY_DOMAIN: &str = "reply.test";
+/// `OFFLOAD_REPLY_SIGNING_KEY` of every test app.
+pub const REPLY_SIGNING_KEY: &str = "test-reply-signing-key-0123456789abcdef";
 
 pub struct Response {
     pub status: u16,
@@ -160,6 +162,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         // The local webhook receivers listen on loopback, which the SSRF guard refuses by default.
         ("OFFLOAD_WEBHOOK_ALLOW_CIDRS", "127.0.0.1/32".to_string()),
         ("OFFLOAD_REPLY_DOMAIN", REPLY_DOMAIN.to_string()),
+        ("OFFLOAD_REPLY_SIGNING_KEY", REPLY_SIGNING_KEY.to_string()),
         (
             "OFFLOAD_MAIL_FROM",
             "Offload Test <offload@mail.test>".to_string(),
@@ -179,6 +182,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .with_query_timeout(Duration::from_secs(2)),
         offload_api::blob_store(&config).await,
         offload_api::download_key(&config).unwrap(),
+        config.case_addresses().unwrap(),
     );
     let api = tokio::spawn(offload_api::serve(listener, state, shutdown.clone()));
 
