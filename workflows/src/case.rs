@@ -44,6 +44,10 @@ pub struct Counterparty {
     pub timezone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_data: Option<BTreeMap<String, String>>,
+    /// Whether a reply from another address of the counterparty's domain counts as theirs
+    /// (absent: yes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_domain_replies: Option<bool>,
 }
 
 /// Who the service writes as.

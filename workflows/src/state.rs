@@ -216,6 +216,33 @@ pub struct TranscriptMessage {
     /// Inbound only: whether an evaluation has seen it yet.
     #[serde(default)]
     pub evaluated: bool,
+    /// Inbound only: why the mail cannot be taken as the counterparty's (a stranger's address,
+    /// a failed SPF/DKIM/DMARC verdict). It is kept, never evaluated unless the client says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub untrusted: Option<String>,
+    /// Inbound, untrusted only: what the client was asked and said about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<UntrustedReview>,
+}
+
+/// Where an untrusted message stands with the client.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum UntrustedReview {
+    /// An input request asks whether it counts.
+    Asked,
+    /// The client said it counts: it is read like the counterparty's reply.
+    Accepted,
+    /// The client said it does not count (or answered anything but yes).
+    Ignored,
+}
+
+impl TranscriptMessage {
+    /// Whether the message may be read as the counterparty's: not untrusted, or accepted by the
+    /// client.
+    pub fn is_trusted(&self) -> bool {
+        self.untrusted.is_none() || self.review == Some(UntrustedReview::Accepted)
+    }
 }
 
 impl TranscriptMessage {
@@ -243,6 +270,8 @@ impl TranscriptMessage {
             automatic: None,
             warnings: Vec::new(),
             evaluated: direction == Direction::Outbound,
+            untrusted: None,
+            review: None,
         }
     }
 }
@@ -314,6 +343,9 @@ pub struct InboundReply {
     /// Content a person would not see was removed (hidden HTML, invisible characters).
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// Why the API could not take this as the counterparty's mail (sender or provider verdict).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub untrusted: Option<String>,
 }
 
 /// Which kind of outbound message was sent; follow-ups draw on the follow-up budget.
@@ -366,6 +398,20 @@ pub struct CaseState {
     /// Why the case must stop (provider event, cancellation), waiting to be acted on.
     #[serde(default)]
     pub stop: Option<Stop>,
+    /// The pending question whether untrusted mail counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_review: Option<TrustReview>,
+}
+
+/// An input request asking the client whether untrusted mail counts.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TrustReview {
+    pub input_request_id: String,
+    /// Transcript positions of the messages asked about.
+    pub messages: Vec<usize>,
+    /// When the next follow-up was due before the question paused the case.
+    pub resume_at: i64,
 }
 
 /// A reason to end the case from outside its own flow.
@@ -398,6 +444,7 @@ impl CaseState {
             attachments: Vec::new(),
             transcript: Vec::new(),
             stop: None,
+            trust_review: None,
         }
     }
 
@@ -464,10 +511,12 @@ impl CaseState {
             attachment_ids,
             skipped_attachments: reply.skipped_attachments,
             // An automatic reply is kept but is not a reply: nothing evaluates it and the
-            // follow-up schedule goes on.
-            evaluated: reply.automatic.is_some(),
+            // follow-up schedule goes on. Untrusted mail is kept aside until the client says it
+            // counts.
+            evaluated: reply.automatic.is_some() || reply.untrusted.is_some(),
             automatic: reply.automatic,
             warnings: reply.warnings,
+            untrusted: reply.untrusted,
             ..TranscriptMessage::new(Direction::Inbound, reply.message_id, reply.text)
         });
         self.touch(now);
@@ -547,15 +596,96 @@ impl CaseState {
             .as_mut()
             .expect("check_input guarantees an active request");
         request.status = InputRequestStatus::Resolved;
+        let accepts = accepts_untrusted(&input.provided_context);
         self.human_inputs.push(HumanInput {
-            input_request_id: input.input_request_id,
+            input_request_id: input.input_request_id.clone(),
             question: request.question.clone(),
             provided_context: input.provided_context,
             provided_at: now,
         });
-        self.answer_pending = true;
+        match self.trust_review.take() {
+            Some(review) if review.input_request_id == input.input_request_id => {
+                self.settle_trust_review(review, accepts, now);
+            }
+            other => {
+                self.trust_review = other;
+                self.answer_pending = true;
+            }
+        }
         self.touch(now);
         Ok(())
+    }
+
+    /// Inbound untrusted messages nobody has asked the client about yet (automatic replies are
+    /// never asked about: they would not be read anyway).
+    pub fn untrusted_awaiting_review(&self) -> Vec<usize> {
+        self.transcript
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                m.direction == Direction::Inbound
+                    && m.untrusted.is_some()
+                    && m.review.is_none()
+                    && m.automatic.is_none()
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Pauses the case on the question whether the untrusted messages count.
+    pub fn request_trust_review(&mut self, id: String, now: i64) {
+        let messages = self.untrusted_awaiting_review();
+        if self.status.is_terminal() || messages.is_empty() {
+            return;
+        }
+        let senders: Vec<String> = messages
+            .iter()
+            .map(|&i| {
+                let m = &self.transcript[i];
+                format!(
+                    "{} ({})",
+                    m.from,
+                    m.untrusted.as_deref().unwrap_or("untrusted")
+                )
+            })
+            .collect();
+        let question = format!(
+            "Mail came for this case that cannot be taken as the counterparty's and was not read: \
+             {}. Should it count as their reply? Answer \"yes\" to have it read and acted on; \
+             any other answer leaves it aside and the case goes on.",
+            senders.join("; ")
+        );
+        for &i in &messages {
+            self.transcript[i].review = Some(UntrustedReview::Asked);
+        }
+        let resume_at = self.next_action_at;
+        self.request_input(id.clone(), question, now);
+        self.trust_review = Some(TrustReview {
+            input_request_id: id,
+            messages,
+            resume_at,
+        });
+    }
+
+    /// The client answered a trust review: accepted messages are read like replies; otherwise
+    /// they stay aside and the follow-up schedule resumes where it was.
+    fn settle_trust_review(&mut self, review: TrustReview, accepts: bool, now: i64) {
+        for &i in &review.messages {
+            if let Some(m) = self.transcript.get_mut(i) {
+                m.review = Some(if accepts {
+                    UntrustedReview::Accepted
+                } else {
+                    UntrustedReview::Ignored
+                });
+                m.evaluated = !accepts;
+            }
+        }
+        self.status = CaseStatus::Running;
+        self.next_action_at = if accepts || self.has_unevaluated_replies() {
+            NOTHING_SCHEDULED
+        } else {
+            review.resume_at.max(now)
+        };
     }
 
     /// The goal was achieved.
@@ -587,13 +717,14 @@ impl CaseState {
     pub fn thread_message_ids(&self) -> Vec<String> {
         self.transcript
             .iter()
+            .filter(|m| m.is_trusted())
             .flat_map(|m| std::iter::once(m.message_id.clone()).chain(m.alias_message_id.clone()))
             .collect()
     }
 
     /// The `Message-ID` the next message answers: the latest one as its recipient saw it.
     pub fn latest_message_id(&self) -> Option<String> {
-        self.transcript.last().map(|m| {
+        self.transcript.iter().rfind(|m| m.is_trusted()).map(|m| {
             m.alias_message_id
                 .clone()
                 .unwrap_or_else(|| m.message_id.clone())
@@ -619,6 +750,37 @@ impl CaseState {
             .find(|m| m.direction == Direction::Outbound)
             .map(|m| m.subject.as_str())
     }
+}
+
+/// Whether the client's answer to a trust review says the mail counts: a plain yes (in a few
+/// languages), nothing more elaborate, so an unclear answer never lets a stranger in.
+pub fn accepts_untrusted(answer: &str) -> bool {
+    let first = answer
+        .trim()
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == '!' || c == ';')
+        .find(|w| !w.is_empty())
+        .unwrap_or("")
+        .to_lowercase();
+    matches!(
+        first.as_str(),
+        "yes"
+            | "y"
+            | "ja"
+            | "oui"
+            | "si"
+            | "sí"
+            | "sim"
+            | "ok"
+            | "okay"
+            | "accept"
+            | "accepted"
+            | "approve"
+            | "approved"
+            | "confirm"
+            | "confirmed"
+            | "count"
+            | "true"
+    )
 }
 
 /// `Re: <subject>`, without stacking prefixes.

@@ -153,11 +153,19 @@ pub fn render_transcript<'a>(
                 Direction::Outbound => "outbound",
             };
             let doubt = if m.delivery_uncertain.is_some() {
-                " · delivery unconfirmed"
+                " · delivery unconfirmed".to_string()
+            } else if let Some(reason) = &m.untrusted {
+                let standing = match m.review {
+                    Some(crate::state::UntrustedReview::Accepted) => "accepted by the client",
+                    Some(crate::state::UntrustedReview::Ignored) => "left aside by the client",
+                    Some(crate::state::UntrustedReview::Asked) => "the client is asked",
+                    None => "not read",
+                };
+                format!(" · untrusted: {reason} ({standing})")
             } else if m.automatic.is_some() {
-                " · automatic reply"
+                " · automatic reply".to_string()
             } else {
-                ""
+                String::new()
             };
             let mut block = format!(
                 "--- message {} of {} · {} · {}{}\nFrom: {}\nTo: {}\nSubject: {}\n",

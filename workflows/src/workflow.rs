@@ -145,8 +145,30 @@ impl CaseWorkflow {
         }
     }
 
+    /// What the agent sees: the goal, the persona, and the conversation without untrusted mail
+    /// the client has not accepted (so a stranger's words never reach the model).
     fn agent_request(&self, new_reply_indices: Vec<usize>) -> AgentRequest {
         let request = &self.input.request;
+        let mut transcript = Vec::with_capacity(self.case.transcript.len());
+        let mut new_indices = Vec::with_capacity(new_reply_indices.len());
+        let mut hidden_files: Vec<&String> = Vec::new();
+        for (i, message) in self.case.transcript.iter().enumerate() {
+            if !message.is_trusted() {
+                hidden_files.extend(&message.attachment_ids);
+                continue;
+            }
+            if new_reply_indices.contains(&i) {
+                new_indices.push(transcript.len());
+            }
+            transcript.push(message.clone());
+        }
+        let attachments = self
+            .case
+            .attachments
+            .iter()
+            .filter(|a| !hidden_files.contains(&&a.attachment_id))
+            .cloned()
+            .collect();
         AgentRequest {
             case_id: self.input.case_id.clone(),
             goal: request.goal.clone(),
@@ -154,9 +176,9 @@ impl CaseWorkflow {
             sender_persona: request.sender_persona.clone(),
             constraints: request.constraints.clone().unwrap_or_default(),
             result_schema: request.result_schema.clone(),
-            transcript: self.case.transcript.clone(),
-            attachments: self.case.attachments.clone(),
-            new_reply_indices,
+            transcript,
+            attachments,
+            new_reply_indices: new_indices,
             human_inputs: self.case.human_inputs.clone(),
             answer_pending: self.case.answer_pending,
             follow_up_number: self.case.follow_ups_in_row + 1,
@@ -314,10 +336,22 @@ async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> {
             return Ok(());
         }
         if !ctx.state(|s| s.case.has_unevaluated_replies()) {
+            // Untrusted mail while the case waits on the counterparty: ask the client whether
+            // it counts (cases started before this existed never had untrusted mail).
+            if ctx.state(|s| !s.case.untrusted_awaiting_review().is_empty())
+                && ctx.patched(TRUST_REVIEW_PATCH)
+            {
+                if !ask_about_untrusted_mail(ctx).await? {
+                    return Ok(());
+                }
+                continue;
+            }
             let due = ctx.state(|s| s.case.next_action_at);
             let wait = Duration::from_millis(u64::try_from(due - now(ctx)).unwrap_or(0));
             let woken = condition_before_timer(ctx, wait, "follow-up due", |s| {
-                s.case.has_unevaluated_replies() || s.case.stop.is_some()
+                s.case.has_unevaluated_replies()
+                    || s.case.stop.is_some()
+                    || !s.case.untrusted_awaiting_review().is_empty()
             })
             .await?;
             if stopped(ctx) {
@@ -327,6 +361,10 @@ async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> {
                 if !follow_up(ctx).await {
                     return Ok(());
                 }
+                continue;
+            }
+            if !ctx.state(|s| s.case.has_unevaluated_replies()) {
+                // Woken by untrusted mail: the question above handles it.
                 continue;
             }
         }
@@ -459,6 +497,32 @@ async fn evaluate_until_settled(ctx: &Ctx) -> Result<bool, WorkflowTermination> 
     }
 }
 
+/// Patch id of asking the client about untrusted mail.
+pub const TRUST_REVIEW_PATCH: &str = "trust-review-v1";
+
+/// Asks the client whether untrusted mail counts and waits for the answer (or a stop, or the
+/// input timeout). False when the case has ended.
+async fn ask_about_untrusted_mail(ctx: &Ctx) -> Result<bool, WorkflowTermination> {
+    let id = ctx.uuid4();
+    let now = now(ctx);
+    ctx.state_mut(|s| s.case.request_trust_review(id, now));
+    after_change(ctx, true);
+    let answered = |s: &CaseWorkflow| s.case.trust_review.is_none() || s.case.stop.is_some();
+    if !wait_for(ctx, answered).await? {
+        fail(
+            ctx,
+            ResultStatus::InputTimeout,
+            Some(INPUT_TIMEOUT_REASON.to_string()),
+        );
+        return Ok(false);
+    }
+    if stopped(ctx) {
+        return Ok(false);
+    }
+    after_change(ctx, false);
+    Ok(true)
+}
+
 /// Ends the case when something outside its flow asked it to stop (a provider event, the
 /// client's cancellation).
 fn stopped(ctx: &Ctx) -> bool {
@@ -472,22 +536,33 @@ fn stopped(ctx: &Ctx) -> bool {
 /// Waits for the client's answer (or a provider event that ends the case); false when
 /// `inputTimeoutHours` passed first.
 async fn wait_for_answer(ctx: &Ctx) -> Result<bool, WorkflowTermination> {
+    wait_for(ctx, |s: &CaseWorkflow| {
+        s.case.answer_pending || s.case.stop.is_some()
+    })
+    .await
+}
+
+/// Waits while an input request is pending until `answered` holds; false when
+/// `inputTimeoutHours` passed first.
+async fn wait_for(
+    ctx: &Ctx,
+    answered: impl FnMut(&CaseWorkflow) -> bool,
+) -> Result<bool, WorkflowTermination> {
     let limit = ctx.state(|s| {
         s.input
             .request
             .input_timeout_hours
             .map(|hours| hours_to_ms(hours, s.input.hour_seconds))
     });
-    let woken = |s: &CaseWorkflow| s.case.answer_pending || s.case.stop.is_some();
     match limit {
         None => {
-            ctx.wait_condition(woken).await?;
+            ctx.wait_condition(answered).await?;
             Ok(true)
         }
         // An answer that arrives together with the deadline wins: it was already accepted (202).
         Some(ms) => {
             let wait = Duration::from_millis(u64::try_from(ms).unwrap_or(0));
-            condition_before_timer(ctx, wait, "input timeout", woken).await
+            condition_before_timer(ctx, wait, "input timeout", answered).await
         }
     }
 }

@@ -178,6 +178,10 @@ pub struct CounterpartyBody {
     pub timezone: Option<String>,
     /// String values only; at most 4 KiB.
     pub custom_data: Option<BTreeMap<String, String>>,
+    /// Whether replies from other addresses of the counterparty's domain count as theirs
+    /// (default `true`; never for public mail domains such as gmail.com). Other senders' mail is
+    /// kept as untrusted and the client is asked about it.
+    pub allow_domain_replies: Option<bool>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -353,6 +357,7 @@ impl CreateCaseBody {
             company: optional_trimmed("counterparty.company", counterparty.company, 200)?,
             timezone,
             custom_data: counterparty.custom_data,
+            allow_domain_replies: counterparty.allow_domain_replies,
         };
 
         let persona = self.sender_persona;

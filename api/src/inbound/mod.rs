@@ -24,6 +24,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use offload_core::mail::inbound::InboundMail;
+use offload_core::mail::trust::{Verdict, sender_problem, verdict_problem};
 use offload_workflows::state::{Attachment, INLINE_BODY_LIMIT, InboundReply, SkippedAttachment};
 use serde::Serialize;
 use subtle::ConstantTimeEq;
@@ -95,7 +96,7 @@ pub async fn receive_email(
     require_content_type(&headers, |t| t == "message/rfc822", "message/rfc822")?;
     let raw = read_body(&headers, body, MAX_INBOUND_MAIL).await?;
     let mail = InboundMail::parse(&raw).map_err(|e| ApiError::invalid("body", e))?;
-    let (status, case_id, ignored) = match route_reply(&state, mail).await? {
+    let (status, case_id, ignored) = match route_reply(&state, mail, &[]).await? {
         Routed::ToCase(case_id) => (StatusCode::ACCEPTED, case_id, None),
         Routed::CaseFinished(case_id) => (StatusCode::OK, case_id, Some(true)),
         Routed::NoCase => return Err(ApiError::CaseNotFound),
@@ -118,7 +119,13 @@ pub enum Routed {
 }
 
 /// Routes a parsed reply to its case: stores its files and large body, then signals the case.
-pub async fn route_reply(state: &AppState, mail: InboundMail) -> Result<Routed, ApiError> {
+/// Mail whose sender is not the counterparty, or that a provider verdict calls forged, goes to
+/// the case marked untrusted: kept, never read unless the client says it counts.
+pub async fn route_reply(
+    state: &AppState,
+    mail: InboundMail,
+    verdicts: &[Verdict],
+) -> Result<Routed, ApiError> {
     let Some(case_id) = mail.case_id(state.addresses()) else {
         return Ok(Routed::NoCase);
     };
@@ -129,6 +136,17 @@ pub async fn route_reply(state: &AppState, mail: InboundMail) -> Result<Routed, 
     if record.view.status.is_terminal() {
         tracing::info!(%case_id, "reply to a finished case logged and ignored");
         return Ok(Routed::CaseFinished(case_id));
+    }
+    let counterparty = &record.view.counterparty;
+    let untrusted = verdict_problem(verdicts).or_else(|| {
+        sender_problem(
+            &mail.from_address,
+            &counterparty.address,
+            counterparty.allow_domain_replies.unwrap_or(true),
+        )
+    });
+    if let Some(reason) = &untrusted {
+        tracing::warn!(%case_id, %reason, "untrusted mail: kept, not read");
     }
 
     let received_at = now_ms();
@@ -211,6 +229,7 @@ pub async fn route_reply(state: &AppState, mail: InboundMail) -> Result<Routed, 
     let reply = InboundReply {
         automatic: mail.automatic,
         warnings: mail.warnings,
+        untrusted,
         message_id: mail.message_id,
         from: mail.from,
         to: mail.to,

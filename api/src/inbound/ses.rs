@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use offload_core::mail::inbound::InboundMail;
+use offload_core::mail::trust::Verdict;
 use offload_core::mail::{CASE_HEADER, CaseAddresses};
 use offload_workflows::state::{DeliveryFailure, DeliveryFailureKind};
 use offload_workflows::view::parse_iso8601_utc;
@@ -78,6 +79,36 @@ struct SesReceipt {
     #[serde(default)]
     recipients: Vec<String>,
     action: SesAction,
+    spam_verdict: Option<SesVerdict>,
+    virus_verdict: Option<SesVerdict>,
+    spf_verdict: Option<SesVerdict>,
+    dkim_verdict: Option<SesVerdict>,
+    dmarc_verdict: Option<SesVerdict>,
+}
+
+#[derive(Deserialize, Debug)]
+struct SesVerdict {
+    status: String,
+}
+
+impl SesReceipt {
+    fn verdicts(&self) -> Vec<Verdict> {
+        [
+            ("spam", &self.spam_verdict),
+            ("virus", &self.virus_verdict),
+            ("SPF", &self.spf_verdict),
+            ("DKIM", &self.dkim_verdict),
+            ("DMARC", &self.dmarc_verdict),
+        ]
+        .into_iter()
+        .filter_map(|(check, verdict)| {
+            verdict.as_ref().map(|v| Verdict {
+                check,
+                status: v.status.clone(),
+            })
+        })
+        .collect()
+    }
 }
 
 #[derive(Deserialize, Debug)]
@@ -272,10 +303,12 @@ async fn handle_ses_event(state: &AppState, message: &str) -> Result<Response, A
         "Received" => {
             let raw = received_content(state, &event).await?;
             let mut mail = InboundMail::parse(&raw).map_err(|e| ApiError::invalid("content", e))?;
+            let mut verdicts = Vec::new();
             if let Some(receipt) = &event.receipt {
                 mail.recipients.extend(receipt.recipients.iter().cloned());
+                verdicts = receipt.verdicts();
             }
-            Ok(match route_reply(state, mail).await? {
+            Ok(match route_reply(state, mail, &verdicts).await? {
                 Routed::ToCase(case_id) => sns_outcome("routed", Some(case_id)),
                 Routed::CaseFinished(case_id) => sns_outcome("ignored", Some(case_id)),
                 Routed::NoCase => {

@@ -75,6 +75,39 @@ async fn sns_received_notifications_route_replies_inline_base64_and_through_s3()
     }
 }
 
+#[tokio::test]
+async fn a_failed_spf_or_dkim_verdict_makes_the_counterpartys_address_untrusted() {
+    let domain = unique_domain();
+    verify_domain(&domain).await;
+    let app = ses_app(&domain).await;
+    let topic = topic_to(&format!("{}/inbound/ses", app.base)).await;
+    let case_id = app.create_case(case_body()).await;
+    app.wait_for_outreach(&case_id).await;
+    // Forged mail in the counterparty's name: the address is right, SES's checks say it is not.
+    let raw = reply_mail(
+        &case_id,
+        "forged@northstar.example",
+        "Here is the signed form.\r\nTax year: 2025",
+    );
+    let mut notification = received(
+        &case_id,
+        json!({"type": "SNS", "encoding": "UTF8"}),
+        Some(raw),
+    );
+    notification["receipt"]["spfVerdict"] = json!({"status": "FAIL"});
+    notification["receipt"]["dkimVerdict"] = json!({"status": "FAIL"});
+    notification["receipt"]["spamVerdict"] = json!({"status": "PASS"});
+    publish(&topic, &notification).await;
+    let view = app.wait_for_status(&case_id, "INPUT_NEEDED").await;
+    assert_eq!(view["attemptCount"], 1, "nothing was sent");
+    assert!(view.get("result").is_none(), "not completed");
+    let question = view["inputRequest"]["question"].as_str().unwrap();
+    assert!(
+        question.contains("the mail provider's SPF, DKIM check failed"),
+        "{question}"
+    );
+}
+
 fn feedback(case_id: &str, event: Value) -> Value {
     let mut notification = json!({
         "mail": {

@@ -3,7 +3,7 @@
 //! webhooks.
 
 use crate::harness::{TestApp, WebhookReceiver, our_message_id, reply_address, spawn_app};
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::sync::atomic::Ordering;
 
 /// Everything an attack could change about a case.
@@ -90,4 +90,117 @@ async fn a_reply_to_the_case_id_without_its_token_reaches_no_case() {
         &format!("In-Reply-To: <{genuine_reference}>\r\n"),
     );
     assert_eq!(app.inbound(&routed).await.status, 202);
+}
+
+/// A stranger's convincing reply to the genuine (tokened) address: kept, marked untrusted,
+/// never read; the client is asked; nothing goes out and the case does not complete.
+async fn a_stranger_writes(app: &TestApp, case_id: &str) -> Value {
+    let stranger = convincing_reply(&reply_address(case_id), "").replace(
+        "Maya Chen <ap@northstar.example>",
+        "Mallory <mallory@evil.example>",
+    );
+    assert_eq!(app.inbound(&stranger).await.status, 202);
+    app.wait_for_status(case_id, "INPUT_NEEDED").await
+}
+
+#[tokio::test]
+async fn a_strangers_reply_is_kept_aside_and_the_client_is_asked_and_no_leaves_it_there() {
+    let app = spawn_app().await;
+    let mut hooks = WebhookReceiver::start(0).await;
+    let case_id = app.create_case_reporting_to(&hooks.url).await;
+    let sent_before = app.sent(&case_id).len();
+
+    let view = a_stranger_writes(&app, &case_id).await;
+    assert_eq!(view["attemptCount"], 1, "nothing was sent");
+    assert!(view.get("result").is_none());
+    let question = view["inputRequest"]["question"].as_str().unwrap();
+    assert!(
+        question.contains("Mallory <mallory@evil.example>")
+            && question.contains("the sender mallory@evil.example is not the counterparty"),
+        "{question}"
+    );
+    let thread = app.thread(&case_id).await;
+    assert!(
+        thread.contains("· untrusted: the sender mallory@evil.example is not the counterparty (the client is asked)"),
+        "{thread}"
+    );
+    let (_, event) = hooks.next().await;
+    assert_eq!(event["event_type"], "case.input_needed");
+    assert_eq!(event["data"]["inputRequest"], json!(question));
+
+    // "No": the mail stays aside, the case waits on the counterparty again, nothing is sent.
+    let answer = json!({"inputRequestId": view["inputRequest"]["id"], "providedContext": "No idea who that is."});
+    assert_eq!(
+        app.post(&format!("/cases/{case_id}/input"), answer)
+            .await
+            .status,
+        202
+    );
+    let view = app.wait_for_status(&case_id, "RUNNING").await;
+    assert_eq!(view["attemptCount"], 1);
+    assert_ne!(
+        view["nextActionAt"],
+        json!(253402300799999i64),
+        "follow-ups resume"
+    );
+    assert_eq!(app.sent(&case_id).len(), sent_before);
+    let thread = app.thread(&case_id).await;
+    assert!(thread.contains("(left aside by the client)"), "{thread}");
+
+    // The real counterparty still moves the case.
+    app.reply(&case_id, "Here is the signed form.\r\nTax year: 2025")
+        .await;
+    let done = app.wait_for_status(&case_id, "COMPLETED").await;
+    assert_eq!(done["resultStatus"], "goal_achieved");
+}
+
+#[tokio::test]
+async fn a_yes_from_the_client_has_the_strangers_reply_read() {
+    let app = spawn_app().await;
+    let hooks = WebhookReceiver::start(0).await;
+    let case_id = app.create_case_reporting_to(&hooks.url).await;
+    let view = a_stranger_writes(&app, &case_id).await;
+    let answer = json!({"inputRequestId": view["inputRequest"]["id"], "providedContext": "Yes, she is our new AP clerk."});
+    assert_eq!(
+        app.post(&format!("/cases/{case_id}/input"), answer)
+            .await
+            .status,
+        202
+    );
+    let done = app.wait_for_status(&case_id, "COMPLETED").await;
+    assert_eq!(done["resultStatus"], "goal_achieved");
+    let thread = app.thread(&case_id).await;
+    assert!(thread.contains("(accepted by the client)"), "{thread}");
+    app.record_history(&case_id, "untrusted_accepted").await;
+}
+
+#[tokio::test]
+async fn colleagues_count_unless_the_case_says_only_the_counterparty() {
+    let app = spawn_app().await;
+    let colleague = |case_id: &str| {
+        convincing_reply(&reply_address(case_id), "").replace(
+            "Maya Chen <ap@northstar.example>",
+            "Sam <sam@northstar.example>",
+        )
+    };
+    // Default: a colleague at the counterparty's domain is the counterparty.
+    let case_id = app.create_case(crate::harness::case_body()).await;
+    app.wait_for_outreach(&case_id).await;
+    assert_eq!(app.inbound(&colleague(&case_id)).await.status, 202);
+    app.wait_for_status(&case_id, "COMPLETED").await;
+
+    // allowDomainReplies: false — only the counterparty's own address.
+    let mut body = crate::harness::case_body();
+    body["counterparty"]["allowDomainReplies"] = json!(false);
+    let strict = app.create_case(body).await;
+    let view = app.wait_for_outreach(&strict).await;
+    assert_eq!(view["counterparty"]["allowDomainReplies"], false);
+    assert_eq!(app.inbound(&colleague(&strict)).await.status, 202);
+    let view = app.wait_for_status(&strict, "INPUT_NEEDED").await;
+    assert!(
+        view["inputRequest"]["question"]
+            .as_str()
+            .unwrap()
+            .contains("sam@northstar.example is not the counterparty")
+    );
 }

@@ -22,7 +22,10 @@ pub struct InboundMail {
     /// `Message-ID` without brackets; derived from the content when the header is missing, so a
     /// redelivered message still counts once.
     pub message_id: String,
+    /// `Name <address>` as the transcript shows it.
     pub from: String,
+    /// The bare `From` address, for deciding whose mail it is.
+    pub from_address: String,
     pub to: String,
     pub subject: String,
     /// Every address the message was delivered to (To, Cc, Delivered-To, X-Original-To).
@@ -151,6 +154,7 @@ impl InboundMail {
         );
         Ok(InboundMail {
             message_id,
+            from_address: from_address.to_string(),
             from,
             to,
             subject,

@@ -6,6 +6,7 @@ pub mod auto_reply;
 pub mod inbound;
 pub mod quotes;
 pub mod sanitize;
+pub mod trust;
 
 use uuid::Uuid;
 

@@ -417,6 +417,7 @@ mod tests {
                 company: None,
                 timezone: None,
                 custom_data: None,
+                allow_domain_replies: None,
             },
             sender_persona: SenderPersona {
                 name: "Avery".into(),

@@ -79,6 +79,7 @@ pub fn request_with_reply(
             company: Some("Northstar Supplies".into()),
             timezone: None,
             custom_data: None,
+            allow_domain_replies: None,
         },
         sender_persona: SenderPersona {
             name: "Avery".into(),

@@ -19,6 +19,7 @@ fn reply(id: &str) -> InboundReply {
         skipped_attachments: vec![],
         automatic: None,
         warnings: vec![],
+        untrusted: None,
     }
 }
 
@@ -126,4 +127,123 @@ fn an_answer_applies_once_and_only_to_the_pending_request() {
 fn reply_subjects_do_not_stack() {
     assert_eq!(reply_subject("W-9"), "Re: W-9");
     assert_eq!(reply_subject("RE: W-9"), "RE: W-9");
+}
+
+fn stranger(id: &str) -> InboundReply {
+    InboundReply {
+        from: "Mallory <m@evil.example>".into(),
+        untrusted: Some("the sender is not the counterparty".into()),
+        text: "Here is the signed form.".into(),
+        ..reply(id)
+    }
+}
+
+#[test]
+fn untrusted_mail_is_kept_aside_and_the_follow_up_stays_scheduled() {
+    let mut state = CaseState::new(0);
+    state.record_outbound(outbound("m1"), OutboundKind::Outreach, 100, 0);
+    assert!(state.record_reply(stranger("s1"), 5));
+    assert!(!state.has_unevaluated_replies(), "nothing to evaluate");
+    assert_eq!(state.untrusted_awaiting_review(), vec![1]);
+    assert_eq!(state.next_action_at, 100);
+    assert_eq!(
+        state.latest_message_id().as_deref(),
+        Some("m1"),
+        "never threaded on"
+    );
+    assert_eq!(state.thread_message_ids(), vec!["m1".to_string()]);
+}
+
+#[test]
+fn a_yes_to_the_trust_review_has_the_mail_read() {
+    let mut state = CaseState::new(0);
+    state.record_outbound(outbound("m1"), OutboundKind::Outreach, 100, 0);
+    state.record_reply(stranger("s1"), 5);
+    state.request_trust_review("r1".into(), 10);
+    assert_eq!(state.status, CaseStatus::InputNeeded);
+    assert_eq!(state.next_action_at, NOTHING_SCHEDULED);
+    let question = &state.input_request.as_ref().unwrap().question;
+    assert!(question.contains("Mallory <m@evil.example>"), "{question}");
+    assert!(state.untrusted_awaiting_review().is_empty(), "asked once");
+    state
+        .provide_input(
+            ProvidedInput {
+                input_request_id: "r1".into(),
+                provided_context: "Yes, that is our new AP clerk.".into(),
+            },
+            20,
+        )
+        .unwrap();
+    assert_eq!(state.status, CaseStatus::Running);
+    assert!(state.trust_review.is_none());
+    assert!(
+        !state.answer_pending,
+        "the answer is not context for the agent"
+    );
+    assert_eq!(state.unevaluated_reply_indices(), vec![1]);
+    assert!(state.transcript[1].is_trusted());
+    assert_eq!(state.human_inputs.len(), 1, "the answer stays on record");
+}
+
+#[test]
+fn anything_but_yes_leaves_the_mail_aside_and_resumes_the_schedule() {
+    let mut state = CaseState::new(0);
+    state.record_outbound(outbound("m1"), OutboundKind::Outreach, 100, 0);
+    state.record_reply(stranger("s1"), 5);
+    state.request_trust_review("r1".into(), 10);
+    state
+        .provide_input(
+            ProvidedInput {
+                input_request_id: "r1".into(),
+                provided_context: "I do not know this person".into(),
+            },
+            20,
+        )
+        .unwrap();
+    assert_eq!(state.status, CaseStatus::Running);
+    assert!(!state.has_unevaluated_replies());
+    assert_eq!(
+        state.next_action_at, 100,
+        "the follow-up is due when it was"
+    );
+    assert_eq!(state.transcript[1].review, Some(UntrustedReview::Ignored));
+    assert!(!state.transcript[1].is_trusted());
+}
+
+#[test]
+fn only_a_plain_yes_accepts() {
+    for yes in [
+        "yes",
+        "Yes.",
+        "YES, count it",
+        "y",
+        "ok",
+        "Ja",
+        "oui!",
+        "sí",
+        "approved",
+    ] {
+        assert!(accepts_untrusted(yes), "{yes}");
+    }
+    for no in [
+        "no",
+        "",
+        "not yes",
+        "I guess yes",
+        "nope",
+        "yesterday",
+        "maybe",
+    ] {
+        assert!(!accepts_untrusted(no), "{no}");
+    }
+}
+
+#[test]
+fn untrusted_automatic_replies_are_never_asked_about() {
+    let mut state = CaseState::new(0);
+    state.record_outbound(outbound("m1"), OutboundKind::Outreach, 100, 0);
+    let mut ooo = stranger("s1");
+    ooo.automatic = Some("auto-submitted".into());
+    state.record_reply(ooo, 5);
+    assert!(state.untrusted_awaiting_review().is_empty());
 }
