@@ -147,8 +147,13 @@ pub struct Config {
     pub reply_signing_key: Option<Secret>,
     /// Base URL clients reach the API at, for the download links it mints.
     pub public_url: Url,
-    /// SNS topics `/inbound/ses` accepts; empty accepts any (signatures are always checked).
+    /// SNS topics `/inbound/ses` accepts (signatures are always checked too); with none,
+    /// `/inbound/ses` is off (404).
     pub sns_topic_arns: Vec<String>,
+    /// S3 buckets received mail may be fetched from (SES receipt rules with an S3 action).
+    pub ses_inbound_buckets: Vec<String>,
+    /// Largest raw inbound message accepted, by `/inbound/email` or from S3.
+    pub inbound_max_bytes: u64,
     /// Tests only: fetch SNS signing certificates from here instead of `sns.<region>.amazonaws.com`.
     pub sns_cert_endpoint: Option<Url>,
     /// Requests per minute per API key (0: no limit).
@@ -417,6 +422,20 @@ impl Config {
                     .collect()
             })
             .unwrap_or_default();
+        let ses_inbound_buckets = get("OFFLOAD_SES_INBOUND_BUCKETS")
+            .map(|raw| {
+                raw.split(',')
+                    .map(|b| b.trim().to_string())
+                    .filter(|b| !b.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let inbound_max_bytes = number(
+            "OFFLOAD_INBOUND_MAX_BYTES",
+            40 * 1024 * 1024,
+            64 * 1024,
+            1 << 30,
+        )?;
         let rate_limit_per_minute =
             number("OFFLOAD_RATE_LIMIT_PER_MINUTE", 600, 0, 1_000_000)? as u32;
         let worker_metrics_addr = match get("OFFLOAD_WORKER_METRICS_ADDR") {
@@ -455,6 +474,8 @@ impl Config {
             reply_signing_key,
             public_url,
             sns_topic_arns,
+            ses_inbound_buckets,
+            inbound_max_bytes,
             sns_cert_endpoint,
             rate_limit_per_minute,
             worker_metrics_addr,

@@ -30,9 +30,6 @@ use serde::Serialize;
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
-/// Largest raw message accepted on `/inbound/email`.
-pub const MAX_INBOUND_MAIL: usize = 100 * 1024 * 1024;
-
 /// Namespace of derived ids: an attachment id is derived from (case, message, position), so a
 /// message delivered twice stores its files under the same ids.
 const ID_NAMESPACE: Uuid = Uuid::from_u128(0x6f66_666c_6f61_6400_8000_0000_0000_0001);
@@ -83,7 +80,7 @@ fn check_secret(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
         (status = 400, description = "`INVALID_REQUEST`: not an RFC 822 message", body = crate::error::ErrorEnvelope),
         (status = 401, description = "`UNAUTHORIZED`: missing or wrong secret", body = crate::error::ErrorEnvelope),
         (status = 404, description = "`CASE_NOT_FOUND`: no case matches", body = crate::error::ErrorEnvelope),
-        (status = 413, description = "`PAYLOAD_TOO_LARGE`", body = crate::error::ErrorEnvelope),
+        (status = 413, description = "`PAYLOAD_TOO_LARGE`: over `OFFLOAD_INBOUND_MAX_BYTES` (default 40 MiB)", body = crate::error::ErrorEnvelope),
         (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`", body = crate::error::ErrorEnvelope),
     )
 )]
@@ -94,7 +91,8 @@ pub async fn receive_email(
 ) -> Result<Response, ApiError> {
     check_secret(&state, &headers)?;
     require_content_type(&headers, |t| t == "message/rfc822", "message/rfc822")?;
-    let raw = read_body(&headers, body, MAX_INBOUND_MAIL).await?;
+    let limit = usize::try_from(state.config().inbound_max_bytes).unwrap_or(usize::MAX);
+    let raw = read_body(&headers, body, limit).await?;
     let mail = InboundMail::parse(&raw).map_err(|e| ApiError::invalid("body", e))?;
     let (status, case_id, ignored) = match route_reply(&state, mail, &[]).await? {
         Routed::ToCase(case_id) => (StatusCode::ACCEPTED, case_id, None),

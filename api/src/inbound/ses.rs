@@ -194,8 +194,9 @@ fn sns_outcome(outcome: &'static str, case_id: Option<Uuid>) -> Response {
         crate::error::OpenRouteErrors,
         (status = 200, description = "Handled (routed, ignored, subscribed, …)", body = Envelope<SnsOutcome>),
         (status = 400, description = "`INVALID_REQUEST`: not an SNS message", body = crate::error::ErrorEnvelope),
-        (status = 403, description = "`FORBIDDEN`: unsigned, forged, replayed or from a topic not allowed; nothing happened", body = crate::error::ErrorEnvelope),
-        (status = 413, description = "`PAYLOAD_TOO_LARGE`", body = crate::error::ErrorEnvelope),
+        (status = 403, description = "`FORBIDDEN`: unsigned, forged, replayed, from a topic not allowed, or naming an S3 bucket not allowed; nothing happened", body = crate::error::ErrorEnvelope),
+        (status = 404, description = "`NOT_FOUND`: SES receiving is off (no `OFFLOAD_SNS_TOPIC_ARNS`)", body = crate::error::ErrorEnvelope),
+        (status = 413, description = "`PAYLOAD_TOO_LARGE`: the message, or the received mail in S3, is over the limit", body = crate::error::ErrorEnvelope),
     )
 )]
 pub async fn receive_ses(
@@ -203,13 +204,19 @@ pub async fn receive_ses(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    // Off unless the deployment names the topics it trusts: a valid signature only proves that
+    // some AWS account sent the message.
+    let allowed = &state.config().sns_topic_arns;
+    if allowed.is_empty() {
+        return Err(ApiError::RouteNotFound(
+            "POST /inbound/ses (set OFFLOAD_SNS_TOPIC_ARNS to receive SES mail)".into(),
+        ));
+    }
     let raw = read_body(&headers, body, MAX_SNS_BODY).await?;
     let envelope: sns::Envelope = serde_json::from_slice(&raw)
         .map_err(|e| ApiError::invalid("body", format!("not an SNS message ({e})")))?;
     let forbidden = |why: &str| ApiError::Forbidden(format!("sns: {why}"));
-
-    let allowed = &state.config().sns_topic_arns;
-    if !allowed.is_empty() && !allowed.contains(&envelope.topic_arn) {
+    if !allowed.contains(&envelope.topic_arn) {
         return Err(forbidden("topic not allowed"));
     }
     let sent_at =
@@ -425,31 +432,63 @@ async fn received_content(state: &AppState, event: &SesNotification) -> Result<V
             object_key: Some(key),
             ..
         }) if kind == "S3" => {
-            let object = state
-                .s3()
-                .await
-                .get_object()
-                .bucket(bucket)
-                .key(key)
-                .send()
-                .await
-                .map_err(|e| {
-                    ApiError::Unavailable(
-                        Dependency::S3,
-                        format!(
-                            "fetch received mail from S3: {}",
-                            aws_sdk_s3::error::DisplayErrorContext(e)
-                        ),
-                    )
-                })?;
-            let bytes = object.body.collect().await.map_err(|e| {
-                ApiError::Unavailable(Dependency::S3, format!("read received mail from S3: {e}"))
-            })?;
-            Ok(bytes.into_bytes().to_vec())
+            if !state.config().ses_inbound_buckets.contains(bucket) {
+                tracing::warn!(%bucket, "SES named a bucket that is not allowed");
+                return Err(ApiError::Forbidden(
+                    "sns: the S3 bucket is not one of OFFLOAD_SES_INBOUND_BUCKETS".into(),
+                ));
+            }
+            fetch_received_mail(state, bucket, key).await
         }
         _ => Err(ApiError::invalid(
             "Message",
             "a Received notification without content or an S3 location",
         )),
     }
+}
+
+/// Reads received mail from S3, streamed and capped at `OFFLOAD_INBOUND_MAX_BYTES` (a larger
+/// object is refused before or while it is read, never buffered whole).
+async fn fetch_received_mail(
+    state: &AppState,
+    bucket: &str,
+    key: &str,
+) -> Result<Vec<u8>, ApiError> {
+    let limit = state.config().inbound_max_bytes;
+    let object = state
+        .s3()
+        .await
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .map_err(|e| {
+            ApiError::Unavailable(
+                Dependency::S3,
+                format!(
+                    "fetch received mail from S3: {}",
+                    aws_sdk_s3::error::DisplayErrorContext(e)
+                ),
+            )
+        })?;
+    let too_large = || ApiError::PayloadTooLarge(usize::try_from(limit).unwrap_or(usize::MAX));
+    if object
+        .content_length()
+        .is_some_and(|n| u64::try_from(n).unwrap_or(0) > limit)
+    {
+        return Err(too_large());
+    }
+    let mut body = object.body;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::Unavailable(Dependency::S3, format!("read received mail from S3: {e}"))
+        })?;
+        if (bytes.len() + chunk.len()) as u64 > limit {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
 }

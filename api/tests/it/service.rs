@@ -132,6 +132,15 @@ async fn readiness_metrics_openapi_and_docs_are_served() {
         "webhook deliveries are the worker's series: {text}"
     );
     use offload_worker::metrics::WebhookOutcome;
+    // The receiver has the event; the worker counts it once the answer reaches it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while app.worker_metrics.webhooks(WebhookOutcome::Delivered) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the delivery is counted"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     assert_eq!(app.worker_metrics.webhooks(WebhookOutcome::Delivered), 1);
     assert_eq!(app.worker_metrics.webhooks(WebhookOutcome::Retrying), 0);
     assert!(

@@ -30,9 +30,24 @@ pub(crate) async fn verify_domain(domain: &str) {
         .expect("moto creates the identity");
 }
 
+/// The SNS topic of `domain`'s tests (each test its own, allow-listed by [`ses_app`]).
+pub(crate) fn topic_name(domain: &str) -> String {
+    format!("ses-{}", domain.replace('.', "-"))
+}
+
+/// The S3 bucket SES writes `domain`'s received mail to (allow-listed by [`ses_app`]).
+pub(crate) fn inbound_bucket(domain: &str) -> String {
+    format!("inbound-{}", domain.replace('.', "-"))
+}
+
 pub(crate) async fn ses_app(domain: &str) -> TestApp {
     spawn_app_with(Options {
         env: vec![
+            (
+                "OFFLOAD_SNS_TOPIC_ARNS",
+                format!("arn:aws:sns:us-east-1:123456789012:{}", topic_name(domain)),
+            ),
+            ("OFFLOAD_SES_INBOUND_BUCKETS", inbound_bucket(domain)),
             ("OFFLOAD_MAILER", "ses".into()),
             ("OFFLOAD_AWS_ENDPOINT_URL", moto_endpoint().into()),
             ("OFFLOAD_SNS_CERT_ENDPOINT", moto_endpoint().into()),
@@ -90,9 +105,9 @@ fn xml_field(xml: &str, tag: &str) -> String {
     xml[start..end].to_string()
 }
 
-/// A topic whose messages moto POSTs, signed, to `endpoint`.
-pub(crate) async fn topic_to(endpoint: &str) -> String {
-    let name = format!("ses-{}", uuid::Uuid::new_v4().simple());
+/// `domain`'s topic, whose messages moto POSTs, signed, to `endpoint`.
+pub(crate) async fn topic_to(domain: &str, endpoint: &str) -> String {
+    let name = topic_name(domain);
     let topic = xml_field(
         &moto_query("sns", &[("Action", "CreateTopic"), ("Name", &name)]).await,
         "TopicArn",

@@ -5,7 +5,7 @@
 use crate::harness::{
     Options, WebhookReceiver, case_body, reply_address, reply_mail, spawn_app_with,
 };
-use crate::ses::{aws, publish, ses_app, topic_to, unique_domain, verify_domain};
+use crate::ses::{aws, inbound_bucket, publish, ses_app, topic_to, unique_domain, verify_domain};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 
@@ -27,7 +27,7 @@ async fn sns_received_notifications_route_replies_inline_base64_and_through_s3()
     let domain = unique_domain();
     verify_domain(&domain).await;
     let app = ses_app(&domain).await;
-    let topic = topic_to(&format!("{}/inbound/ses", app.base)).await;
+    let topic = topic_to(&domain, &format!("{}/inbound/ses", app.base)).await;
 
     for (round, way) in ["utf8", "base64", "s3"].iter().enumerate() {
         let case_id = app.create_case(case_body()).await;
@@ -49,7 +49,7 @@ async fn sns_received_notifications_route_replies_inline_base64_and_through_s3()
                 Some(base64::engine::general_purpose::STANDARD.encode(&raw)),
             ),
             _ => {
-                let bucket = format!("inbound-{}", uuid::Uuid::new_v4().simple());
+                let bucket = inbound_bucket(&domain);
                 let s3 = offload_core::aws::s3_client(&aws().await, true);
                 s3.create_bucket().bucket(&bucket).send().await.unwrap();
                 s3.put_object()
@@ -80,7 +80,7 @@ async fn a_failed_spf_or_dkim_verdict_makes_the_counterpartys_address_untrusted(
     let domain = unique_domain();
     verify_domain(&domain).await;
     let app = ses_app(&domain).await;
-    let topic = topic_to(&format!("{}/inbound/ses", app.base)).await;
+    let topic = topic_to(&domain, &format!("{}/inbound/ses", app.base)).await;
     let case_id = app.create_case(case_body()).await;
     app.wait_for_outreach(&case_id).await;
     // Forged mail in the counterparty's name: the address is right, SES's checks say it is not.
@@ -127,7 +127,7 @@ async fn permanent_bounces_and_complaints_fail_the_case_and_transient_bounces_do
     let domain = unique_domain();
     verify_domain(&domain).await;
     let app = ses_app(&domain).await;
-    let topic = topic_to(&format!("{}/inbound/ses", app.base)).await;
+    let topic = topic_to(&domain, &format!("{}/inbound/ses", app.base)).await;
     let mut hooks = WebhookReceiver::start(0).await;
     let mut body = case_body();
     body["clientWebhookUrl"] = json!(hooks.url);
@@ -190,7 +190,7 @@ async fn forged_unsigned_and_replayed_sns_messages_get_403_and_change_nothing() 
         ),
     );
     tokio::spawn(async move { serve.await });
-    let topic = topic_to(&capture_url).await;
+    let topic = topic_to(&domain, &capture_url).await;
     let raw = reply_mail(
         &case_id,
         "captured@northstar.example",
@@ -435,4 +435,172 @@ async fn with_the_certificate_host_down_a_signed_message_gets_503_naming_it() {
         body["error"]["message"],
         "the SNS signing certificate host is unavailable, try again shortly"
     );
+}
+
+async fn post_sns(app: &crate::harness::TestApp, body: &Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/inbound/ses", app.base))
+        .header("content-type", "text/plain; charset=UTF-8")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+/// A signed SNS notification of `topic` carrying an SES `Received` event with `raw` inline.
+fn signed_received(topic: &str, case_id: &str, raw: String) -> Value {
+    let event = received(
+        case_id,
+        json!({"type": "SNS", "encoding": "UTF8"}),
+        Some(raw),
+    );
+    sign_with_test_key(
+        json!({
+            "Type": "Notification",
+            "MessageId": uuid::Uuid::new_v4().to_string(),
+            "TopicArn": topic,
+            "Message": event.to_string(),
+            "Timestamp": now_iso(),
+        }),
+        "2",
+    )
+}
+
+#[tokio::test]
+async fn without_allow_listed_topics_the_ses_endpoint_does_not_exist() {
+    let (sns_host, confirmations) = fake_sns_host().await;
+    let app = spawn_app_with(Options {
+        env: vec![("OFFLOAD_SNS_CERT_ENDPOINT", sns_host)],
+        ..Options::default()
+    })
+    .await;
+    let topic = "arn:aws:sns:us-east-1:999999999999:anyone";
+    let confirmation = sign_with_test_key(
+        json!({
+            "Type": "SubscriptionConfirmation",
+            "MessageId": uuid::Uuid::new_v4().to_string(),
+            "Token": "2336412f37fb687f",
+            "TopicArn": topic,
+            "Message": "You have chosen to subscribe to the topic.",
+            "SubscribeURL": format!("https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn={topic}&Token=2336412f37fb687f"),
+            "Timestamp": now_iso(),
+        }),
+        "2",
+    );
+    let (status, body) = post_sns(&app, &confirmation).await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(body["error"]["code"], "NOT_FOUND");
+    assert!(
+        confirmations.lock().unwrap().is_empty(),
+        "nothing confirmed"
+    );
+
+    let case_id = app.create_case(case_body()).await;
+    app.wait_for_outreach(&case_id).await;
+    let raw = reply_mail(&case_id, "n@northstar.example", "Here is the signed form.");
+    let (status, _) = post_sns(&app, &signed_received(topic, &case_id, raw)).await;
+    assert_eq!(status, 404);
+    assert_eq!(app.view(&case_id).await["status"], "RUNNING");
+}
+
+#[tokio::test]
+async fn a_validly_signed_message_from_a_foreign_topic_changes_nothing() {
+    let (sns_host, _) = fake_sns_host().await;
+    let ours = "arn:aws:sns:us-east-1:123456789012:offload-inbound";
+    let app = spawn_app_with(Options {
+        env: vec![
+            ("OFFLOAD_SNS_CERT_ENDPOINT", sns_host),
+            ("OFFLOAD_SNS_TOPIC_ARNS", ours.into()),
+        ],
+        ..Options::default()
+    })
+    .await;
+    let hooks = WebhookReceiver::start(0).await;
+    let case_id = app.create_case_reporting_to(&hooks.url).await;
+    let before = app.view(&case_id).await;
+    let thread_before = app.thread(&case_id).await;
+
+    // Someone else's AWS account: a real signature over a real-looking reply.
+    let foreign = "arn:aws:sns:us-east-1:999999999999:offload-inbound";
+    let raw = reply_mail(&case_id, "f@northstar.example", "Here is the signed form.");
+    let (status, body) = post_sns(&app, &signed_received(foreign, &case_id, raw.clone())).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"]["code"], "FORBIDDEN");
+
+    assert_eq!(app.view(&case_id).await, before);
+    assert_eq!(app.thread(&case_id).await, thread_before);
+    assert_eq!(app.sent(&case_id).len(), 1);
+    assert_eq!(hooks.attempts.load(std::sync::atomic::Ordering::SeqCst), 0);
+
+    // The same message from our topic is read: the topic is the only difference.
+    let (status, body) = post_sns(&app, &signed_received(ours, &case_id, raw)).await;
+    assert_eq!(status, 200, "{body}");
+    app.wait_for_status(&case_id, "COMPLETED").await;
+}
+
+#[tokio::test]
+async fn an_s3_action_naming_another_bucket_fetches_nothing_and_changes_nothing() {
+    let domain = unique_domain();
+    verify_domain(&domain).await;
+    let app = ses_app(&domain).await;
+    let topic = topic_to(&domain, &format!("{}/inbound/ses", app.base)).await;
+    let case_id = app.create_case(case_body()).await;
+    app.wait_for_outreach(&case_id).await;
+    let before = app.view(&case_id).await;
+
+    // A bucket the deployment never named, holding mail that would complete the case.
+    let elsewhere = format!("elsewhere-{}", uuid::Uuid::new_v4().simple());
+    let s3 = offload_core::aws::s3_client(&aws().await, true);
+    s3.create_bucket().bucket(&elsewhere).send().await.unwrap();
+    let raw = reply_mail(
+        &case_id,
+        "s3x@northstar.example",
+        "Here is the signed form.",
+    );
+    s3.put_object()
+        .bucket(&elsewhere)
+        .key("mail")
+        .body(raw.into_bytes().into())
+        .send()
+        .await
+        .unwrap();
+    // moto delivers to the API within the publish call.
+    publish(
+        &topic,
+        &received(
+            &case_id,
+            json!({"type": "S3", "bucketName": elsewhere, "objectKey": "mail"}),
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(app.view(&case_id).await, before);
+
+    // The same mail in the allow-listed bucket is read: the bucket is the only difference.
+    let ours = inbound_bucket(&domain);
+    s3.create_bucket().bucket(&ours).send().await.unwrap();
+    let raw = reply_mail(
+        &case_id,
+        "s3y@northstar.example",
+        "Here is the signed form.",
+    );
+    s3.put_object()
+        .bucket(&ours)
+        .key("mail")
+        .body(raw.into_bytes().into())
+        .send()
+        .await
+        .unwrap();
+    publish(
+        &topic,
+        &received(
+            &case_id,
+            json!({"type": "S3", "bucketName": ours, "objectKey": "mail"}),
+            None,
+        ),
+    )
+    .await;
+    app.wait_for_status(&case_id, "COMPLETED").await;
 }
