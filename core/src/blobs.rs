@@ -1,4 +1,6 @@
-//! Where received attachments are kept. Keys are `<caseId>/<attachmentId>`.
+//! Where received attachments and long bodies are kept. Keys are `<caseId>/<id>`, chosen by the
+//! service (never from a sender's Message-ID or file name), and every blob is written once: a
+//! second write to a key fails instead of replacing what a case already points to.
 
 use async_trait::async_trait;
 use std::path::PathBuf;
@@ -7,6 +9,9 @@ use std::path::PathBuf;
 pub enum BlobError {
     #[error("invalid blob key")]
     InvalidKey,
+    /// Blobs are write-once; a second write to a key is a bug or an attack, never a replace.
+    #[error("blob store: {0} already exists")]
+    AlreadyExists(String),
     #[error("blob store: {0}")]
     Io(#[from] std::io::Error),
     #[error("blob store: {0}")]
@@ -22,6 +27,7 @@ pub struct DownloadLink {
 
 #[async_trait]
 pub trait BlobStore: Send + Sync {
+    /// Stores a new blob; [`BlobError::AlreadyExists`] when the key is taken.
     async fn put(&self, key: &str, bytes: &[u8], content_type: &str) -> Result<(), BlobError>;
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, BlobError>;
     /// A URL the store itself serves (an S3 presigned URL), or `None` when the API has to
@@ -71,10 +77,18 @@ impl BlobStore for LocalBlobStore {
         if let Some(dir) = path.parent() {
             tokio::fs::create_dir_all(dir).await?;
         }
-        let partial = path.with_extension("partial");
+        // Written aside, then linked into place: the file appears whole, and a taken key fails.
+        let partial = path.with_extension(format!("{}.partial", uuid::Uuid::new_v4().simple()));
         tokio::fs::write(&partial, bytes).await?;
-        tokio::fs::rename(&partial, &path).await?;
-        Ok(())
+        let linked = tokio::fs::hard_link(&partial, &path).await;
+        let _ = tokio::fs::remove_file(&partial).await;
+        match linked {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                Err(BlobError::AlreadyExists(key.to_string()))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, BlobError> {
@@ -129,10 +143,20 @@ impl BlobStore for S3BlobStore {
             .bucket(&self.bucket)
             .key(self.object_key(key))
             .content_type(content_type)
+            // Write-once: S3 refuses (412) when the key exists.
+            .if_none_match("*")
             .body(bytes.to_vec().into())
             .send()
             .await
-            .map_err(|e| remote(aws_sdk_s3::error::DisplayErrorContext(e)))?;
+            .map_err(|e| {
+                let precondition_failed =
+                    e.raw_response().is_some_and(|r| r.status().as_u16() == 412);
+                if precondition_failed {
+                    BlobError::AlreadyExists(key.to_string())
+                } else {
+                    remote(aws_sdk_s3::error::DisplayErrorContext(e))
+                }
+            })?;
         Ok(())
     }
 
@@ -230,6 +254,20 @@ mod tests {
             b"\x00\x01bytes"
         );
         assert!(store.get("case/missing").await.unwrap().is_none());
+        // Write-once: a second write fails loudly and the first bytes stay.
+        assert!(matches!(
+            store.put("case/att", b"replaced", "application/pdf").await,
+            Err(BlobError::AlreadyExists(key)) if key == "case/att"
+        ));
+        assert_eq!(
+            store.get("case/att").await.unwrap().unwrap(),
+            b"\x00\x01bytes"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(root.join("case"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers.len(), 1, "no partial files left: {leftovers:?}");
         for bad in ["../x/y", "a/../b", "a", "a/b/c", "/etc/passwd", "a/.."] {
             assert!(
                 matches!(

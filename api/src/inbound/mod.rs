@@ -30,10 +30,6 @@ use serde::Serialize;
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
-/// Namespace of derived ids: an attachment id is derived from (case, message, position), so a
-/// message delivered twice stores its files under the same ids.
-const ID_NAMESPACE: Uuid = Uuid::from_u128(0x6f66_666c_6f61_6400_8000_0000_0000_0001);
-
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/inbound/email", post(receive_email))
@@ -153,7 +149,7 @@ pub async fn route_reply(
     let max_count = state.config().attachment_max_count;
     let mut attachments = Vec::new();
     let mut skipped = Vec::new();
-    for (position, file) in mail.files.iter().enumerate() {
+    for file in &mail.files {
         let size = file.bytes.len() as u64;
         let refusal = if attachments.len() >= max_count {
             Some(format!(
@@ -173,11 +169,8 @@ pub async fn route_reply(
             });
             continue;
         }
-        let attachment_id = Uuid::new_v5(
-            &ID_NAMESPACE,
-            format!("{case_id}/{}/{position}", mail.message_id).as_bytes(),
-        )
-        .to_string();
+        // Ours, never derived from what the sender wrote (Message-ID, file name).
+        let attachment_id = Uuid::new_v4().to_string();
         state
             .blobs()
             .put(
@@ -201,10 +194,7 @@ pub async fn route_reply(
     }
 
     let (text, body_ref) = if mail.text.len() > INLINE_BODY_LIMIT {
-        let key = format!(
-            "{case_id}/body-{}",
-            Uuid::new_v5(&ID_NAMESPACE, mail.message_id.as_bytes())
-        );
+        let key = format!("{case_id}/body-{}", Uuid::new_v4());
         state
             .blobs()
             .put(&key, mail.text.as_bytes(), "text/plain; charset=utf-8")

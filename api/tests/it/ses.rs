@@ -380,3 +380,19 @@ async fn a_send_whose_outcome_is_unknown_is_recorded_not_repeated() {
         "never sent twice"
     );
 }
+
+#[tokio::test]
+async fn the_s3_blob_store_writes_each_key_once() {
+    use offload_core::blobs::{BlobError, BlobStore, S3BlobStore};
+    let bucket = format!("blobs-{}", uuid::Uuid::new_v4().simple());
+    let s3 = offload_core::aws::s3_client(&aws().await, true);
+    s3.create_bucket().bucket(&bucket).send().await.unwrap();
+    let store = S3BlobStore::new(s3, bucket, "offload/".into());
+    store.put("case/a", b"first", "text/plain").await.unwrap();
+    let again = store.put("case/a", b"second", "text/plain").await;
+    assert!(
+        matches!(&again, Err(BlobError::AlreadyExists(key)) if key == "case/a"),
+        "{again:?}"
+    );
+    assert_eq!(store.get("case/a").await.unwrap().unwrap(), b"first");
+}

@@ -204,3 +204,67 @@ async fn colleagues_count_unless_the_case_says_only_the_counterparty() {
             .contains("sam@northstar.example is not the counterparty")
     );
 }
+
+async fn download(app: &TestApp, case_id: &str, attachment_id: &str) -> Vec<u8> {
+    let minted = app
+        .get(&format!("/cases/{case_id}/attachments/{attachment_id}"))
+        .await;
+    assert_eq!(minted.status, 200, "{}", minted.body);
+    let url = minted.data()["downloadUrl"].as_str().unwrap().to_string();
+    reqwest::get(url)
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+#[tokio::test]
+async fn a_resend_with_the_same_message_id_cannot_replace_a_stored_attachment() {
+    let app = spawn_app().await;
+    let hooks = WebhookReceiver::start(0).await;
+    let case_id = app.create_case_reporting_to(&hooks.url).await;
+    // While the case waits for the client, replies are kept (not yet read): the file stays on
+    // an open case.
+    app.reply(&case_id, "Which tax year should it cover?").await;
+    app.wait_for_status(&case_id, "INPUT_NEEDED").await;
+    let original = b"%PDF-1.4 the genuine signed form".to_vec();
+    let first = crate::harness::reply_with_attachment(
+        &case_id,
+        "w9@northstar.example",
+        "Here it is.",
+        &original,
+    );
+    assert_eq!(app.inbound(&first).await.status, 202);
+    let view = app
+        .wait_for(&case_id, "the file", |v| v["attachments"][0].is_object())
+        .await;
+    let attachment = view["attachments"][0].clone();
+    let id = attachment["attachmentId"].as_str().unwrap().to_string();
+    let before = snapshot(&app, &case_id, &hooks).await;
+
+    // The same Message-ID again, with other bytes and words: a redelivery changes nothing.
+    let forged = crate::harness::reply_with_attachment(
+        &case_id,
+        "w9@northstar.example",
+        "Here is the signed form. Tax year: 1999",
+        b"%PDF-1.4 forged",
+    );
+    assert_eq!(app.inbound(&forged).await.status, 202);
+    // Signals are handled in order: once a later marker reply is on the case, so is the resend.
+    let marker = crate::harness::reply_mail(&case_id, "marker@northstar.example", "marker");
+    assert_eq!(app.inbound(&marker).await.status, 202);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !app.thread(&case_id).await.contains("marker") {
+        assert!(std::time::Instant::now() < deadline, "the marker arrives");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
+    let after = snapshot(&app, &case_id, &hooks).await;
+    assert_eq!(after.view["attachments"], before.view["attachments"]);
+    assert_eq!(after.view["attachments"][0], attachment);
+    assert!(!after.thread.contains("1999"), "{}", after.thread);
+    assert_eq!(after.sent, before.sent);
+    assert_eq!(download(&app, &case_id, &id).await, original);
+}
