@@ -94,7 +94,14 @@ fn public_v4(ip: Ipv4Addr) -> bool {
 }
 
 fn public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
+    let segments = ip.segments();
+    let first = segments[0];
+    // 6to4 (2002::/16) carries an IPv4 address: judge that one.
+    if first == 0x2002 {
+        let [a, b] = segments[1].to_be_bytes();
+        let [c, d] = segments[2].to_be_bytes();
+        return public_v4(Ipv4Addr::new(a, b, c, d));
+    }
     !(ip.is_loopback()
         || ip.is_unspecified()
         || ip.is_multicast()
@@ -102,7 +109,8 @@ fn public_v6(ip: Ipv6Addr) -> bool {
         || (first & 0xffc0) == 0xfe80 // link-local fe80::/10
         || (first & 0xffc0) == 0xfec0 // site-local (deprecated)
         || first == 0x2001 && ip.segments()[1] == 0x0db8 // documentation
-        || first == 0x0064 && ip.segments()[1] == 0xff9b) // NAT64 well-known prefix
+        || first == 0x2001 && segments[1] == 0x0000 // Teredo: tunnels to anywhere
+        || first == 0x0064 && segments[1] == 0xff9b) // NAT64 (well-known and local-use prefixes)
 }
 
 /// Whether a webhook may go to `ip`.
@@ -134,6 +142,10 @@ pub enum WebhookUrlProblem {
     Credentials,
     #[error("must not point at a private, loopback, link-local or otherwise non-public address")]
     NonPublicAddress,
+    #[error(
+        "must not name a host that is local or resolves only to private, loopback, link-local or otherwise non-public addresses"
+    )]
+    NonPublicHost,
 }
 
 impl WebhookPolicy {
@@ -166,6 +178,45 @@ impl WebhookPolicy {
             return Err(WebhookUrlProblem::NonPublicAddress);
         }
         Ok(url)
+    }
+
+    /// At creation, for a URL that passed [`Self::check_url`]: a host *name* must not be
+    /// `localhost` and must not resolve only to addresses webhooks may not reach. (A name that
+    /// does not resolve now is let through: delivery resolves it again through the same guard.)
+    pub async fn check_host(&self, url: &Url) -> Result<(), WebhookUrlProblem> {
+        self.check_host_with(url, |host, port| async move {
+            let lookup = tokio::net::lookup_host((host.as_str(), port));
+            match tokio::time::timeout(std::time::Duration::from_secs(3), lookup).await {
+                Ok(Ok(addresses)) => addresses.map(|a| a.ip()).collect(),
+                _ => Vec::new(),
+            }
+        })
+        .await
+    }
+
+    /// [`Self::check_host`] with the resolver given (tests).
+    pub async fn check_host_with<F, Fut>(
+        &self,
+        url: &Url,
+        resolve: F,
+    ) -> Result<(), WebhookUrlProblem>
+    where
+        F: FnOnce(String, u16) -> Fut,
+        Fut: std::future::Future<Output = Vec<IpAddr>>,
+    {
+        let Some(url::Host::Domain(name)) = url.host() else {
+            return Ok(());
+        };
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        if name == "localhost" || name.ends_with(".localhost") {
+            return Err(WebhookUrlProblem::NonPublicHost);
+        }
+        let port = url.port_or_known_default().unwrap_or(443);
+        let addresses = resolve(name, port).await;
+        if !addresses.is_empty() && addresses.iter().all(|ip| !self.may_reach(*ip)) {
+            return Err(WebhookUrlProblem::NonPublicHost);
+        }
+        Ok(())
     }
 }
 
@@ -266,6 +317,61 @@ mod tests {
         assert_eq!(
             local.check_url("http://127.0.0.2:9/hook"),
             Err(WebhookUrlProblem::NonPublicAddress)
+        );
+    }
+
+    #[test]
+    fn tunnelled_and_translated_forms_of_refused_addresses_are_refused() {
+        for refused in [
+            "2002:7f00:1::1",                       // 6to4 of 127.0.0.1
+            "2002:a00:1::",                         // 6to4 of 10.0.0.1
+            "2002:a9fe:a9fe::1",                    // 6to4 of 169.254.169.254
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2", // Teredo
+            "64:ff9b::a00:1",                       // NAT64 of 10.0.0.1
+            "64:ff9b:1::7f00:1",                    // local-use NAT64
+        ] {
+            assert!(!webhook_may_reach(ip(refused), &[]), "{refused}");
+        }
+        assert!(
+            webhook_may_reach(ip("2002:5db8:d822::1"), &[]),
+            "6to4 of a public address"
+        );
+    }
+
+    #[tokio::test]
+    async fn host_names_are_checked_where_they_resolve() {
+        let policy = WebhookPolicy::default();
+        let check = |url: &str, answer: Vec<&str>| {
+            let url = Url::parse(url).unwrap();
+            let answer: Vec<IpAddr> = answer.into_iter().map(ip).collect();
+            let policy = policy.clone();
+            async move {
+                policy
+                    .check_host_with(&url, |_, _| async move { answer })
+                    .await
+            }
+        };
+        assert_eq!(
+            check("https://localhost/x", vec!["93.184.216.34"]).await,
+            Err(WebhookUrlProblem::NonPublicHost)
+        );
+        assert_eq!(
+            check("https://a.b.localhost/x", vec![]).await,
+            Err(WebhookUrlProblem::NonPublicHost)
+        );
+        assert_eq!(
+            check("https://internal.example/x", vec!["10.1.2.3", "::1"]).await,
+            Err(WebhookUrlProblem::NonPublicHost)
+        );
+        assert_eq!(
+            check("https://mixed.example/x", vec!["10.1.2.3", "93.184.216.34"]).await,
+            Ok(())
+        );
+        assert_eq!(check("https://unknown.example/x", vec![]).await, Ok(()));
+        assert_eq!(
+            check("https://93.184.216.34/x", vec!["10.0.0.1"]).await,
+            Ok(()),
+            "literals are check_url's"
         );
     }
 }

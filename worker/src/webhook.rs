@@ -87,6 +87,9 @@ impl WebhookSender {
             .timeout(Duration::from_secs(10))
             .connect_timeout(Duration::from_secs(5))
             .redirect(reqwest::redirect::Policy::none())
+            // HTTP(S)_PROXY from the environment would move the connection (and the SSRF
+            // guard's decision) to a proxy: webhooks always connect directly.
+            .no_proxy()
             .user_agent(USER_AGENT)
             .dns_resolver(GuardedResolver {
                 policy: policy.clone(),

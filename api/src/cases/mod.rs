@@ -165,7 +165,18 @@ pub async fn create_case(
     headers: HeaderMap,
     body: JsonBody<body::CreateCaseBody>,
 ) -> Result<Response, ApiError> {
-    let request = body.value.into_request(&state.config().webhook_policy())?;
+    let policy = state.config().webhook_policy();
+    let request = body.value.into_request(&policy)?;
+    if let Some(url) = &request.client_webhook_url {
+        // Names are resolved now too, so a webhook that could only reach inside is refused
+        // here rather than failing quietly at every delivery.
+        let url = url::Url::parse(url)
+            .map_err(|_| ApiError::invalid("clientWebhookUrl", "must be an absolute URL"))?;
+        policy
+            .check_host(&url)
+            .await
+            .map_err(|problem| ApiError::invalid("clientWebhookUrl", problem))?;
+    }
     let idempotency_key = idempotency::key_from(&headers)?;
     if let Some(cap) = tenant.1.monthly_case_cap {
         check_monthly_cap(&state, &tenant, cap, idempotency_key.as_deref()).await?;

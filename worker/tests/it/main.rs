@@ -1,6 +1,8 @@
 //! The OpenAI-compatible agent against a local fake model (wiremock): the wire shape, error
-//! mapping and timeouts, structured output handling, and the hostile-reply corpus.
+//! mapping and timeouts, structured output handling, and the hostile-reply corpus; the webhook
+//! guard at delivery time.
 
 mod fake_model;
 mod hostile;
+mod webhook;
 mod wire;
