@@ -6,6 +6,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+mod transcript;
+mod trust;
+
+pub use transcript::*;
+pub use trust::*;
+
 /// `nextActionAt` when nothing is scheduled (9999-12-31T23:59:59.999Z).
 pub const NOTHING_SCHEDULED: i64 = 253_402_300_799_999;
 
@@ -153,201 +159,6 @@ pub fn check_input(
     Ok(())
 }
 
-/// Stored metadata of a file received from the counterparty. The bytes live in the blob store
-/// under `<caseId>/<attachmentId>`.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Attachment {
-    pub attachment_id: String,
-    pub name: String,
-    pub size: u64,
-    #[serde(rename = "type")]
-    pub content_type: String,
-    /// `Message-ID` of the mail that carried it.
-    pub message_id: String,
-    /// The per-case reply address the mail arrived at.
-    pub inbox_id: String,
-    pub received_at: i64,
-}
-
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    Inbound,
-    Outbound,
-}
-
-/// One message of the conversation, as sent or as received (quoted history stripped).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct TranscriptMessage {
-    pub direction: Direction,
-    pub at: i64,
-    /// RFC 5322 `Message-ID` without angle brackets.
-    pub message_id: String,
-    pub from: String,
-    pub to: String,
-    pub subject: String,
-    /// The text, or its first [`INLINE_BODY_LIMIT`] bytes when `body_ref` holds the whole.
-    pub body: String,
-    /// Blob key of the whole body when it was too large to keep on the case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body_ref: Option<String>,
-    #[serde(default)]
-    pub attachment_ids: Vec<String>,
-    /// Files that were not stored (over a limit), with why.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub skipped_attachments: Vec<SkippedAttachment>,
-    /// Outbound only: the `Message-ID` the recipient saw when the provider replaced ours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alias_message_id: Option<String>,
-    /// Outbound only: the mail provider's own id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider_message_id: Option<String>,
-    /// Outbound only: why delivery is in doubt (the provider may not have taken it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery_uncertain: Option<String>,
-    /// Inbound only: why this is an automatic reply (kept, never evaluated as a reply).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub automatic: Option<String>,
-    /// Inbound only: content a person would not see was removed (a reason for suspicion).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
-    /// Inbound only: whether an evaluation has seen it yet.
-    #[serde(default)]
-    pub evaluated: bool,
-    /// Inbound only: why the mail cannot be taken as the counterparty's (a stranger's address,
-    /// a failed SPF/DKIM/DMARC verdict). It is kept, never evaluated unless the client says so.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub untrusted: Option<String>,
-    /// Inbound, untrusted only: what the client was asked and said about it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub review: Option<UntrustedReview>,
-}
-
-/// Where an untrusted message stands with the client.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum UntrustedReview {
-    /// An input request asks whether it counts.
-    Asked,
-    /// The client said it counts: it is read like the counterparty's reply.
-    Accepted,
-    /// The client said it does not count (or answered anything but yes).
-    Ignored,
-}
-
-impl TranscriptMessage {
-    /// Whether the message may be read as the counterparty's: not untrusted, or accepted by the
-    /// client.
-    pub fn is_trusted(&self) -> bool {
-        self.untrusted.is_none() || self.review == Some(UntrustedReview::Accepted)
-    }
-}
-
-impl TranscriptMessage {
-    /// A message with its direction, id and text; everything else empty (outbound messages
-    /// count as evaluated).
-    pub fn new(
-        direction: Direction,
-        message_id: impl Into<String>,
-        body: impl Into<String>,
-    ) -> Self {
-        TranscriptMessage {
-            direction,
-            at: 0,
-            message_id: message_id.into(),
-            from: String::new(),
-            to: String::new(),
-            subject: String::new(),
-            body: body.into(),
-            body_ref: None,
-            attachment_ids: Vec::new(),
-            skipped_attachments: Vec::new(),
-            alias_message_id: None,
-            provider_message_id: None,
-            delivery_uncertain: None,
-            automatic: None,
-            warnings: Vec::new(),
-            evaluated: direction == Direction::Outbound,
-            untrusted: None,
-            review: None,
-        }
-    }
-}
-
-/// Bodies longer than this are kept in the blob store; the case keeps this much inline.
-pub const INLINE_BODY_LIMIT: usize = 16 * 1024;
-
-/// A file of an inbound message that was not stored.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct SkippedAttachment {
-    pub name: String,
-    pub size: u64,
-    pub reason: String,
-}
-
-/// What a mail provider reported about a message it could not deliver.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryFailureKind {
-    /// A permanent bounce.
-    Bounced,
-    /// The recipient marked the message as spam.
-    Complained,
-    /// The provider refused to send it.
-    Rejected,
-}
-
-impl DeliveryFailureKind {
-    pub fn result_status(self) -> ResultStatus {
-        match self {
-            DeliveryFailureKind::Bounced => ResultStatus::Bounced,
-            DeliveryFailureKind::Complained => ResultStatus::Complained,
-            DeliveryFailureKind::Rejected => ResultStatus::ProviderRejected,
-        }
-    }
-}
-
-/// A provider event that ends the case (signal `delivery_failed`).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct DeliveryFailure {
-    pub kind: DeliveryFailureKind,
-    /// Operator-readable detail (bounce type, diagnostic code); no message content.
-    pub detail: String,
-}
-
-/// A reply from the counterparty as the API passes it to the case (signal `reply_received`).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct InboundReply {
-    pub message_id: String,
-    pub from: String,
-    pub to: String,
-    pub subject: String,
-    pub received_at: i64,
-    /// Body text with quoted history removed (at most [`INLINE_BODY_LIMIT`] bytes when
-    /// `body_ref` holds the whole).
-    pub text: String,
-    #[serde(default)]
-    pub body_ref: Option<String>,
-    #[serde(default)]
-    pub attachments: Vec<Attachment>,
-    #[serde(default)]
-    pub skipped_attachments: Vec<SkippedAttachment>,
-    /// Set for out-of-office notes, auto-responders and delivery reports: the reason.
-    #[serde(default)]
-    pub automatic: Option<String>,
-    /// Content a person would not see was removed (hidden HTML, invisible characters).
-    #[serde(default)]
-    pub warnings: Vec<String>,
-    /// Why the API could not take this as the counterparty's mail (sender or provider verdict).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub untrusted: Option<String>,
-}
-
 /// Which kind of outbound message was sent; follow-ups draw on the follow-up budget.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -401,17 +212,6 @@ pub struct CaseState {
     /// The pending question whether untrusted mail counts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust_review: Option<TrustReview>,
-}
-
-/// An input request asking the client whether untrusted mail counts.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct TrustReview {
-    pub input_request_id: String,
-    /// Transcript positions of the messages asked about.
-    pub messages: Vec<usize>,
-    /// When the next follow-up was due before the question paused the case.
-    pub resume_at: i64,
 }
 
 /// A reason to end the case from outside its own flow.
@@ -616,78 +416,6 @@ impl CaseState {
         Ok(())
     }
 
-    /// Inbound untrusted messages nobody has asked the client about yet (automatic replies are
-    /// never asked about: they would not be read anyway).
-    pub fn untrusted_awaiting_review(&self) -> Vec<usize> {
-        self.transcript
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| {
-                m.direction == Direction::Inbound
-                    && m.untrusted.is_some()
-                    && m.review.is_none()
-                    && m.automatic.is_none()
-            })
-            .map(|(i, _)| i)
-            .collect()
-    }
-
-    /// Pauses the case on the question whether the untrusted messages count.
-    pub fn request_trust_review(&mut self, id: String, now: i64) {
-        let messages = self.untrusted_awaiting_review();
-        if self.status.is_terminal() || messages.is_empty() {
-            return;
-        }
-        let senders: Vec<String> = messages
-            .iter()
-            .map(|&i| {
-                let m = &self.transcript[i];
-                format!(
-                    "{} ({})",
-                    m.from,
-                    m.untrusted.as_deref().unwrap_or("untrusted")
-                )
-            })
-            .collect();
-        let question = format!(
-            "Mail came for this case that cannot be taken as the counterparty's and was not read: \
-             {}. Should it count as their reply? Answer \"yes\" to have it read and acted on; \
-             any other answer leaves it aside and the case goes on.",
-            senders.join("; ")
-        );
-        for &i in &messages {
-            self.transcript[i].review = Some(UntrustedReview::Asked);
-        }
-        let resume_at = self.next_action_at;
-        self.request_input(id.clone(), question, now);
-        self.trust_review = Some(TrustReview {
-            input_request_id: id,
-            messages,
-            resume_at,
-        });
-    }
-
-    /// The client answered a trust review: accepted messages are read like replies; otherwise
-    /// they stay aside and the follow-up schedule resumes where it was.
-    fn settle_trust_review(&mut self, review: TrustReview, accepts: bool, now: i64) {
-        for &i in &review.messages {
-            if let Some(m) = self.transcript.get_mut(i) {
-                m.review = Some(if accepts {
-                    UntrustedReview::Accepted
-                } else {
-                    UntrustedReview::Ignored
-                });
-                m.evaluated = !accepts;
-            }
-        }
-        self.status = CaseStatus::Running;
-        self.next_action_at = if accepts || self.has_unevaluated_replies() {
-            NOTHING_SCHEDULED
-        } else {
-            review.resume_at.max(now)
-        };
-    }
-
     /// The goal was achieved.
     pub fn complete(&mut self, result: Value, now: i64) {
         if self.status.is_terminal() {
@@ -750,37 +478,6 @@ impl CaseState {
             .find(|m| m.direction == Direction::Outbound)
             .map(|m| m.subject.as_str())
     }
-}
-
-/// Whether the client's answer to a trust review says the mail counts: a plain yes (in a few
-/// languages), nothing more elaborate, so an unclear answer never lets a stranger in.
-pub fn accepts_untrusted(answer: &str) -> bool {
-    let first = answer
-        .trim()
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == '!' || c == ';')
-        .find(|w| !w.is_empty())
-        .unwrap_or("")
-        .to_lowercase();
-    matches!(
-        first.as_str(),
-        "yes"
-            | "y"
-            | "ja"
-            | "oui"
-            | "si"
-            | "sí"
-            | "sim"
-            | "ok"
-            | "okay"
-            | "accept"
-            | "accepted"
-            | "approve"
-            | "approved"
-            | "confirm"
-            | "confirmed"
-            | "count"
-            | "true"
-    )
 }
 
 /// `Re: <subject>`, without stacking prefixes.
