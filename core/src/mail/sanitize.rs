@@ -40,53 +40,57 @@ static HIDDEN_START: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The HTML a person would see: comments, scripts, styles and hidden elements removed.
+///
+/// One forward pass: the text is lowercased once (ASCII, so offsets stay the same) and every
+/// search continues where the last one stopped, so the cost stays linear in the input however
+/// many hidden elements it has.
 pub fn visible_html(html: &str) -> String {
     let html = DROPPED_BLOCKS.replace_all(html, "");
+    let lower = html.to_ascii_lowercase();
     let mut out = String::with_capacity(html.len());
-    let mut rest: &str = &html;
-    while let Some(found) = HIDDEN_START.captures(rest) {
+    let mut at = 0;
+    while let Some(found) = HIDDEN_START.captures_at(&html, at) {
         let whole = found.get(0).expect("match");
         let tag = found[1].to_ascii_lowercase();
-        out.push_str(&rest[..whole.start()]);
-        let after = &rest[whole.end()..];
-        if whole.as_str().ends_with("/>") {
-            rest = after;
-            continue;
-        }
-        rest = &after[end_of_element(after, &tag)..];
+        out.push_str(&html[at..whole.start()]);
+        at = if whole.as_str().ends_with("/>") {
+            whole.end()
+        } else {
+            end_of_element(&lower, whole.end(), &tag)
+        };
     }
-    out.push_str(rest);
+    out.push_str(&html[at..]);
     out
 }
 
-/// Where the element opened just before `html` ends: after its matching close tag (nested
-/// elements of the same name counted), or at the end.
-fn end_of_element(html: &str, tag: &str) -> usize {
-    let lower = html.to_ascii_lowercase();
-    let open = format!("<{tag}");
-    let close = format!("</{tag}");
+/// Where the element `tag` opened just before `from` ends in `lower` (lowercased HTML): after its
+/// matching close tag (nested elements of the same name counted), or at the end.
+fn end_of_element(lower: &str, from: usize, tag: &str) -> usize {
+    let bytes = lower.as_bytes();
+    let names_tag = |at: usize| {
+        bytes[at..].starts_with(tag.as_bytes())
+            && bytes
+                .get(at + tag.len())
+                .is_none_or(|b| !b.is_ascii_alphanumeric())
+    };
     let mut depth = 1usize;
-    let mut at = 0usize;
-    while at < lower.len() {
-        let next_open = lower[at..].find(&open).map(|i| i + at);
-        let next_close = lower[at..].find(&close).map(|i| i + at);
-        match (next_open, next_close) {
-            (Some(o), Some(c)) if o < c => {
-                depth += 1;
-                at = o + open.len();
+    let mut at = from;
+    while let Some(offset) = lower[at..].find('<') {
+        let open = at + offset;
+        if bytes.get(open + 1) == Some(&b'/') && names_tag(open + 2) {
+            depth -= 1;
+            let Some(close) = lower[open..].find('>') else {
+                return lower.len();
+            };
+            at = open + close + 1;
+            if depth == 0 {
+                return at;
             }
-            (_, Some(c)) => {
-                depth -= 1;
-                let end = lower[c..]
-                    .find('>')
-                    .map(|i| c + i + 1)
-                    .unwrap_or(lower.len());
-                if depth == 0 {
-                    return end;
-                }
-                at = end;
-            }
-            (_, None) => return lower.len(),
+        } else if names_tag(open + 1) {
+            depth += 1;
+            at = open + 1 + tag.len();
+        } else {
+            at = open + 1;
         }
     }
     lower.len()
