@@ -30,6 +30,31 @@ use serde::Serialize;
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
+/// The most skipped files a reply lists by name (the rest are counted in one line).
+const MAX_SKIPPED_LISTED: usize = 100;
+/// How long reading one message may take (it is linear in the input; this is the backstop).
+const PARSE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Parses mail on a blocking thread under [`PARSE_DEADLINE`], so a large or hostile message
+/// never holds up the async runtime. `field` names the input in errors.
+pub async fn parse_mail(
+    raw: impl AsRef<[u8]> + Send + 'static,
+    field: &'static str,
+) -> Result<InboundMail, ApiError> {
+    let parsing = tokio::task::spawn_blocking(move || InboundMail::parse(raw.as_ref()));
+    match tokio::time::timeout(PARSE_DEADLINE, parsing).await {
+        Ok(Ok(Ok(mail))) => Ok(mail),
+        Ok(Ok(Err(unparsable))) => Err(ApiError::invalid(field, unparsable)),
+        Ok(Err(panicked)) => Err(ApiError::Internal(format!(
+            "mail parsing failed: {panicked}"
+        ))),
+        Err(_) => Err(ApiError::invalid(
+            field,
+            format!("could not be read within {} s", PARSE_DEADLINE.as_secs()),
+        )),
+    }
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/inbound/email", post(receive_email))
@@ -89,7 +114,7 @@ pub async fn receive_email(
     require_content_type(&headers, |t| t == "message/rfc822", "message/rfc822")?;
     let limit = usize::try_from(state.config().inbound_max_bytes).unwrap_or(usize::MAX);
     let raw = read_body(&headers, body, limit).await?;
-    let mail = InboundMail::parse(&raw).map_err(|e| ApiError::invalid("body", e))?;
+    let mail = parse_mail(raw, "body").await?;
     let (status, case_id, ignored) = match route_reply(&state, mail, &[]).await? {
         Routed::ToCase(case_id) => (StatusCode::ACCEPTED, case_id, None),
         Routed::CaseFinished(case_id) => (StatusCode::OK, case_id, Some(true)),
@@ -149,6 +174,7 @@ pub async fn route_reply(
     let max_count = state.config().attachment_max_count;
     let mut attachments = Vec::new();
     let mut skipped = Vec::new();
+    let mut skipped_unlisted = 0u64;
     for file in &mail.files {
         let size = file.bytes.len() as u64;
         let refusal = if attachments.len() >= max_count {
@@ -161,12 +187,15 @@ pub async fn route_reply(
             None
         };
         if let Some(reason) = refusal {
-            tracing::warn!(%case_id, size, %reason, "attachment not stored");
-            skipped.push(SkippedAttachment {
-                name: file.name.clone(),
-                size,
-                reason,
-            });
+            if skipped.len() < MAX_SKIPPED_LISTED {
+                skipped.push(SkippedAttachment {
+                    name: file.name.clone(),
+                    size,
+                    reason,
+                });
+            } else {
+                skipped_unlisted += 1;
+            }
             continue;
         }
         // Ours, never derived from what the sender wrote (Message-ID, file name).
@@ -190,6 +219,17 @@ pub async fn route_reply(
             message_id: mail.message_id.clone(),
             inbox_id: inbox_id.clone(),
             received_at,
+        });
+    }
+
+    if !skipped.is_empty() {
+        tracing::warn!(%case_id, count = skipped.len() as u64 + skipped_unlisted, "attachments not stored");
+    }
+    if skipped_unlisted > 0 {
+        skipped.push(SkippedAttachment {
+            name: format!("{skipped_unlisted} more files"),
+            size: 0,
+            reason: format!("not listed: at most {MAX_SKIPPED_LISTED} skipped files are named"),
         });
     }
 

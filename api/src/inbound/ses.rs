@@ -3,7 +3,7 @@
 //! and rejections — accepted only with a valid SNS signature.
 
 use super::sns;
-use super::{Routed, route_reply};
+use super::{Routed, parse_mail, route_reply};
 use crate::AppState;
 use crate::error::{ApiError, Dependency};
 use crate::extract::read_body;
@@ -14,7 +14,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use offload_core::mail::inbound::InboundMail;
 use offload_core::mail::trust::Verdict;
 use offload_core::mail::{CASE_HEADER, CaseAddresses};
 use offload_workflows::state::{DeliveryFailure, DeliveryFailureKind};
@@ -309,7 +308,7 @@ async fn handle_ses_event(state: &AppState, message: &str) -> Result<Response, A
     match kind {
         "Received" => {
             let raw = received_content(state, &event).await?;
-            let mut mail = InboundMail::parse(&raw).map_err(|e| ApiError::invalid("content", e))?;
+            let mut mail = parse_mail(raw, "content").await?;
             let mut verdicts = Vec::new();
             if let Some(receipt) = &event.receipt {
                 mail.recipients.extend(receipt.recipients.iter().cloned());

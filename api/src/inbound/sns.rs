@@ -231,34 +231,57 @@ impl CertificateCache {
 
 /// Remembers recently handled SNS message ids so a replayed message does nothing.
 pub struct SeenMessages {
-    ids: Mutex<std::collections::VecDeque<String>>,
+    seen: Mutex<Seen>,
 }
 
+/// The ids in arrival order (to forget the oldest) and as a set (to look up at once).
+#[derive(Default)]
+struct Seen {
+    order: std::collections::VecDeque<String>,
+    ids: std::collections::HashSet<String>,
+}
+
+/// How many handled message ids are remembered (a replay older than this is refused by its
+/// timestamp anyway).
 const REMEMBERED_MESSAGES: usize = 10_000;
+/// SNS message ids are UUIDs; anything much longer is not worth remembering whole.
+const MAX_REMEMBERED_ID: usize = 128;
 
 impl Default for SeenMessages {
     fn default() -> Self {
         SeenMessages {
-            ids: Mutex::new(std::collections::VecDeque::new()),
+            seen: Mutex::new(Seen::default()),
         }
     }
 }
 
 impl SeenMessages {
     pub fn contains(&self, id: &str) -> bool {
-        self.ids
-            .lock()
-            .expect("seen lock")
-            .iter()
-            .any(|seen| seen == id)
+        let key = &id[..id.floor_char_boundary(MAX_REMEMBERED_ID)];
+        self.seen.lock().expect("seen lock").ids.contains(key)
     }
 
+    /// Remembers `id`, forgetting the oldest beyond [`REMEMBERED_MESSAGES`].
     pub fn remember(&self, id: &str) {
-        let mut ids = self.ids.lock().expect("seen lock");
-        if ids.len() >= REMEMBERED_MESSAGES {
-            ids.pop_front();
+        let key = id[..id.floor_char_boundary(MAX_REMEMBERED_ID)].to_string();
+        let mut seen = self.seen.lock().expect("seen lock");
+        if !seen.ids.insert(key.clone()) {
+            return;
         }
-        ids.push_back(id.to_string());
+        seen.order.push_back(key);
+        while seen.order.len() > REMEMBERED_MESSAGES {
+            if let Some(oldest) = seen.order.pop_front() {
+                seen.ids.remove(&oldest);
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.seen.lock().expect("seen lock").order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -308,5 +331,18 @@ mod tests {
         );
         m.subject = Some("s".into());
         assert!(string_to_sign(&m).unwrap().contains("Subject\ns\n"));
+    }
+
+    #[test]
+    fn the_replay_memory_is_bounded_and_forgets_the_oldest() {
+        let seen = SeenMessages::default();
+        for i in 0..REMEMBERED_MESSAGES + 5 {
+            seen.remember(&format!("id-{i}"));
+        }
+        assert_eq!(seen.len(), REMEMBERED_MESSAGES);
+        assert!(!seen.contains("id-0"));
+        assert!(seen.contains(&format!("id-{}", REMEMBERED_MESSAGES + 4)));
+        seen.remember(&"x".repeat(10_000));
+        assert!(seen.contains(&"x".repeat(10_000)));
     }
 }

@@ -1,6 +1,7 @@
 //! Integration tests of the API and the case workflow against a real Temporal dev server.
 
 mod attachments;
+mod bounded;
 mod harness;
 mod inbound;
 mod input;

@@ -97,6 +97,8 @@ async fn readiness_metrics_openapi_and_docs_are_served() {
     app.reply(&case_id, "Which year?").await;
     hooks.next().await;
     app.get("/nope").await;
+    let brew = reqwest::Method::from_bytes(b"BREW").unwrap();
+    app.request(brew, "/cases", None, None).await;
     let metrics = app
         .http
         .get(format!("{}/metrics", app.base))
@@ -127,6 +129,14 @@ async fn readiness_metrics_openapi_and_docs_are_served() {
         "{text}"
     );
     assert!(text.contains("offload_cases_created_total 1\n"), "{text}");
+    // Label values come from closed sets: a made-up method is counted as OTHER.
+    assert!(
+        text.contains(
+            "offload_http_requests_total{method=\"OTHER\",route=\"unmatched\",status=\"405\"} 1\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("BREW"), "{text}");
     assert!(
         !text.contains("offload_webhook_deliveries_total"),
         "webhook deliveries are the worker's series: {text}"

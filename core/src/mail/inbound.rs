@@ -3,7 +3,7 @@
 
 use super::auto_reply::automatic_reason;
 use super::quotes::strip_quoted;
-use super::sanitize::{visible_html, visible_text};
+use super::sanitize::{visible_html_counting, visible_text};
 use super::{CaseAddresses, display_mailbox};
 use mail_parser::{Address, MessageParser, MimeHeaders};
 use uuid::Uuid;
@@ -46,6 +46,23 @@ pub struct InboundMail {
 #[error("not an RFC 822 message: {0}")]
 pub struct UnparsableMail(pub &'static str);
 
+/// The longest subject kept (RFC 5322's line limit); longer ones are cut.
+pub const MAX_SUBJECT_CHARS: usize = 998;
+/// The most addresses kept from To, Cc and delivery headers together.
+pub const MAX_ADDRESSES: usize = 100;
+/// The most message ids kept from `In-Reply-To` and `References` (the first and the latest).
+pub const MAX_THREAD_IDS: usize = 100;
+/// The longest `From`/`To` display text kept.
+const MAX_MAILBOX_TEXT_CHARS: usize = 1000;
+
+/// `text` cut to `max` characters.
+fn at_most(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => text[..cut].to_string(),
+        None => text.to_string(),
+    }
+}
+
 impl InboundMail {
     pub fn parse(raw: &[u8]) -> Result<Self, UnparsableMail> {
         let message = MessageParser::default()
@@ -58,11 +75,15 @@ impl InboundMail {
         let Some(from_address) = from_addr.and_then(|a| a.address()) else {
             return Err(UnparsableMail("it has no From address"));
         };
-        let from = display_mailbox(from_addr.and_then(|a| a.name()).unwrap_or(""), from_address);
+        let from = at_most(
+            &display_mailbox(from_addr.and_then(|a| a.name()).unwrap_or(""), from_address),
+            MAX_MAILBOX_TEXT_CHARS,
+        );
         let to = message
             .to()
             .map(|list| {
                 list.iter()
+                    .take(MAX_ADDRESSES)
                     .filter_map(|a| {
                         a.address()
                             .map(|addr| display_mailbox(a.name().unwrap_or(""), addr))
@@ -70,6 +91,7 @@ impl InboundMail {
                     .collect::<Vec<_>>()
                     .join(", ")
             })
+            .map(|to| at_most(&to, MAX_MAILBOX_TEXT_CHARS))
             .unwrap_or_default();
 
         let mut recipients: Vec<String> = [message.to(), message.cc()]
@@ -83,9 +105,10 @@ impl InboundMail {
                 .iter()
                 .any(|h| name.eq_ignore_ascii_case(h))
             {
-                recipients.push(value.trim().trim_matches(['<', '>']).to_string());
+                recipients.push(at_most(value.trim().trim_matches(['<', '>']), 320));
             }
         }
+        recipients.truncate(MAX_ADDRESSES);
 
         let mut thread_ids: Vec<String> = Vec::new();
         for value in [message.in_reply_to(), message.references()] {
@@ -94,6 +117,15 @@ impl InboundMail {
             } else if let Some(one) = value.as_text() {
                 thread_ids.push(one.to_string());
             }
+        }
+        if thread_ids.len() > MAX_THREAD_IDS {
+            // Our ids sit at the start (the thread's first) and the end (the latest) of a chain.
+            let tail = thread_ids.split_off(thread_ids.len() - MAX_THREAD_IDS / 2);
+            thread_ids.truncate(MAX_THREAD_IDS / 2);
+            thread_ids.extend(tail);
+        }
+        for id in &mut thread_ids {
+            *id = at_most(id, 998);
         }
 
         let mut warnings = Vec::new();
@@ -126,7 +158,7 @@ impl InboundMail {
             .collect();
 
         let message_id = match message.message_id() {
-            Some(id) if !id.trim().is_empty() => id.trim().to_string(),
+            Some(id) if !id.trim().is_empty() => at_most(id.trim(), 998),
             _ => {
                 use sha2::{Digest, Sha256};
                 format!(
@@ -135,9 +167,10 @@ impl InboundMail {
                 )
             }
         };
-        let subject = visible_text(message.subject().unwrap_or(""))
-            .trim()
-            .to_string();
+        let subject = at_most(
+            visible_text(message.subject().unwrap_or("")).trim(),
+            MAX_SUBJECT_CHARS,
+        );
         let content_type = message
             .content_type()
             .map(|ct| match ct.subtype() {
@@ -202,22 +235,14 @@ fn body_text(message: &mail_parser::Message<'_>) -> (String, bool) {
     }
     match message.body_html(0) {
         Some(html) => {
-            let visible = visible_html(&html);
-            let dropped = visible.len() < html.len() && has_hidden_text(&html, &visible);
-            (mail_parser::decoders::html::html_to_text(&visible), dropped)
+            let (visible, hidden_words) = visible_html_counting(&html);
+            (
+                mail_parser::decoders::html::html_to_text(&visible),
+                hidden_words > 0,
+            )
         }
         None => (text(), false),
     }
-}
-
-/// Whether dropping hidden parts removed words (not just markup like an empty `<style>`).
-fn has_hidden_text(html: &str, visible: &str) -> bool {
-    let words = |h: &str| {
-        mail_parser::decoders::html::html_to_text(h)
-            .split_whitespace()
-            .count()
-    };
-    words(html) > words(visible)
 }
 
 /// A file name safe to show and store: no directories, no control characters, bounded length.
@@ -341,5 +366,35 @@ mod tests {
         assert_eq!(mail.files[0].content_type, "application/pdf");
         assert_eq!(mail.files[0].bytes, b"%PDF-1.4");
         assert!(mail.message_id.starts_with("sha256-"));
+    }
+
+    #[test]
+    fn every_header_field_is_capped() {
+        let many: Vec<String> = (0..300).map(|i| format!("p{i}@x.example")).collect();
+        let refs: Vec<String> = (0..500).map(|i| format!("<r{i}@x.example>")).collect();
+        let raw = format!(
+            "From: {} <ap@northstar.example>\r\nTo: {}\r\nCc: {}\r\nSubject: {}\r\n\
+             References: {}\r\n\r\nhi",
+            "N".repeat(5000),
+            many.join(", "),
+            many.join(", "),
+            "s".repeat(5000),
+            refs.join(" ")
+        );
+        let mail = InboundMail::parse(raw.as_bytes()).unwrap();
+        assert_eq!(mail.subject.chars().count(), MAX_SUBJECT_CHARS);
+        assert_eq!(mail.recipients.len(), MAX_ADDRESSES);
+        assert!(mail.from.chars().count() <= 1000);
+        assert!(mail.to.chars().count() <= 1000);
+        assert_eq!(mail.thread_ids.len(), MAX_THREAD_IDS);
+        assert_eq!(
+            mail.thread_ids[0], "r0@x.example",
+            "the thread's first id is kept"
+        );
+        assert_eq!(
+            mail.thread_ids[MAX_THREAD_IDS - 1],
+            "r499@x.example",
+            "and the latest"
+        );
     }
 }

@@ -8,6 +8,9 @@ pub mod quotes;
 pub mod sanitize;
 pub mod trust;
 
+#[cfg(test)]
+mod properties;
+
 use uuid::Uuid;
 
 /// Names the case on every outbound message, so provider events (bounces, complaints) that
