@@ -52,39 +52,60 @@ fn agent_error(error: AgentError) -> ActivityError {
     }
 }
 
+/// How often a running agent activity reports that it is alive. Cancellation reaches an
+/// activity only in the answer to a heartbeat, so this is also how soon a stopped case stops
+/// its model calls (the workflow's heartbeat timeout is longer).
+const AGENT_HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Runs agent work while heartbeating; gives up at once (cancelled) when the case asks it to
+/// stop, dropping the model call in flight.
+async fn heartbeating<T>(
+    ctx: &ActivityContext,
+    work: impl std::future::Future<Output = Result<T, AgentError>>,
+) -> Result<T, ActivityError> {
+    let mut work = std::pin::pin!(work);
+    let mut beat = tokio::time::interval(AGENT_HEARTBEAT);
+    loop {
+        tokio::select! {
+            done = &mut work => return done.map_err(agent_error),
+            () = ctx.cancelled() => {
+                tracing::info!("agent activity cancelled: the case stopped");
+                return Err(ActivityError::cancelled());
+            }
+            _ = beat.tick() => {
+                let _ = ctx.record_heartbeat(()).await;
+            }
+        }
+    }
+}
+
 #[activities]
 impl CaseActivities {
     #[activity(name = "compose_outreach")]
     pub async fn compose_outreach(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         request: AgentRequest,
     ) -> Result<Draft, ActivityError> {
-        self.agent
-            .compose_outreach(&request)
-            .await
-            .map_err(agent_error)
+        heartbeating(&ctx, self.agent.compose_outreach(&request)).await
     }
 
     #[activity(name = "compose_follow_up")]
     pub async fn compose_follow_up(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         request: AgentRequest,
     ) -> Result<Draft, ActivityError> {
-        self.agent
-            .compose_follow_up(&request)
-            .await
-            .map_err(agent_error)
+        heartbeating(&ctx, self.agent.compose_follow_up(&request)).await
     }
 
     #[activity(name = "evaluate_reply")]
     pub async fn evaluate_reply(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         request: AgentRequest,
     ) -> Result<Decision, ActivityError> {
-        self.agent.evaluate(&request).await.map_err(agent_error)
+        heartbeating(&ctx, self.agent.evaluate(&request)).await
     }
 
     #[activity(name = "send_email")]

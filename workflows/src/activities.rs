@@ -189,6 +189,8 @@ fn retry(
 /// review), each with its own timeout; a few retries ride out rate limits and restarts.
 pub fn agent_options() -> ActivityOptions {
     ActivityOptions::with_start_to_close_timeout(Duration::from_secs(600))
+        // The worker heartbeats every 2 s; a stop reaches a running call through them.
+        .heartbeat_timeout(Duration::from_secs(20))
         .retry_policy(retry(
             Duration::from_secs(1),
             Duration::from_secs(60),

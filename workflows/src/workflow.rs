@@ -432,15 +432,35 @@ async fn follow_up(ctx: &Ctx) -> bool {
 }
 
 /// Runs one agent activity. An agent that fails for good (after its retries) fails the case
-/// with `workflow_error` and this returns `None`.
+/// with `workflow_error` and this returns `None`. A stop (cancellation, bounce, complaint) that
+/// arrives meanwhile wins: the activity is cancelled, the case ends with the stop's result and
+/// this returns `None`, so nothing the agent wrote or decided is acted on.
 async fn run_agent<A>(ctx: &Ctx, activity: A, request: AgentRequest) -> Option<A::Output>
 where
     A: ActivityDefinition<Input = AgentRequest>,
 {
-    match ctx
-        .execute_activity(activity, request, agent_options())
-        .await
-    {
+    let call = ctx.execute_activity(activity, request, agent_options());
+    let outcome = if ctx.patched(STOP_WINS_PATCH) {
+        let mut call = std::pin::pin!(call);
+        // `None`: a stop was requested before the agent answered.
+        let answered = select! {
+            outcome = call.as_mut() => Some(outcome),
+            _ = ctx.wait_condition(|s: &CaseWorkflow| s.case.stop.is_some()) => None,
+        };
+        let Some(outcome) = answered else {
+            call.as_ref().get_ref().cancel();
+            stopped(ctx);
+            return None;
+        };
+        // A stop that arrived together with the answer still wins.
+        if stopped(ctx) {
+            return None;
+        }
+        outcome
+    } else {
+        call.await
+    };
+    match outcome {
         Ok(output) => Some(output),
         Err(error) => {
             fail(ctx, ResultStatus::WorkflowError, Some(failure_text(&error)));
@@ -448,6 +468,9 @@ where
         }
     }
 }
+
+/// Patch id of stops winning over running agent calls.
+pub const STOP_WINS_PATCH: &str = "stop-wins-v1";
 
 /// Evaluates the new replies (and any fresh answer from the client) until the case either waits
 /// for the counterparty again (returns true) or is terminal (returns false). Questions for the

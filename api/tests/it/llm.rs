@@ -164,3 +164,73 @@ async fn a_case_runs_from_outreach_to_completion_on_the_openai_agent() {
         ]
     );
 }
+
+/// Stops win over a model that is still deciding: the client's cancellation (or a bounce) ends
+/// the case at once, the call in flight is cancelled, and nothing the model would have decided
+/// (here: goal achieved) is acted on.
+#[tokio::test]
+async fn a_cancel_while_the_model_is_deciding_wins() {
+    let model = MockServer::start().await;
+    let decisions = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = decisions.clone();
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(move |request: &wiremock::Request| {
+            let body: Value = serde_json::from_slice(&request.body).unwrap();
+            let reply = ResponseTemplate::new(200).set_body_json(completion(&answer(&body)));
+            if body["response_format"]["json_schema"]["name"] == "case_decision" {
+                seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                // Slow enough that the cancellation surely lands mid-decision.
+                reply.set_delay(std::time::Duration::from_secs(30))
+            } else {
+                reply
+            }
+        })
+        .mount(&model)
+        .await;
+    let app = spawn_app_with(Options {
+        env: vec![
+            ("OFFLOAD_AGENT", "openai".into()),
+            ("OFFLOAD_LLM_BASE_URL", format!("{}/v1", model.uri())),
+            ("OFFLOAD_LLM_MODEL", "test-model".into()),
+        ],
+        ..Options::default()
+    })
+    .await;
+    let mut hooks = crate::harness::WebhookReceiver::start(0).await;
+    let case_id = app.create_case_reporting_to(&hooks.url).await;
+    app.reply(&case_id, "Here is the signed form.").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while decisions.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        assert!(std::time::Instant::now() < deadline, "the model is asked");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+
+    let started = std::time::Instant::now();
+    let cancelled = app
+        .post(&format!("/cases/{case_id}/cancel"), json!({}))
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    assert_eq!(cancelled.data()["status"], "FAILED");
+    assert_eq!(cancelled.data()["resultStatus"], "cancelled");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "the case did not wait for the model ({:?})",
+        started.elapsed()
+    );
+
+    // The only event is case.failed; the first message is the only one sent.
+    let (_, event) = hooks.next().await;
+    assert_eq!(event["event_type"], "case.failed");
+    assert_eq!(event["data"]["resultStatus"], "cancelled");
+    assert_eq!(app.sent(&case_id).len(), 1);
+    let view = app.view(&case_id).await;
+    assert!(view.get("result").is_none());
+    assert_eq!(
+        decisions.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "no retry of the decision"
+    );
+    app.record_history(&case_id, "cancelled_while_deciding")
+        .await;
+}
