@@ -84,6 +84,56 @@ impl CaseFilter {
     }
 }
 
+/// Where a listing goes on: below `before_ns` (a start time, in ns), after `last_case_id` among
+/// the cases started exactly then; `window_ns` is the window width that held the last page.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ListPosition {
+    #[serde(rename = "b")]
+    pub before_ns: i64,
+    #[serde(rename = "l", default, skip_serializing_if = "Option::is_none")]
+    pub last_case_id: Option<String>,
+    #[serde(rename = "w")]
+    pub window_ns: i64,
+}
+
+/// The first window a listing reads: the last day.
+const FIRST_WINDOW_NS: i64 = 24 * 3600 * 1_000_000_000;
+/// Windows are never narrower than a millisecond.
+const MIN_WINDOW_NS: i64 = 1_000_000;
+/// A window holding more cases than this is halved before it is read.
+const MAX_WINDOW_CASES: i64 = 2000;
+/// Start times before 2000 cover everything: no case is older.
+const EARLIEST_NS: i64 = 946_684_800 * 1_000_000_000;
+
+/// `filter`'s cases started in `(lo, before]`.
+fn window_query(filter: &CaseFilter, lo: Option<i64>, before: i64) -> String {
+    let mut query = filter.visibility_query();
+    if let Some(lo) = lo {
+        query.push_str(&format!(
+            " AND StartTime > {}",
+            query_literal(&rfc3339_ns(lo))
+        ));
+    }
+    if before < i64::MAX {
+        query.push_str(&format!(
+            " AND StartTime <= {}",
+            query_literal(&rfc3339_ns(before))
+        ));
+    }
+    query
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`.
+fn rfc3339_ns(ns: i64) -> String {
+    let ms = ns.div_euclid(1_000_000);
+    let seconds = offload_workflows::view::iso8601_seconds(ms);
+    format!(
+        "{}.{:09}Z",
+        seconds.trim_end_matches('Z'),
+        ns.rem_euclid(1_000_000_000)
+    )
+}
+
 /// A case as read: from the workflow itself, or (`stale`) from its last memo snapshot because no
 /// worker answered.
 #[derive(Debug)]
@@ -260,54 +310,119 @@ impl CaseStore {
         }
     }
 
-    /// One page of the filter's cases, newest first (Temporal's visibility order).
+    /// One page of the filter's cases, newest first by creation, open and closed alike.
+    ///
+    /// Temporal's SQL visibility cannot `ORDER BY` (it lists open executions first, closed ones
+    /// by close time), so pages are cut by start time instead: a window `(lo, before]` is grown
+    /// until it holds a page (counting is cheap), read whole, and sorted here. The cursor is the
+    /// last case returned, so a page never shifts when cases open or close.
     pub async fn list(
         &self,
         filter: &CaseFilter,
-        page_size: i32,
-        next_page_token: Vec<u8>,
-    ) -> Result<(Vec<CaseSummary>, Vec<u8>), ApiError> {
+        limit: usize,
+        from: Option<&ListPosition>,
+    ) -> Result<(Vec<CaseSummary>, Option<ListPosition>), ApiError> {
+        // The first page starts an hour ahead of this clock, in case Temporal's runs ahead.
+        let now_ns = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+        let before = from.map_or(now_ns.saturating_add(3600 * 1_000_000_000), |p| p.before_ns);
+        let mut window = from.map_or(FIRST_WINDOW_NS, |p| p.window_ns.max(MIN_WINDOW_NS));
+        let mut shrinking = false;
+        let (lo, everything) = loop {
+            let lo = before.saturating_sub(window);
+            let everything = lo <= EARLIEST_NS;
+            let query = window_query(filter, (!everything).then_some(lo), before);
+            let count = self.count(query).await?;
+            if count > MAX_WINDOW_CASES && window > MIN_WINDOW_NS {
+                shrinking = true;
+                window /= 2;
+            } else if count <= limit as i64 && !everything && !shrinking {
+                window = window.saturating_mul(4);
+            } else {
+                break (lo, everything);
+            }
+        };
+        let mut found = self
+            .list_all(window_query(filter, (!everything).then_some(lo), before))
+            .await?;
+        // Newest first; ties on the start time by caseId, so the order is total.
+        found.sort_by(|a, b| (b.1, &b.0.case_id).cmp(&(a.1, &a.0.case_id)));
+        if let Some(ListPosition {
+            before_ns,
+            last_case_id: Some(last),
+            ..
+        }) = from
+        {
+            found.retain(|(case, started)| *started < *before_ns || case.case_id < *last);
+        }
+        let more_here = found.len() > limit;
+        found.truncate(limit);
+        let next = match found.last() {
+            Some((case, started)) if more_here || !everything => Some(ListPosition {
+                before_ns: *started,
+                last_case_id: Some(case.case_id.clone()),
+                window_ns: window,
+            }),
+            // This window is spent and held no page's worth: carry on below it.
+            None if !everything => Some(ListPosition {
+                before_ns: lo,
+                last_case_id: None,
+                window_ns: window,
+            }),
+            _ => None,
+        };
+        Ok((found.into_iter().map(|(case, _)| case).collect(), next))
+    }
+
+    /// Every execution `query` matches (visibility pages of 1000).
+    async fn list_all(&self, query: String) -> Result<Vec<(CaseSummary, i64)>, ApiError> {
         let mut service = self.client.connection().workflow_service();
-        let response = service
-            .list_workflow_executions(temporalio_client::tonic::Request::new(
-                ListWorkflowExecutionsRequest {
-                    namespace: self.client.namespace(),
-                    page_size,
-                    next_page_token,
-                    query: filter.visibility_query(),
-                },
-            ))
-            .await
-            .map_err(|status| match status.code() {
-                Code::InvalidArgument => ApiError::invalid("cursor", "is not valid"),
-                _ => rpc_error("list cases", &status),
-            })?
-            .into_inner();
-        let cases = response
-            .executions
-            .iter()
-            .map(|info| {
+        let mut found = Vec::new();
+        let mut next_page_token = Vec::new();
+        loop {
+            let response = service
+                .list_workflow_executions(temporalio_client::tonic::Request::new(
+                    ListWorkflowExecutionsRequest {
+                        namespace: self.client.namespace(),
+                        page_size: 1000,
+                        next_page_token,
+                        query: query.clone(),
+                    },
+                ))
+                .await
+                .map_err(|status| rpc_error("list cases", &status))?
+                .into_inner();
+            for info in &response.executions {
                 let attribute = |name: &str| -> Option<String> {
                     let payload = info.search_attributes.as_ref()?.indexed_fields.get(name)?;
                     serde_json::from_slice::<String>(&payload.data).ok()
                 };
-                CaseSummary {
-                    case_id: info
-                        .execution
-                        .as_ref()
-                        .map(|e| e.workflow_id.clone())
-                        .unwrap_or_default(),
-                    status: attribute(OFFLOAD_STATUS.name()).unwrap_or_else(|| "CREATED".into()),
-                    client_reference_id: attribute(OFFLOAD_CLIENT_REFERENCE_ID.name()),
-                    created_at: info
-                        .start_time
-                        .as_ref()
-                        .map(|t| t.seconds * 1000 + i64::from(t.nanos) / 1_000_000)
-                        .unwrap_or(0),
-                }
-            })
-            .collect();
-        Ok((cases, response.next_page_token))
+                let started = info.start_time.as_ref().map_or(0, |t| {
+                    t.seconds
+                        .saturating_mul(1_000_000_000)
+                        .saturating_add(i64::from(t.nanos))
+                });
+                found.push((
+                    CaseSummary {
+                        case_id: info
+                            .execution
+                            .as_ref()
+                            .map(|e| e.workflow_id.clone())
+                            .unwrap_or_default(),
+                        status: attribute(OFFLOAD_STATUS.name())
+                            .unwrap_or_else(|| "CREATED".into()),
+                        client_reference_id: attribute(OFFLOAD_CLIENT_REFERENCE_ID.name()),
+                        created_at: started / 1_000_000,
+                    },
+                    started,
+                ));
+            }
+            if response.next_page_token.is_empty() {
+                return Ok(found);
+            }
+            next_page_token = response.next_page_token;
+        }
     }
 
     /// How many cases `tenant` started at or after `since` (an ISO 8601 UTC timestamp).
@@ -318,6 +433,11 @@ impl CaseStore {
             query_literal(tenant),
             query_literal(since)
         );
+        self.count(query).await
+    }
+
+    /// How many executions `query` matches.
+    async fn count(&self, query: String) -> Result<i64, ApiError> {
         let mut service = self.client.connection().workflow_service();
         let response = service
             .count_workflow_executions(temporalio_client::tonic::Request::new(
@@ -427,5 +547,31 @@ mod tests {
         assert_ne!(acme.fingerprint(), globex.fingerprint());
         assert_ne!(acme.fingerprint(), running.fingerprint());
         assert_eq!(acme.fingerprint(), acme.clone().fingerprint());
+    }
+
+    #[test]
+    fn windows_are_half_open_in_nanoseconds() {
+        assert_eq!(
+            rfc3339_ns(1_796_000_000_123_456_789),
+            "2026-11-30T00:53:20.123456789Z"
+        );
+        let filter = CaseFilter {
+            tenant: "acme".into(),
+            status: None,
+            client_reference_id: None,
+        };
+        assert_eq!(
+            window_query(
+                &filter,
+                Some(1_000_000_000_000_000_000),
+                1_000_000_001_000_000_000
+            ),
+            "OffloadTenant = 'acme' AND StartTime > '2001-09-09T01:46:40.000000000Z' \
+             AND StartTime <= '2001-09-09T01:46:41.000000000Z'"
+        );
+        assert_eq!(
+            window_query(&filter, None, i64::MAX),
+            "OffloadTenant = 'acme'"
+        );
     }
 }

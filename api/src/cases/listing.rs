@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Tenant;
 use crate::response::{Envelope, ok};
-use crate::store::{CaseFilter, CaseSummary};
+use crate::store::{CaseFilter, CaseSummary, ListPosition};
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use offload_workflows::CaseStatus;
@@ -17,7 +17,8 @@ use serde_json::Value;
 pub struct CasePage {
     /// Newest first.
     pub cases: Vec<CaseSummary>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
+    /// Pass as `cursor` for the next page; `null` on the last page. A page may hold fewer than
+    /// `limit` cases (even none) and still have a next one.
     pub next_cursor: Option<String>,
 }
 
@@ -88,24 +89,27 @@ pub async fn list_cases(
     };
     // A cursor is bound to its filter: it cannot page through another tenant's or filter's list.
     let fingerprint = filter.fingerprint();
-    let token = match cursor {
-        None => Vec::new(),
-        Some(cursor) => decode_cursor(&cursor, &fingerprint)?,
+    let from = match cursor {
+        None => None,
+        Some(cursor) => Some(decode_cursor(&cursor, &fingerprint)?),
     };
-    let (cases, next) = state.cases().list(&filter, limit, token).await?;
-    let next_cursor = (!next.is_empty()).then(|| encode_cursor(&next, &fingerprint));
+    let (cases, next) = state
+        .cases()
+        .list(&filter, limit as usize, from.as_ref())
+        .await?;
+    let next_cursor = next.map(|position| encode_cursor(&position, &fingerprint));
     Ok(ok(CasePage { cases, next_cursor }))
 }
 
-fn encode_cursor(token: &[u8], fingerprint: &str) -> String {
+fn encode_cursor(position: &ListPosition, fingerprint: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
-        serde_json::to_vec(&serde_json::json!({"f": fingerprint, "t": hex::encode(token)}))
+        serde_json::to_vec(&serde_json::json!({"f": fingerprint, "p": position}))
             .expect("a cursor serializes"),
     )
 }
 
-fn decode_cursor(cursor: &str, fingerprint: &str) -> Result<Vec<u8>, ApiError> {
+fn decode_cursor(cursor: &str, fingerprint: &str) -> Result<ListPosition, ApiError> {
     use base64::Engine;
     let bad = || ApiError::invalid("cursor", "is not a cursor of this listing");
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -115,5 +119,5 @@ fn decode_cursor(cursor: &str, fingerprint: &str) -> Result<Vec<u8>, ApiError> {
     if value["f"] != fingerprint {
         return Err(bad());
     }
-    hex::decode(value["t"].as_str().ok_or_else(bad)?).map_err(|_| bad())
+    serde_json::from_value(value["p"].clone()).map_err(|_| bad())
 }

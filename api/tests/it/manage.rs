@@ -260,3 +260,64 @@ async fn cancelling_stops_a_case_for_good_and_a_finished_case_gives_409() {
         .await;
     assert_eq!(cancelled.data()["resultStatus"], "cancelled");
 }
+
+#[tokio::test]
+async fn listing_is_newest_first_by_creation_across_open_and_closed_cases_and_pages_hold_still() {
+    let app = spawn_app().await;
+    let mut created = Vec::new();
+    for _ in 0..3 {
+        let case_id = app.create_case(case_body()).await;
+        app.wait_for_outreach(&case_id).await;
+        created.push(case_id);
+    }
+    let (oldest, middle, newest) = (&created[0], &created[1], &created[2]);
+    // The oldest and the newest close; the middle one stays open.
+    for case_id in [oldest, newest] {
+        let cancelled = app
+            .post(&format!("/cases/{case_id}/cancel"), json!({}))
+            .await;
+        assert_eq!(cancelled.data()["status"], "FAILED", "{}", cancelled.body);
+    }
+    let listed_ids = |page: &crate::harness::Response| -> Vec<String> {
+        page.data()["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["caseId"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let expected = vec![newest.clone(), middle.clone(), oldest.clone()];
+    let mut all = Vec::new();
+    for _ in 0..100 {
+        let page = app.get("/cases").await;
+        all = listed_ids(&page);
+        let statuses: Vec<&str> = page.data()["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["status"].as_str().unwrap())
+            .collect();
+        if statuses == ["FAILED", "RUNNING", "FAILED"] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(all, expected, "creation order, whether open or closed");
+
+    // A page is cut by creation time: closing a case between pages moves nothing.
+    let first = app.get("/cases?limit=1").await;
+    assert_eq!(listed_ids(&first), std::slice::from_ref(newest));
+    let cursor = first.data()["nextCursor"].as_str().unwrap().to_string();
+    app.post(&format!("/cases/{middle}/cancel"), json!({}))
+        .await;
+    let mut rest = Vec::new();
+    let mut next = Some(cursor);
+    while let Some(cursor) = next {
+        let page = app.get(&format!("/cases?limit=1&cursor={cursor}")).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        rest.extend(listed_ids(&page));
+        next = page.data()["nextCursor"].as_str().map(str::to_string);
+        assert!(rest.len() <= 2, "{rest:?}");
+    }
+    assert_eq!(rest, [middle.clone(), oldest.clone()]);
+}
