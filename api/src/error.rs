@@ -66,6 +66,9 @@ pub enum ApiError {
 pub enum Dependency {
     /// The Temporal server.
     WorkflowEngine,
+    /// The Temporal server, refusing more calls of this kind for now (its per-namespace rate
+    /// limits, such as `frontend.namespaceRPS.visibility`).
+    WorkflowEngineRateLimit,
     /// Temporal answered, but no worker answered a read of the case (and it has no snapshot).
     CaseWorker,
     /// Where attachments and long bodies are kept (local directory or S3 bucket).
@@ -83,6 +86,7 @@ impl Dependency {
     pub fn name(self) -> &'static str {
         match self {
             Dependency::WorkflowEngine => "workflow_engine",
+            Dependency::WorkflowEngineRateLimit => "workflow_engine_rate_limit",
             Dependency::CaseWorker => "case_worker",
             Dependency::BlobStore => "blob_store",
             Dependency::S3 => "s3",
@@ -94,6 +98,9 @@ impl Dependency {
     fn unavailable(self) -> &'static str {
         match self {
             Dependency::WorkflowEngine => "the workflow engine (Temporal) is unavailable",
+            Dependency::WorkflowEngineRateLimit => {
+                "the workflow engine (Temporal) is rate-limiting these calls"
+            }
             Dependency::CaseWorker => "no case worker answered",
             Dependency::BlobStore => "the blob store is unavailable",
             Dependency::S3 => "the S3 bucket with the received mail is unavailable",

@@ -96,12 +96,12 @@ pub struct ListPosition {
     pub window_ns: i64,
 }
 
-/// The first window a listing reads: the last day.
-const FIRST_WINDOW_NS: i64 = 24 * 3600 * 1_000_000_000;
-/// Windows are never narrower than a millisecond.
+/// The first slice a large listing reads: a week.
+const FIRST_WINDOW_NS: i64 = 7 * 24 * 3600 * 1_000_000_000;
+/// Slices are never narrower than a millisecond.
 const MIN_WINDOW_NS: i64 = 1_000_000;
-/// A window holding more cases than this is halved before it is read.
-const MAX_WINDOW_CASES: i64 = 2000;
+/// Executions per visibility page: a slice that does not fit one page is narrowed.
+const VISIBILITY_PAGE: i32 = 1000;
 /// Start times before 2000 cover everything: no case is older.
 const EARLIEST_NS: i64 = 946_684_800 * 1_000_000_000;
 
@@ -163,11 +163,16 @@ pub struct CaseStore {
     client: Client,
     task_queue: String,
     query_timeout: Duration,
+    visibility_page: i32,
 }
 
 fn rpc_error(context: &str, status: &temporalio_client::tonic::Status) -> ApiError {
     match status.code() {
-        Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled | Code::ResourceExhausted => {
+        Code::ResourceExhausted => ApiError::Unavailable(
+            Dependency::WorkflowEngineRateLimit,
+            format!("{context}: {status}"),
+        ),
+        Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled => {
             ApiError::Unavailable(Dependency::WorkflowEngine, format!("{context}: {status}"))
         }
         _ => ApiError::Internal(format!("{context}: {status}")),
@@ -180,7 +185,14 @@ impl CaseStore {
             client,
             task_queue,
             query_timeout: QUERY_TIMEOUT,
+            visibility_page: VISIBILITY_PAGE,
         }
+    }
+
+    /// Executions per visibility page (tests: small, to exercise slicing with a few cases).
+    pub fn with_visibility_page(mut self, size: i32) -> Self {
+        self.visibility_page = size.max(1);
+        self
     }
 
     /// How long reads wait for a worker before answering 503.
@@ -313,9 +325,11 @@ impl CaseStore {
     /// One page of the filter's cases, newest first by creation, open and closed alike.
     ///
     /// Temporal's SQL visibility cannot `ORDER BY` (it lists open executions first, closed ones
-    /// by close time), so pages are cut by start time instead: a window `(lo, before]` is grown
-    /// until it holds a page (counting is cheap), read whole, and sorted here. The cursor is the
-    /// last case returned, so a page never shifts when cases open or close.
+    /// by close time), so pages are cut by start time instead and sorted here: everything below
+    /// the cursor when that fits one visibility page (most tenants: one call), else a window
+    /// `(lo, before]` narrowed or widened until it does. The cursor is the last case returned,
+    /// so a page never shifts when cases open or close. (Visibility calls are rate-limited per
+    /// namespace, so few calls per page matter.)
     pub async fn list(
         &self,
         filter: &CaseFilter,
@@ -327,25 +341,38 @@ impl CaseStore {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
         let before = from.map_or(now_ns.saturating_add(3600 * 1_000_000_000), |p| p.before_ns);
-        let mut window = from.map_or(FIRST_WINDOW_NS, |p| p.window_ns.max(MIN_WINDOW_NS));
-        let mut shrinking = false;
-        let (lo, everything) = loop {
-            let lo = before.saturating_sub(window);
-            let everything = lo <= EARLIEST_NS;
-            let query = window_query(filter, (!everything).then_some(lo), before);
-            let count = self.count(query).await?;
-            if count > MAX_WINDOW_CASES && window > MIN_WINDOW_NS {
-                shrinking = true;
-                window /= 2;
-            } else if count <= limit as i64 && !everything && !shrinking {
-                window = window.saturating_mul(4);
-            } else {
-                break (lo, everything);
+        // `None`: everything below `before`.
+        let mut window: Option<i64> = None;
+        let mut everything_too_big = false;
+        let mut narrowing = false;
+        let (mut found, lo) = loop {
+            let lo = window
+                .map(|w| before.saturating_sub(w))
+                .filter(|lo| *lo > EARLIEST_NS);
+            let (found, complete) = self.list_page(window_query(filter, lo, before)).await?;
+            let width = window.unwrap_or(FIRST_WINDOW_NS);
+            if !complete {
+                if lo.is_none() {
+                    // More than a visibility page in all: work in slices.
+                    everything_too_big = true;
+                    window = Some(from.map_or(FIRST_WINDOW_NS, |p| p.window_ns));
+                    continue;
+                }
+                if width > MIN_WINDOW_NS {
+                    narrowing = true;
+                    window = Some((width / 8).max(MIN_WINDOW_NS));
+                    continue;
+                }
+            } else if found.len() <= limit && lo.is_some() && !narrowing {
+                let wider = width.saturating_mul(8);
+                let reaches_everything = before.saturating_sub(wider) <= EARLIEST_NS;
+                if !(everything_too_big && reaches_everything) {
+                    window = Some(wider);
+                    continue;
+                }
             }
+            break (found, lo);
         };
-        let mut found = self
-            .list_all(window_query(filter, (!everything).then_some(lo), before))
-            .await?;
         // Newest first; ties on the start time by caseId, so the order is total.
         found.sort_by(|a, b| (b.1, &b.0.case_id).cmp(&(a.1, &a.0.case_id)));
         if let Some(ListPosition {
@@ -358,42 +385,43 @@ impl CaseStore {
         }
         let more_here = found.len() > limit;
         found.truncate(limit);
-        let next = match found.last() {
-            Some((case, started)) if more_here || !everything => Some(ListPosition {
+        let width = window.unwrap_or(FIRST_WINDOW_NS);
+        let next = match (found.last(), lo) {
+            (Some((case, started)), _) if more_here || lo.is_some() => Some(ListPosition {
                 before_ns: *started,
                 last_case_id: Some(case.case_id.clone()),
-                window_ns: window,
+                window_ns: width,
             }),
-            // This window is spent and held no page's worth: carry on below it.
-            None if !everything => Some(ListPosition {
+            // This slice is spent and held no page's worth: carry on below it.
+            (None, Some(lo)) => Some(ListPosition {
                 before_ns: lo,
                 last_case_id: None,
-                window_ns: window,
+                window_ns: width,
             }),
             _ => None,
         };
         Ok((found.into_iter().map(|(case, _)| case).collect(), next))
     }
 
-    /// Every execution `query` matches (visibility pages of 1000).
-    async fn list_all(&self, query: String) -> Result<Vec<(CaseSummary, i64)>, ApiError> {
+    /// The first visibility page (up to 1000) of what `query` matches, and whether that is all.
+    async fn list_page(&self, query: String) -> Result<(Vec<(CaseSummary, i64)>, bool), ApiError> {
         let mut service = self.client.connection().workflow_service();
-        let mut found = Vec::new();
-        let mut next_page_token = Vec::new();
-        loop {
-            let response = service
-                .list_workflow_executions(temporalio_client::tonic::Request::new(
-                    ListWorkflowExecutionsRequest {
-                        namespace: self.client.namespace(),
-                        page_size: 1000,
-                        next_page_token,
-                        query: query.clone(),
-                    },
-                ))
-                .await
-                .map_err(|status| rpc_error("list cases", &status))?
-                .into_inner();
-            for info in &response.executions {
+        let response = service
+            .list_workflow_executions(temporalio_client::tonic::Request::new(
+                ListWorkflowExecutionsRequest {
+                    namespace: self.client.namespace(),
+                    page_size: self.visibility_page,
+                    next_page_token: Vec::new(),
+                    query,
+                },
+            ))
+            .await
+            .map_err(|status| rpc_error("list cases", &status))?
+            .into_inner();
+        let found = response
+            .executions
+            .iter()
+            .map(|info| {
                 let attribute = |name: &str| -> Option<String> {
                     let payload = info.search_attributes.as_ref()?.indexed_fields.get(name)?;
                     serde_json::from_slice::<String>(&payload.data).ok()
@@ -403,7 +431,7 @@ impl CaseStore {
                         .saturating_mul(1_000_000_000)
                         .saturating_add(i64::from(t.nanos))
                 });
-                found.push((
+                (
                     CaseSummary {
                         case_id: info
                             .execution
@@ -416,13 +444,10 @@ impl CaseStore {
                         created_at: started / 1_000_000,
                     },
                     started,
-                ));
-            }
-            if response.next_page_token.is_empty() {
-                return Ok(found);
-            }
-            next_page_token = response.next_page_token;
-        }
+                )
+            })
+            .collect();
+        Ok((found, response.next_page_token.is_empty()))
     }
 
     /// How many cases `tenant` started at or after `since` (an ISO 8601 UTC timestamp).

@@ -62,6 +62,20 @@ fn answer(body: &Value) -> Value {
     }
 }
 
+/// An app whose agent is the OpenAI-compatible one, talking to `model`.
+async fn app_on(model: &MockServer) -> crate::harness::TestApp {
+    spawn_app_with(Options {
+        env: vec![
+            ("OFFLOAD_AGENT", "openai".into()),
+            ("OFFLOAD_LLM_BASE_URL", format!("{}/v1", model.uri())),
+            ("OFFLOAD_LLM_MODEL", "test-model".into()),
+            ("OFFLOAD_LLM_API_KEY", "sk-test".into()),
+        ],
+        ..Options::default()
+    })
+    .await
+}
+
 #[tokio::test]
 async fn a_case_runs_from_outreach_to_completion_on_the_openai_agent() {
     let model = MockServer::start().await;
@@ -74,16 +88,7 @@ async fn a_case_runs_from_outreach_to_completion_on_the_openai_agent() {
         })
         .mount(&model)
         .await;
-    let app = spawn_app_with(Options {
-        env: vec![
-            ("OFFLOAD_AGENT", "openai".into()),
-            ("OFFLOAD_LLM_BASE_URL", format!("{}/v1", model.uri())),
-            ("OFFLOAD_LLM_MODEL", "test-model".into()),
-            ("OFFLOAD_LLM_API_KEY", "sk-test".into()),
-        ],
-        ..Options::default()
-    })
-    .await;
+    let app = app_on(&model).await;
     let mut body = case_body();
     body["resultSchema"] = json!({
         "type": "object",
@@ -188,15 +193,7 @@ async fn a_cancel_while_the_model_is_deciding_wins() {
         })
         .mount(&model)
         .await;
-    let app = spawn_app_with(Options {
-        env: vec![
-            ("OFFLOAD_AGENT", "openai".into()),
-            ("OFFLOAD_LLM_BASE_URL", format!("{}/v1", model.uri())),
-            ("OFFLOAD_LLM_MODEL", "test-model".into()),
-        ],
-        ..Options::default()
-    })
-    .await;
+    let app = app_on(&model).await;
     let mut hooks = crate::harness::WebhookReceiver::start(0).await;
     let case_id = app.create_case_reporting_to(&hooks.url).await;
     app.reply(&case_id, "Here is the signed form.").await;

@@ -321,3 +321,59 @@ async fn listing_is_newest_first_by_creation_across_open_and_closed_cases_and_pa
     }
     assert_eq!(rest, [middle.clone(), oldest.clone()]);
 }
+
+#[tokio::test]
+async fn a_listing_larger_than_a_visibility_page_is_read_in_slices_in_order() {
+    // Visibility pages of 2 executions: seven cases need slices of start time.
+    let app = crate::harness::spawn_app_with(crate::harness::Options {
+        visibility_page: Some(2),
+        worker: false,
+        ..Default::default()
+    })
+    .await;
+    let mut created = Vec::new();
+    for _ in 0..7 {
+        created.push(app.create_case(case_body()).await);
+        // Distinct start times, a few milliseconds apart.
+        tokio::time::sleep(std::time::Duration::from_millis(15)).await;
+    }
+    created.reverse();
+    let read_all = |limit: usize| {
+        let app = &app;
+        async move {
+            let mut ids = Vec::new();
+            let mut cursor: Option<String> = None;
+            for _ in 0..200 {
+                let path = match &cursor {
+                    Some(c) => format!("/cases?limit={limit}&cursor={c}"),
+                    None => format!("/cases?limit={limit}"),
+                };
+                let page = app.get(&path).await;
+                assert_eq!(page.status, 200, "{}", page.body);
+                let cases = page.data()["cases"].as_array().unwrap();
+                assert!(cases.len() <= limit);
+                ids.extend(
+                    cases
+                        .iter()
+                        .map(|c| c["caseId"].as_str().unwrap().to_string()),
+                );
+                match page.data()["nextCursor"].as_str() {
+                    Some(next) => cursor = Some(next.to_string()),
+                    None => return ids,
+                }
+            }
+            panic!("the listing never ended: {ids:?}");
+        }
+    };
+    let mut all = Vec::new();
+    for _ in 0..100 {
+        all = read_all(3).await;
+        if all.len() == 7 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(all, created, "every case once, newest first");
+    assert_eq!(read_all(1).await, created);
+    assert_eq!(read_all(100).await, created);
+}

@@ -550,57 +550,30 @@ async fn an_s3_action_naming_another_bucket_fetches_nothing_and_changes_nothing(
     app.wait_for_outreach(&case_id).await;
     let before = app.view(&case_id).await;
 
+    // SES writes the mail to `bucket` and tells us; moto delivers within the publish call.
+    let s3 = offload_core::aws::s3_client(&aws().await, true);
+    let deliver_through = |bucket: String, message_id: &'static str| {
+        let (s3, topic, case_id) = (s3.clone(), topic.clone(), case_id.clone());
+        async move {
+            s3.create_bucket().bucket(&bucket).send().await.unwrap();
+            let raw = reply_mail(&case_id, message_id, "Here is the signed form.");
+            s3.put_object()
+                .bucket(&bucket)
+                .key("mail")
+                .body(raw.into_bytes().into())
+                .send()
+                .await
+                .unwrap();
+            let action = json!({"type": "S3", "bucketName": bucket, "objectKey": "mail"});
+            publish(&topic, &received(&case_id, action, None)).await;
+        }
+    };
     // A bucket the deployment never named, holding mail that would complete the case.
     let elsewhere = format!("elsewhere-{}", uuid::Uuid::new_v4().simple());
-    let s3 = offload_core::aws::s3_client(&aws().await, true);
-    s3.create_bucket().bucket(&elsewhere).send().await.unwrap();
-    let raw = reply_mail(
-        &case_id,
-        "s3x@northstar.example",
-        "Here is the signed form.",
-    );
-    s3.put_object()
-        .bucket(&elsewhere)
-        .key("mail")
-        .body(raw.into_bytes().into())
-        .send()
-        .await
-        .unwrap();
-    // moto delivers to the API within the publish call.
-    publish(
-        &topic,
-        &received(
-            &case_id,
-            json!({"type": "S3", "bucketName": elsewhere, "objectKey": "mail"}),
-            None,
-        ),
-    )
-    .await;
+    deliver_through(elsewhere, "s3x@northstar.example").await;
     assert_eq!(app.view(&case_id).await, before);
 
     // The same mail in the allow-listed bucket is read: the bucket is the only difference.
-    let ours = inbound_bucket(&domain);
-    s3.create_bucket().bucket(&ours).send().await.unwrap();
-    let raw = reply_mail(
-        &case_id,
-        "s3y@northstar.example",
-        "Here is the signed form.",
-    );
-    s3.put_object()
-        .bucket(&ours)
-        .key("mail")
-        .body(raw.into_bytes().into())
-        .send()
-        .await
-        .unwrap();
-    publish(
-        &topic,
-        &received(
-            &case_id,
-            json!({"type": "S3", "bucketName": ours, "objectKey": "mail"}),
-            None,
-        ),
-    )
-    .await;
+    deliver_through(inbound_bucket(&domain), "s3y@northstar.example").await;
     app.wait_for_status(&case_id, "COMPLETED").await;
 }

@@ -104,6 +104,8 @@ pub struct Options {
     pub monthly_case_cap: Option<u64>,
     /// A Temporal server of this app's own (which the test may stop), not the shared one.
     pub own_temporal: bool,
+    /// Executions per visibility page the API reads (small: listings work in slices).
+    pub visibility_page: Option<i32>,
 }
 
 impl Default for Options {
@@ -113,6 +115,7 @@ impl Default for Options {
             env: Vec::new(),
             monthly_case_cap: None,
             own_temporal: false,
+            visibility_page: None,
         }
     }
 }
@@ -179,7 +182,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         config.clone(),
         KeyStore::load(&keys_file).unwrap(),
         CaseStore::new(client.clone(), config.task_queue.clone())
-            .with_query_timeout(Duration::from_secs(2)),
+            .with_query_timeout(Duration::from_secs(2))
+            .with_visibility_page(options.visibility_page.unwrap_or(1000)),
         offload_api::blob_store(&config).await,
         offload_api::download_key(&config).unwrap(),
         config.case_addresses().unwrap(),

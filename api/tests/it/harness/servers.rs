@@ -49,9 +49,11 @@ pub fn start_server() -> TemporalServer {
     let binary = temporal_binary();
     let port = free_port();
     let log = std::env::temp_dir().join(format!("offload-test-temporal-{port}.log"));
+    // Listing reads visibility, which Temporal rate-limits per namespace (10 per second by
+    // default); every test shares this one server, so it gets room to breathe.
     let wrapper = Command::new("bash")
         .arg("-c")
-        .arg(r#""$0" server start-dev --headless --ip 127.0.0.1 --port "$1" --log-level error >"$2" 2>&1 & child=$!; read -r _; kill "$child"; wait "$child""#)
+        .arg(r#""$0" server start-dev --headless --ip 127.0.0.1 --port "$1" --log-level error --dynamic-config-value frontend.namespaceRPS.visibility=1000 >"$2" 2>&1 & child=$!; read -r _; kill "$child"; wait "$child""#)
         .arg(&binary)
         .arg(port.to_string())
         .arg(&log)
