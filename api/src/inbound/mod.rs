@@ -30,8 +30,9 @@ use serde::Serialize;
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
-/// The most skipped files a reply lists by name (the rest are counted in one line).
-const MAX_SKIPPED_LISTED: usize = 100;
+/// The most skipped files a reply lists by name; the rest are counted in one more entry, so the
+/// list never exceeds 100 (spec §6).
+const MAX_SKIPPED_LISTED: usize = 99;
 /// How long reading one message may take (it is linear in the input; this is the backstop).
 const PARSE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
 
