@@ -6,6 +6,7 @@ use offload_workflows::search::{
     OFFLOAD_CLIENT_REFERENCE_ID, OFFLOAD_COUNTERPARTY, OFFLOAD_STATUS, OFFLOAD_TENANT,
 };
 use offload_workflows::state::{DeliveryFailure, InboundReply, ProvidedInput};
+use offload_workflows::state::{InputRequestStatus, NOTHING_SCHEDULED, ResultStatus};
 use offload_workflows::workflow::CaseRun;
 use offload_workflows::workflow::VIEW_MEMO_KEY;
 use offload_workflows::{CaseInput, CaseRecord, CaseState, CaseStatus, CaseView, CaseWorkflow};
@@ -13,8 +14,9 @@ use std::time::Duration;
 use temporalio_client::errors::{WorkflowInteractionError, WorkflowQueryError, WorkflowStartError};
 use temporalio_client::tonic::Code;
 use temporalio_client::{
-    Client, NamespacedClient, WorkflowDescribeOptions, WorkflowIdReusePolicy, WorkflowQueryOptions,
-    WorkflowSignalOptions, WorkflowStartOptions,
+    Client, NamespacedClient, QueryRejectCondition, WorkflowDescribeOptions,
+    WorkflowExecutionStatus, WorkflowIdReusePolicy, WorkflowQueryOptions, WorkflowSignalOptions,
+    WorkflowStartOptions,
 };
 use temporalio_common::protos::temporal::api::workflowservice::v1::{
     CountWorkflowExecutionsRequest, GetSystemInfoRequest, ListWorkflowExecutionsRequest,
@@ -37,6 +39,39 @@ pub struct CaseSummary {
     pub client_reference_id: Option<String>,
     /// Unix epoch milliseconds.
     pub created_at: i64,
+}
+
+/// A case whose run ended without finishing it reads as failed: `workflow_error` (or
+/// `cancelled` for a run cancelled through Temporal), nothing scheduled, no pending question.
+fn mark_dead(record: &mut CaseRecord, status: WorkflowExecutionStatus) {
+    let view = &mut record.view;
+    if view.status.is_terminal() {
+        return;
+    }
+    view.status = CaseStatus::Failed;
+    view.result_status = Some(match status {
+        WorkflowExecutionStatus::Canceled => ResultStatus::Cancelled,
+        _ => ResultStatus::WorkflowError,
+    });
+    view.next_action_at = NOTHING_SCHEDULED;
+    if let Some(request) = view.input_request.as_mut() {
+        request.status = InputRequestStatus::Resolved;
+    }
+}
+
+/// The status a listing shows: a run that ended without finishing its case is `FAILED`.
+fn listed_status(attribute: Option<String>, execution_status: i32) -> String {
+    use temporalio_common::protos::temporal::api::enums::v1::WorkflowExecutionStatus as Raw;
+    match Raw::try_from(execution_status) {
+        Ok(Raw::Terminated | Raw::TimedOut | Raw::Failed | Raw::Canceled)
+            if attribute
+                .as_deref()
+                .is_none_or(|s| s != "COMPLETED" && s != "FAILED") =>
+        {
+            "FAILED".into()
+        }
+        _ => attribute.unwrap_or_else(|| "CREATED".into()),
+    }
 }
 
 /// A visibility query string literal: `'…'` with `\` and `'` escaped.
@@ -253,11 +288,17 @@ impl CaseStore {
         let handle = self
             .client
             .get_workflow_handle::<CaseWorkflow>(case_id.to_string());
+        // A run that ended without finishing its case (terminated, timed out, failed in its own
+        // code) must not read as still running: such queries are rejected, and answered below
+        // from the snapshot, marked failed.
         let query = handle.query(
             CaseWorkflow::case_view,
             include_transcript,
-            WorkflowQueryOptions::default(),
+            WorkflowQueryOptions::builder()
+                .reject_condition(QueryRejectCondition::NotCompletedCleanly)
+                .build(),
         );
+        let mut died: Option<WorkflowExecutionStatus> = None;
         let no_worker = match tokio::time::timeout(self.query_timeout, query).await {
             Ok(Ok(record)) => {
                 return Ok(Some(Loaded {
@@ -266,6 +307,10 @@ impl CaseStore {
                 }));
             }
             Ok(Err(WorkflowQueryError::NotFound(_))) => return Ok(None),
+            Ok(Err(WorkflowQueryError::Rejected { status })) => {
+                died = Some(status.unwrap_or(WorkflowExecutionStatus::Terminated));
+                String::new()
+            }
             Ok(Err(WorkflowQueryError::Rpc(status))) if status.code() == Code::NotFound => {
                 return Ok(None);
             }
@@ -292,6 +337,15 @@ impl CaseStore {
             Err(error) => return Err(ApiError::Internal(format!("describe case: {error}"))),
         };
         match description.memo().get::<CaseRecord>(VIEW_MEMO_KEY) {
+            Ok(Some(mut record)) if died.is_some() => {
+                let status = died.unwrap_or(WorkflowExecutionStatus::Terminated);
+                tracing::warn!(%case_id, ?status, "the case's run ended without finishing it");
+                mark_dead(&mut record, status);
+                Ok(Some(Loaded {
+                    record,
+                    stale: false,
+                }))
+            }
             Ok(Some(record)) => {
                 tracing::warn!(%case_id, reason = %no_worker, "serving the memo snapshot");
                 Ok(Some(Loaded {
@@ -299,6 +353,9 @@ impl CaseStore {
                     stale: true,
                 }))
             }
+            _ if died.is_some() => Err(ApiError::Internal(format!(
+                "case {case_id}: its run ended ({died:?}) and it has no snapshot to read"
+            ))),
             _ => Err(ApiError::Unavailable(Dependency::CaseWorker, no_worker)),
         }
     }
@@ -438,8 +495,7 @@ impl CaseStore {
                             .as_ref()
                             .map(|e| e.workflow_id.clone())
                             .unwrap_or_default(),
-                        status: attribute(OFFLOAD_STATUS.name())
-                            .unwrap_or_else(|| "CREATED".into()),
+                        status: listed_status(attribute(OFFLOAD_STATUS.name()), info.status),
                         client_reference_id: attribute(OFFLOAD_CLIENT_REFERENCE_ID.name()),
                         created_at: started / 1_000_000,
                     },

@@ -109,3 +109,36 @@ async fn with_the_blob_store_down_a_reply_with_a_file_gets_503_naming_it_and_cha
     let thread = app.thread(&case_id).await;
     assert!(!thread.contains("Here it is."), "{thread}");
 }
+
+#[tokio::test]
+async fn a_terminated_case_reads_as_failed_with_workflow_error_not_as_running() {
+    let app = spawn_app().await;
+    let case_id = app.create_case(case_body()).await;
+    app.wait_for_outreach(&case_id).await;
+    // An operator terminates the run in the Temporal UI or CLI.
+    app.client
+        .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.clone())
+        .terminate(
+            temporalio_client::WorkflowTerminateOptions::builder()
+                .reason("operator")
+                .build(),
+        )
+        .await
+        .unwrap();
+    let view = app.view(&case_id).await;
+    assert_eq!(view["status"], "FAILED");
+    assert_eq!(view["resultStatus"], "workflow_error");
+    assert_eq!(view["nextActionAt"], json!(253402300799999i64));
+    assert_eq!(view["attemptCount"], 1, "what happened before stays");
+
+    let mut listed = json!(null);
+    for _ in 0..100 {
+        listed = app.get("/cases").await.data()["cases"][0].clone();
+        if listed["status"] == "FAILED" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(listed["caseId"], json!(case_id));
+    assert_eq!(listed["status"], "FAILED", "the listing agrees");
+}
