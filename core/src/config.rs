@@ -160,6 +160,9 @@ pub struct Config {
     pub rate_limit_per_minute: u32,
     /// Where the worker serves `/metrics`, if anywhere.
     pub worker_metrics_addr: Option<SocketAddr>,
+    /// How many cases a worker keeps in memory between their steps (least recently used go
+    /// first; an evicted case is rebuilt from its history on its next step).
+    pub worker_max_cached_cases: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -447,6 +450,8 @@ impl Config {
                 )
             })?),
         };
+        let worker_max_cached_cases =
+            number("OFFLOAD_WORKER_MAX_CACHED_CASES", 1000, 0, 1_000_000)? as usize;
         Ok(Config {
             temporal_address,
             namespace,
@@ -479,6 +484,7 @@ impl Config {
             sns_cert_endpoint,
             rate_limit_per_minute,
             worker_metrics_addr,
+            worker_max_cached_cases,
         })
     }
 
@@ -542,6 +548,7 @@ mod tests {
         assert_eq!(c.mailer, MailerKind::Outbox);
         assert_eq!(c.agent, AgentKind::Rules);
         assert!(!c.webhook_allow_http);
+        assert_eq!(c.worker_max_cached_cases, 1000);
     }
 
     #[test]

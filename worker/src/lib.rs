@@ -90,6 +90,7 @@ pub async fn run(
         .register_workflow::<CaseWorkflow>()?
         .register_activities(case_activities(&config, metrics).await?)
         .graceful_shutdown_period(Duration::from_secs(20))
+        .max_cached_workflows(config.worker_max_cached_cases)
         .build();
     let mut worker = Worker::new(&runtime, client, options)?;
     let stop = worker.shutdown_handle();
