@@ -23,6 +23,9 @@ forbid offload-api "the API binary stays free of the worker side" \
   offload-worker temporalio-sdk temporalio-sdk-core aws-sdk-sesv2 mail-builder
 forbid offload-worker "the worker does not build on the HTTP edge" offload-api axum
 forbid offload-core "core is shared; it builds on workflows only" offload-api offload-worker
+for crate in offload-api offload-worker offload-core offload-workflows; do
+  forbid "$crate" "test servers are a dev-dependency only" offload-testkit
+done
 # The Temporal SDK itself pulls in tokio; what workflows may not do is use I/O crates directly.
 direct=$(cargo tree --locked -p offload-workflows -e normal --depth 1 --prefix none | awk '{print $1}')
 for dep in offload-core tokio reqwest aws-config mail-parser; do

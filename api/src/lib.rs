@@ -33,8 +33,8 @@ use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use keys::KeyStore;
-use offload_core::blobs::{BlobStore, LocalBlobStore, S3BlobStore};
-use offload_core::config::{BlobStoreKind, Config};
+use offload_core::blobs::BlobStore;
+use offload_core::config::Config;
 pub use offload_core::keys;
 use offload_core::mail::CaseAddresses;
 use std::sync::Arc;
@@ -160,21 +160,8 @@ impl AppState {
     }
 }
 
-/// The configured blob store: a local directory, or an S3 bucket.
-pub async fn blob_store(config: &Config) -> Arc<dyn BlobStore> {
-    match &config.blob_store {
-        BlobStoreKind::Local => Arc::new(LocalBlobStore::new(config.attachments_dir())),
-        BlobStoreKind::S3 { bucket, prefix } => {
-            let endpoint = config.aws_endpoint_url.as_ref();
-            let aws = offload_core::aws::sdk_config(endpoint).await;
-            Arc::new(S3BlobStore::new(
-                offload_core::aws::s3_client(&aws, endpoint.is_some()),
-                bucket.clone(),
-                prefix.clone(),
-            ))
-        }
-    }
-}
+/// The configured blob store (see [`offload_core::blobs::from_config`]).
+pub use offload_core::blobs::from_config as blob_store;
 
 /// The key that signs local download URLs: `OFFLOAD_DOWNLOAD_SIGNING_KEY`, else one generated
 /// once and kept in the data directory (every API replica must share it).

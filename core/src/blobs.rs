@@ -212,6 +212,24 @@ impl BlobStore for S3BlobStore {
     }
 }
 
+/// The configured blob store: a local directory, or an S3 bucket. The API stores received mail
+/// and files there; the worker keeps its send ledger there (both must see the same store).
+pub async fn from_config(config: &crate::config::Config) -> std::sync::Arc<dyn BlobStore> {
+    use crate::config::BlobStoreKind;
+    match &config.blob_store {
+        BlobStoreKind::Local => std::sync::Arc::new(LocalBlobStore::new(config.attachments_dir())),
+        BlobStoreKind::S3 { bucket, prefix } => {
+            let endpoint = config.aws_endpoint_url.as_ref();
+            let aws = crate::aws::sdk_config(endpoint).await;
+            std::sync::Arc::new(S3BlobStore::new(
+                crate::aws::s3_client(&aws, endpoint.is_some()),
+                bucket.clone(),
+                prefix.clone(),
+            ))
+        }
+    }
+}
+
 /// `attachment; filename="…"; filename*=UTF-8''…` with the name made header-safe.
 pub fn content_disposition(file_name: &str) -> String {
     let ascii: String = file_name

@@ -2,6 +2,7 @@
 //! errors are sorted into retryable and permanent so Temporal's retry policy does the right thing.
 
 use crate::agent::{Agent, AgentError};
+use crate::mail::ledger::{Prior, SendLedger};
 use crate::mail::{self, Mailer, SendError, SendOutcome};
 use crate::metrics::{WebhookOutcome, WorkerMetrics};
 use crate::webhook::{WebhookError, WebhookSender};
@@ -19,6 +20,8 @@ use temporalio_sdk::activities::{ActivityContext, ActivityError};
 pub struct CaseActivities {
     pub agent: Arc<dyn Agent>,
     pub mailer: Arc<dyn Mailer>,
+    /// At most once to mailers that cannot tell a repeat (SES).
+    pub ledger: SendLedger,
     pub mail_from: Mailbox,
     /// Reply addresses and `Message-ID`s, signed.
     pub addresses: CaseAddresses,
@@ -52,29 +55,42 @@ fn agent_error(error: AgentError) -> ActivityError {
     }
 }
 
-/// How often a running agent activity reports that it is alive. Cancellation reaches an
-/// activity only in the answer to a heartbeat, so this is also how soon a stopped case stops
-/// its model calls (the workflow's heartbeat timeout is longer).
-const AGENT_HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(2);
+/// How often a running activity reports that it is alive. Cancellation reaches an activity only
+/// in the answer to a heartbeat, so this is also how soon a stopped case stops its model calls;
+/// and a worker that died mid-call is noticed after the heartbeat timeout (the workflow's
+/// options), not after the whole start-to-close timeout.
+const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Runs agent work while heartbeating; gives up at once (cancelled) when the case asks it to
-/// stop, dropping the model call in flight.
-async fn heartbeating<T>(
+/// Runs `work` while heartbeating. With `cancellable`, gives up at once (`None`) when the case
+/// asks it to stop, dropping the call in flight; without, the call always runs to its end.
+async fn heartbeating<F: std::future::Future>(
     ctx: &ActivityContext,
-    work: impl std::future::Future<Output = Result<T, AgentError>>,
-) -> Result<T, ActivityError> {
+    cancellable: bool,
+    work: F,
+) -> Option<F::Output> {
     let mut work = std::pin::pin!(work);
-    let mut beat = tokio::time::interval(AGENT_HEARTBEAT);
+    let mut beat = tokio::time::interval(HEARTBEAT);
     loop {
         tokio::select! {
-            done = &mut work => return done.map_err(agent_error),
-            () = ctx.cancelled() => {
-                tracing::info!("agent activity cancelled: the case stopped");
-                return Err(ActivityError::cancelled());
-            }
+            done = &mut work => return Some(done),
+            () = ctx.cancelled(), if cancellable => return None,
             _ = beat.tick() => {
                 let _ = ctx.record_heartbeat(()).await;
             }
+        }
+    }
+}
+
+/// An agent call under heartbeats; a stopped case cancels it.
+async fn agent_call<T>(
+    ctx: &ActivityContext,
+    work: impl std::future::Future<Output = Result<T, AgentError>>,
+) -> Result<T, ActivityError> {
+    match heartbeating(ctx, true, work).await {
+        Some(done) => done.map_err(agent_error),
+        None => {
+            tracing::info!("agent activity cancelled: the case stopped");
+            Err(ActivityError::cancelled())
         }
     }
 }
@@ -87,7 +103,7 @@ impl CaseActivities {
         ctx: ActivityContext,
         request: AgentRequest,
     ) -> Result<Draft, ActivityError> {
-        heartbeating(&ctx, self.agent.compose_outreach(&request)).await
+        agent_call(&ctx, self.agent.compose_outreach(&request)).await
     }
 
     #[activity(name = "compose_follow_up")]
@@ -96,7 +112,7 @@ impl CaseActivities {
         ctx: ActivityContext,
         request: AgentRequest,
     ) -> Result<Draft, ActivityError> {
-        heartbeating(&ctx, self.agent.compose_follow_up(&request)).await
+        agent_call(&ctx, self.agent.compose_follow_up(&request)).await
     }
 
     #[activity(name = "evaluate_reply")]
@@ -105,13 +121,15 @@ impl CaseActivities {
         ctx: ActivityContext,
         request: AgentRequest,
     ) -> Result<Decision, ActivityError> {
-        heartbeating(&ctx, self.agent.evaluate(&request)).await
+        agent_call(&ctx, self.agent.evaluate(&request)).await
     }
 
+    /// Sends one message, at most once: mailers without their own idempotency (SES) go through
+    /// the send ledger, so a retry after a crash mid-call never sends the message again.
     #[activity(name = "send_email")]
     pub async fn send_email(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         email: OutboundEmail,
     ) -> Result<SentEmail, ActivityError> {
         let prepared = mail::prepare(&email, &self.mail_from, &self.addresses);
@@ -123,22 +141,46 @@ impl CaseActivities {
             from: prepared.from_header.clone(),
             to: prepared.to_header.clone(),
         };
-        match self.mailer.send(&prepared).await {
+        let (case_id, number, attempt) = (&email.case_id, email.message_number, ctx.info().attempt);
+        let ledgered = self.mailer.needs_ledger();
+        let settled = if ledgered {
+            match self.ledger.before_send(case_id, number, attempt).await {
+                Ok(Prior::Nothing) => None,
+                Ok(Prior::Settled(outcome)) => Some(Ok(outcome)),
+                Err(error) => return Err(retryable(format!("send ledger: {error}"))),
+            }
+        } else {
+            None
+        };
+        let result = match settled {
+            Some(settled) => {
+                tracing::info!(%case_id, message_number = number, attempt, "an earlier attempt settled this message");
+                settled
+            }
+            None => {
+                let result = heartbeating(&ctx, false, self.mailer.send(&prepared))
+                    .await
+                    .expect("a send is never abandoned");
+                if ledgered {
+                    self.ledger
+                        .after_send(case_id, number, attempt, &result)
+                        .await;
+                }
+                result
+            }
+        };
+        match result {
             Ok(SendOutcome::Sent {
                 provider_message_id,
                 alias_message_id,
             }) => {
-                tracing::info!(
-                    case_id = %email.case_id,
-                    message_number = email.message_number,
-                    "message sent"
-                );
+                tracing::info!(%case_id, message_number = number, "message sent");
                 Ok(sent(provider_message_id, alias_message_id, None))
             }
             Ok(SendOutcome::Uncertain { reason }) => {
                 tracing::warn!(
-                    case_id = %email.case_id,
-                    message_number = email.message_number,
+                    %case_id,
+                    message_number = number,
                     %reason,
                     "delivery unconfirmed; not sending again"
                 );

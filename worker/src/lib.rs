@@ -69,6 +69,7 @@ pub async fn case_activities(
     Ok(CaseActivities {
         agent,
         mailer,
+        ledger: mail::ledger::SendLedger::new(offload_core::blobs::from_config(config).await),
         mail_from: config.mail_from.clone(),
         addresses,
         webhooks: webhook::WebhookSender::new(config.webhook_policy(), config.keys_file.clone()),

@@ -200,9 +200,12 @@ pub fn agent_options() -> ActivityOptions {
         .build()
 }
 
-/// Sending: a refusal is final; anything else is retried for a while, then the case fails.
+/// Sending: a refusal is final; anything else is retried for a while, then the case fails. The
+/// worker heartbeats every 2 s during the call, so a worker that died mid-send is noticed in
+/// 10 s and the retry (which never sends twice: see the worker's send ledger) runs elsewhere.
 pub fn send_options() -> ActivityOptions {
     ActivityOptions::with_start_to_close_timeout(Duration::from_secs(60))
+        .heartbeat_timeout(Duration::from_secs(10))
         .retry_policy(retry(
             Duration::from_secs(2),
             Duration::from_secs(120),

@@ -1,6 +1,7 @@
 //! Outbound mail: the `Mailer` seam and MIME building. (Addresses and `Message-ID`s that name a
 //! case, and inbound parsing, live in `offload_core::mail`.)
 
+pub mod ledger;
 pub mod outbox;
 pub mod ses;
 
@@ -55,6 +56,13 @@ pub enum SendError {
 pub trait Mailer: Send + Sync {
     /// Sends `message`. An `Err` means the message certainly did not go out.
     async fn send(&self, message: &PreparedMessage) -> Result<SendOutcome, SendError>;
+
+    /// Whether a repeated `send` of the same (case, message number) could deliver it twice, so
+    /// sends must go through the [`ledger::SendLedger`]. A mailer that recognises repeats
+    /// itself (the outbox: one file per message) answers false.
+    fn needs_ledger(&self) -> bool {
+        true
+    }
 }
 
 /// Builds the RFC 5322 message for one outbound email of a case: a unique `Message-ID`,

@@ -47,6 +47,10 @@ impl Mailer for OutboxMailer {
             .map_err(transient)?;
         Ok(sent)
     }
+
+    fn needs_ledger(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

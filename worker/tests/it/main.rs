@@ -4,5 +4,6 @@
 
 mod fake_model;
 mod hostile;
+mod send_once;
 mod webhook;
 mod wire;

