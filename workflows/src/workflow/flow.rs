@@ -1,0 +1,318 @@
+//! The case routine: outreach, waiting, following up, evaluating replies, asking the client —
+//! and the steps it shares (sending, running the agent, failing, keeping operators informed).
+
+use super::waits::{condition_before_timer, wait_for, wait_for_answer};
+use super::{CaseWorkflow, Ctx, now};
+use crate::activities::{
+    AgentRequest, ComposeFollowUp, ComposeOutreach, Decision, EvaluateReply, SendEmail,
+    agent_options, send_options,
+};
+use crate::events::WebhookEvent;
+use crate::search::{OFFLOAD_RESULT_STATUS, OFFLOAD_STATUS, describe_for_operators};
+use crate::state::{
+    Direction, INPUT_TIMEOUT_REASON, MAX_RETRIES_REASON, OutboundKind, ResultStatus, TimerDecision,
+    TranscriptMessage,
+};
+use std::time::Duration;
+use temporalio_workflow::common::ActivityDefinition;
+use temporalio_workflow::common::error::ActivityExecutionError;
+use temporalio_workflow::workflows::select;
+use temporalio_workflow::{CancellableFuture, MemoValue, WorkflowTermination};
+
+/// Keeps what operators see (search attribute, current details) in step with the state, and
+/// queues the webhook event of the new state when `announce` is set.
+pub(super) fn after_change(ctx: &Ctx, announce: bool) {
+    let (status, result_status, details) = ctx.state_mut(|s| {
+        if announce && s.input.request.client_webhook_url.is_some() {
+            s.events.extend(WebhookEvent::for_state(&s.input, &s.case));
+        }
+        (
+            s.case.status,
+            s.case.result_status,
+            describe_for_operators(&s.input, &s.case),
+        )
+    });
+    let status = OFFLOAD_STATUS.value_set(status.as_str().to_string());
+    // Cases started before the snapshot existed replay without it (their histories lack it).
+    if ctx.patched(SNAPSHOT_PATCH) {
+        let mut attributes = vec![status];
+        attributes
+            .extend(result_status.map(|r| OFFLOAD_RESULT_STATUS.value_set(r.as_str().to_string())));
+        ctx.upsert_search_attributes(attributes);
+        // The compact public view, for reads while no worker answers queries.
+        let snapshot = ctx.state(|s| s.record(false));
+        let _ = ctx.upsert_memo([(VIEW_MEMO_KEY, Some(MemoValue::new(snapshot)))]);
+    } else {
+        ctx.upsert_search_attributes([status]);
+    }
+    ctx.set_current_details(details);
+}
+
+/// Patch id of the memo snapshot and the `OffloadResultStatus` search attribute.
+pub const SNAPSHOT_PATCH: &str = "view-snapshot-v1";
+/// Memo key of the snapshot of the public view ([`CaseRecord`], without transcript).
+pub const VIEW_MEMO_KEY: &str = "offloadView";
+
+pub(super) fn fail(ctx: &Ctx, result_status: ResultStatus, reason: Option<String>) {
+    let now = now(ctx);
+    ctx.state_mut(|s| s.case.fail(result_status, reason, now));
+    after_change(ctx, true);
+}
+
+/// A short operator-readable reason from an activity failure: the activity's own message (the
+/// outer wrapper only says "Activity task failed"), never message bodies.
+pub(super) fn failure_text(error: &ActivityExecutionError) -> String {
+    let mut text = error
+        .cause()
+        .map(|cause| cause.failure().message.clone())
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| error.to_string());
+    if text.len() > 500 {
+        let mut cut = 500;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+    }
+    text
+}
+
+/// Sends one message; on a send that failed for good the case fails with `send_failed` and this
+/// returns false.
+pub(super) async fn send(ctx: &Ctx, subject: String, body: String, kind: OutboundKind) -> bool {
+    // A case asked to stop while its message was being written sends nothing more.
+    if stopped(ctx) {
+        return false;
+    }
+    let email = ctx.state(|s| s.outbound_email(subject, body));
+    match ctx
+        .execute_activity(SendEmail, email.clone(), send_options())
+        .await
+    {
+        Ok(sent) => {
+            let now = now(ctx);
+            ctx.state_mut(|s| {
+                let delay = s.input.follow_up_delay_ms();
+                let message = TranscriptMessage {
+                    at: now,
+                    from: sent.from,
+                    to: sent.to,
+                    subject: email.subject,
+                    alias_message_id: sent.alias_message_id,
+                    provider_message_id: sent.provider_message_id,
+                    delivery_uncertain: sent.delivery_uncertain,
+                    ..TranscriptMessage::new(Direction::Outbound, sent.message_id, email.body)
+                };
+                s.case.record_outbound(message, kind, delay, now);
+            });
+            after_change(ctx, false);
+            true
+        }
+        Err(error) => {
+            fail(ctx, ResultStatus::SendFailed, Some(failure_text(&error)));
+            false
+        }
+    }
+}
+
+/// The case routine. Returns when the case is terminal (or the workflow is cancelled).
+pub(super) async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> {
+    let request = ctx.state(|s| s.agent_request(Vec::new()));
+    let Some(draft) = run_agent(ctx, ComposeOutreach, request).await else {
+        return Ok(());
+    };
+    if !send(ctx, draft.subject, draft.body, OutboundKind::Outreach).await {
+        return Ok(());
+    }
+    loop {
+        if stopped(ctx) {
+            return Ok(());
+        }
+        if !ctx.state(|s| s.case.has_unevaluated_replies()) {
+            // Untrusted mail while the case waits on the counterparty: ask the client whether
+            // it counts (cases started before this existed never had untrusted mail).
+            if ctx.state(|s| !s.case.untrusted_awaiting_review().is_empty())
+                && ctx.patched(TRUST_REVIEW_PATCH)
+            {
+                if !ask_about_untrusted_mail(ctx).await? {
+                    return Ok(());
+                }
+                continue;
+            }
+            let due = ctx.state(|s| s.case.next_action_at);
+            let wait = Duration::from_millis(u64::try_from(due - now(ctx)).unwrap_or(0));
+            let woken = condition_before_timer(ctx, wait, "follow-up due", |s| {
+                s.case.has_unevaluated_replies()
+                    || s.case.stop.is_some()
+                    || !s.case.untrusted_awaiting_review().is_empty()
+            })
+            .await?;
+            if stopped(ctx) {
+                return Ok(());
+            }
+            if !woken {
+                if !follow_up(ctx).await {
+                    return Ok(());
+                }
+                continue;
+            }
+            if !ctx.state(|s| s.case.has_unevaluated_replies()) {
+                // Woken by untrusted mail: the question above handles it.
+                continue;
+            }
+        }
+        let now = now(ctx);
+        ctx.state_mut(|s| s.case.stop_follow_ups(now));
+        if !evaluate_until_settled(ctx).await? {
+            return Ok(());
+        }
+    }
+}
+
+/// The follow-up timer fired with no reply: follow up, or give up once the budget is spent.
+/// False when the case has ended.
+pub(super) async fn follow_up(ctx: &Ctx) -> bool {
+    let max_attempts = ctx.state(|s| s.input.request.max_attempts);
+    match ctx.state(|s| s.case.on_timer(max_attempts)) {
+        TimerDecision::GiveUp => {
+            fail(
+                ctx,
+                ResultStatus::MaxRetries,
+                Some(MAX_RETRIES_REASON.to_string()),
+            );
+            false
+        }
+        TimerDecision::SendFollowUp => {
+            let request = ctx.state(|s| s.agent_request(Vec::new()));
+            match run_agent(ctx, ComposeFollowUp, request).await {
+                Some(draft) => send(ctx, draft.subject, draft.body, OutboundKind::FollowUp).await,
+                None => false,
+            }
+        }
+    }
+}
+
+/// Runs one agent activity. An agent that fails for good (after its retries) fails the case
+/// with `workflow_error` and this returns `None`. A stop (cancellation, bounce, complaint) that
+/// arrives meanwhile wins: the activity is cancelled, the case ends with the stop's result and
+/// this returns `None`, so nothing the agent wrote or decided is acted on.
+pub(super) async fn run_agent<A>(ctx: &Ctx, activity: A, request: AgentRequest) -> Option<A::Output>
+where
+    A: ActivityDefinition<Input = AgentRequest>,
+{
+    let call = ctx.execute_activity(activity, request, agent_options());
+    let outcome = if ctx.patched(STOP_WINS_PATCH) {
+        let mut call = std::pin::pin!(call);
+        // `None`: a stop was requested before the agent answered.
+        let answered = select! {
+            outcome = call.as_mut() => Some(outcome),
+            _ = ctx.wait_condition(|s: &CaseWorkflow| s.case.stop.is_some()) => None,
+        };
+        let Some(outcome) = answered else {
+            call.as_ref().get_ref().cancel();
+            stopped(ctx);
+            return None;
+        };
+        // A stop that arrived together with the answer still wins.
+        if stopped(ctx) {
+            return None;
+        }
+        outcome
+    } else {
+        call.await
+    };
+    match outcome {
+        Ok(output) => Some(output),
+        Err(error) => {
+            fail(ctx, ResultStatus::WorkflowError, Some(failure_text(&error)));
+            None
+        }
+    }
+}
+
+/// Patch id of stops winning over running agent calls.
+pub const STOP_WINS_PATCH: &str = "stop-wins-v1";
+
+/// Evaluates the new replies (and any fresh answer from the client) until the case either waits
+/// for the counterparty again (returns true) or is terminal (returns false). Questions for the
+/// client pause here until the answer arrives.
+pub(super) async fn evaluate_until_settled(ctx: &Ctx) -> Result<bool, WorkflowTermination> {
+    loop {
+        if stopped(ctx) {
+            return Ok(false);
+        }
+        let (request, seen, answer_seen) = ctx.state(|s| {
+            let seen = s.case.unevaluated_reply_indices();
+            (s.agent_request(seen.clone()), seen, s.case.answer_pending)
+        });
+        let Some(decision) = run_agent(ctx, EvaluateReply, request).await else {
+            return Ok(false);
+        };
+        ctx.state_mut(|s| s.case.mark_evaluated(&seen, answer_seen));
+        match decision {
+            Decision::GoalAchieved { result, .. } => {
+                let now = now(ctx);
+                ctx.state_mut(|s| s.case.complete(result, now));
+                after_change(ctx, true);
+                return Ok(false);
+            }
+            Decision::Rejected { reason } => {
+                fail(ctx, ResultStatus::FailedRejected, Some(reason));
+                return Ok(false);
+            }
+            Decision::Reply { body, .. } => {
+                return Ok(send(ctx, String::new(), body, OutboundKind::Reply).await);
+            }
+            Decision::NeedsInput { question, .. } => {
+                let id = ctx.uuid4();
+                let now = now(ctx);
+                ctx.state_mut(|s| s.case.request_input(id, question, now));
+                after_change(ctx, true);
+                if !wait_for_answer(ctx).await? {
+                    fail(
+                        ctx,
+                        ResultStatus::InputTimeout,
+                        Some(INPUT_TIMEOUT_REASON.to_string()),
+                    );
+                    return Ok(false);
+                }
+            }
+        }
+    }
+}
+
+/// Patch id of asking the client about untrusted mail.
+pub const TRUST_REVIEW_PATCH: &str = "trust-review-v1";
+
+/// Asks the client whether untrusted mail counts and waits for the answer (or a stop, or the
+/// input timeout). False when the case has ended.
+pub(super) async fn ask_about_untrusted_mail(ctx: &Ctx) -> Result<bool, WorkflowTermination> {
+    let id = ctx.uuid4();
+    let now = now(ctx);
+    ctx.state_mut(|s| s.case.request_trust_review(id, now));
+    after_change(ctx, true);
+    let answered = |s: &CaseWorkflow| s.case.trust_review.is_none() || s.case.stop.is_some();
+    if !wait_for(ctx, answered).await? {
+        fail(
+            ctx,
+            ResultStatus::InputTimeout,
+            Some(INPUT_TIMEOUT_REASON.to_string()),
+        );
+        return Ok(false);
+    }
+    if stopped(ctx) {
+        return Ok(false);
+    }
+    after_change(ctx, false);
+    Ok(true)
+}
+
+/// Ends the case when something outside its flow asked it to stop (a provider event, the
+/// client's cancellation).
+pub(super) fn stopped(ctx: &Ctx) -> bool {
+    let Some(stop) = ctx.state(|s| s.case.stop.clone()) else {
+        return false;
+    };
+    fail(ctx, stop.result_status, stop.reason);
+    true
+}

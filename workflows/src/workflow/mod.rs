@@ -1,0 +1,231 @@
+//! `CaseWorkflow`: one durable workflow per case (workflow ID = caseId).
+//!
+//! Two routines run side by side: the case itself (outreach → wait for a reply or the follow-up
+//! timer → evaluate → reply / ask the client / finish) and a webhook pump that delivers the
+//! case's events one at a time, in order, so a slow or failing receiver never holds up the case.
+//!
+//! - [`flow`]: the case routine and the steps it shares (send, agent, fail, operator view).
+//! - [`waits`]: durable waits (follow-up timer, input timeout) against conditions.
+//! - [`pump`]: webhook delivery.
+
+mod flow;
+mod pump;
+mod waits;
+
+pub use flow::{SNAPSHOT_PATCH, STOP_WINS_PATCH, TRUST_REVIEW_PATCH, VIEW_MEMO_KEY};
+
+use crate::activities::{AgentRequest, OutboundEmail};
+use crate::case::CaseInput;
+use crate::events::WebhookEvent;
+use crate::state::{
+    CANCELLED_REASON, CaseState, DeliveryFailure, InboundReply, ProvidedInput, ResultStatus, Stop,
+    reply_subject,
+};
+use crate::view::{CaseRecord, CaseView};
+use flow::work_the_case;
+use pump::deliver_events;
+use std::collections::VecDeque;
+use std::time::{SystemTime, UNIX_EPOCH};
+use temporalio_macros::{workflow, workflow_methods};
+use temporalio_workflow::workflows::join;
+use temporalio_workflow::{
+    SyncWorkflowContext, WorkflowContext, WorkflowContextView, WorkflowResult,
+};
+
+/// Workflow type name, as operators see it.
+pub const WORKFLOW_TYPE: &str = "CaseWorkflow";
+/// Signal: a reply from the counterparty ([`InboundReply`]).
+pub const REPLY_RECEIVED: &str = "reply_received";
+/// Signal: the client's answer ([`ProvidedInput`]).
+pub const INPUT_PROVIDED: &str = "input_provided";
+/// Signal: the mail provider could not deliver ([`DeliveryFailure`]).
+pub const DELIVERY_FAILED: &str = "delivery_failed";
+/// Signal: the client cancelled the case (no input).
+pub const CANCEL: &str = "cancel";
+/// Query: the whole public view ([`CaseRecord`]); argument `includeTranscript: bool`.
+pub const CASE_VIEW: &str = "case_view";
+
+/// At most this many message ids go into `References` (the first and the latest ones).
+const MAX_REFERENCES: usize = 20;
+
+#[workflow]
+pub struct CaseWorkflow {
+    input: CaseInput,
+    case: CaseState,
+    /// Events waiting for the webhook pump, oldest first.
+    events: VecDeque<WebhookEvent>,
+    /// The case routine has ended; the pump drains what is left and stops.
+    finished: bool,
+}
+
+/// The handle type clients use for this workflow.
+pub type CaseRun = <CaseWorkflow as temporalio_workflow::common::HasWorkflowDefinition>::Run;
+
+#[workflow_methods]
+impl CaseWorkflow {
+    #[init]
+    pub fn new(_ctx: &WorkflowContextView, input: CaseInput) -> Self {
+        let case = CaseState::new(input.created_at);
+        Self {
+            input,
+            case,
+            events: VecDeque::new(),
+            finished: false,
+        }
+    }
+
+    #[run(name = "CaseWorkflow")]
+    pub async fn run(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<CaseRecord> {
+        let case_ctx = ctx.clone();
+        let pump_ctx = ctx.clone();
+        let case_routine = async move {
+            let outcome = work_the_case(&case_ctx).await;
+            case_ctx.state_mut(|s| s.finished = true);
+            outcome
+        };
+        let (outcome, ()) = join!(case_routine, deliver_events(&pump_ctx));
+        outcome?;
+        Ok(ctx.state(|s| s.record(false)))
+    }
+
+    #[signal(name = "reply_received")]
+    pub fn reply_received(&mut self, ctx: &mut SyncWorkflowContext<Self>, reply: InboundReply) {
+        let now = now_ms(ctx.workflow_time(), self.case.updated_at);
+        // A reply to a finished case, or one delivered twice, changes nothing.
+        self.case.record_reply(reply, now);
+    }
+
+    #[signal(name = "input_provided")]
+    pub fn input_provided(&mut self, ctx: &mut SyncWorkflowContext<Self>, input: ProvidedInput) {
+        let now = now_ms(ctx.workflow_time(), self.case.updated_at);
+        // A stale or duplicate answer is kept on the case as ignored, never applied.
+        let _ = self.case.provide_input(input, now);
+    }
+
+    #[signal(name = "delivery_failed")]
+    pub fn delivery_failed(
+        &mut self,
+        ctx: &mut SyncWorkflowContext<Self>,
+        failure: DeliveryFailure,
+    ) {
+        let now = now_ms(ctx.workflow_time(), self.case.updated_at);
+        // The case routine ends the case at its next step; a finished case ignores it.
+        self.case.request_stop(
+            Stop {
+                result_status: failure.kind.result_status(),
+                reason: Some(failure.detail),
+            },
+            now,
+        );
+    }
+
+    #[signal(name = "cancel")]
+    pub fn cancel(&mut self, ctx: &mut SyncWorkflowContext<Self>) {
+        let now = now_ms(ctx.workflow_time(), self.case.updated_at);
+        self.case.request_stop(
+            Stop {
+                result_status: ResultStatus::Cancelled,
+                reason: Some(CANCELLED_REASON.to_string()),
+            },
+            now,
+        );
+    }
+
+    #[query(name = "case_view")]
+    pub fn case_view(&self, _ctx: &WorkflowContextView, include_transcript: bool) -> CaseRecord {
+        self.record(include_transcript)
+    }
+}
+
+impl CaseWorkflow {
+    fn record(&self, include_transcript: bool) -> CaseRecord {
+        let bodies_elsewhere = self.case.transcript.iter().any(|m| m.body_ref.is_some());
+        CaseRecord {
+            tenant: self.input.tenant.clone(),
+            view: CaseView::build(&self.input, &self.case, include_transcript),
+            transcript: (include_transcript && bodies_elsewhere)
+                .then(|| self.case.transcript.clone()),
+            request_hash: self.input.request_hash.clone(),
+        }
+    }
+
+    /// What the agent sees: the goal, the persona, and the conversation without untrusted mail
+    /// the client has not accepted (so a stranger's words never reach the model).
+    fn agent_request(&self, new_reply_indices: Vec<usize>) -> AgentRequest {
+        let request = &self.input.request;
+        let mut transcript = Vec::with_capacity(self.case.transcript.len());
+        let mut new_indices = Vec::with_capacity(new_reply_indices.len());
+        let mut hidden_files: Vec<&String> = Vec::new();
+        for (i, message) in self.case.transcript.iter().enumerate() {
+            if !message.is_trusted() {
+                hidden_files.extend(&message.attachment_ids);
+                continue;
+            }
+            if new_reply_indices.contains(&i) {
+                new_indices.push(transcript.len());
+            }
+            transcript.push(message.clone());
+        }
+        let attachments = self
+            .case
+            .attachments
+            .iter()
+            .filter(|a| !hidden_files.contains(&&a.attachment_id))
+            .cloned()
+            .collect();
+        AgentRequest {
+            case_id: self.input.case_id.clone(),
+            goal: request.goal.clone(),
+            counterparty: request.counterparty.clone(),
+            sender_persona: request.sender_persona.clone(),
+            constraints: request.constraints.clone().unwrap_or_default(),
+            result_schema: request.result_schema.clone(),
+            transcript,
+            attachments,
+            new_reply_indices: new_indices,
+            human_inputs: self.case.human_inputs.clone(),
+            answer_pending: self.case.answer_pending,
+            follow_up_number: self.case.follow_ups_in_row + 1,
+        }
+    }
+
+    /// The next message of the thread: `Re:` subject, `In-Reply-To` the latest message,
+    /// `References` the thread.
+    fn outbound_email(&self, subject: String, body: String) -> OutboundEmail {
+        let request = &self.input.request;
+        let mut references = self.case.thread_message_ids();
+        if references.len() > MAX_REFERENCES {
+            let tail = references.split_off(references.len() - (MAX_REFERENCES - 1));
+            references.truncate(1);
+            references.extend(tail);
+        }
+        let subject = match self.case.thread_subject() {
+            Some(first) => reply_subject(first),
+            None => subject,
+        };
+        OutboundEmail {
+            case_id: self.input.case_id.clone(),
+            message_number: self.case.attempt_count + 1,
+            to_name: request.counterparty.name.clone(),
+            to_address: request.counterparty.address.clone(),
+            sender_name: request.sender_persona.name.clone(),
+            subject,
+            body,
+            in_reply_to: self.case.latest_message_id(),
+            references,
+        }
+    }
+}
+
+type Ctx = WorkflowContext<CaseWorkflow>;
+
+fn now_ms(time: Option<SystemTime>, fallback: i64) -> i64 {
+    time.and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_millis()).ok())
+        .unwrap_or(fallback)
+}
+
+fn now(ctx: &Ctx) -> i64 {
+    let fallback = ctx.state(|s| s.case.updated_at);
+    now_ms(ctx.workflow_time(), fallback)
+}

@@ -1,0 +1,35 @@
+//! The webhook pump: the case's events, one at a time, in order.
+
+use super::{CaseWorkflow, Ctx};
+use crate::activities::{DeliverWebhook, WebhookDelivery, webhook_options};
+
+/// The webhook pump: delivers queued events one at a time, in order, until the case routine has
+/// finished and nothing is left. A delivery that fails for good is recorded in history (the
+/// failed activity) and the pump moves on.
+pub(super) async fn deliver_events(ctx: &Ctx) {
+    loop {
+        if ctx
+            .wait_condition(|s: &CaseWorkflow| !s.events.is_empty() || s.finished)
+            .await
+            .is_err()
+        {
+            return;
+        }
+        let next = ctx.state(|s| {
+            let url = s.input.request.client_webhook_url.clone()?;
+            let event = s.events.front()?.clone();
+            Some(WebhookDelivery {
+                url,
+                tenant: s.input.tenant.clone(),
+                event,
+            })
+        });
+        let Some(delivery) = next else {
+            return;
+        };
+        let _ = ctx
+            .execute_activity(DeliverWebhook, delivery, webhook_options())
+            .await;
+        ctx.state_mut(|s| s.events.pop_front());
+    }
+}
