@@ -4,9 +4,9 @@
 //! timer → evaluate → reply / ask the client / finish) and a webhook pump that delivers the
 //! case's events one at a time, in order, so a slow or failing receiver never holds up the case.
 //!
-//! - [`flow`]: the case routine and the steps it shares (send, agent, fail, operator view).
-//! - [`waits`]: durable waits (follow-up timer, input timeout) against conditions.
-//! - [`pump`]: webhook delivery.
+//! - `flow`: the case routine and the steps it shares (send, agent, fail, operator view).
+//! - `waits`: durable waits (follow-up timer, input timeout) against conditions.
+//! - `pump`: webhook delivery.
 
 mod flow;
 mod pump;
