@@ -8,7 +8,8 @@ mod listing;
 use listing::VISIBILITY_PAGE;
 pub use listing::{CaseFilter, CaseSummary, ListPosition};
 use offload_workflows::search::{
-    OFFLOAD_CLIENT_REFERENCE_ID, OFFLOAD_COUNTERPARTY, OFFLOAD_STATUS, OFFLOAD_TENANT,
+    OFFLOAD_CLIENT_REFERENCE_ID, OFFLOAD_COUNTERPARTY, OFFLOAD_CREATED_AT, OFFLOAD_STATUS,
+    OFFLOAD_TENANT, created_at_value,
 };
 use offload_workflows::state::{DeliveryFailure, InboundReply, ProvidedInput};
 use offload_workflows::state::{InputRequestStatus, NOTHING_SCHEDULED, ResultStatus};
@@ -77,6 +78,9 @@ pub enum Delivery {
     Closed,
 }
 
+/// How often a read retries a query that met a run as it continued as new.
+const CONTINUED_RUN_RETRIES: u64 = 5;
+
 #[derive(Clone)]
 pub struct CaseStore {
     client: Client,
@@ -127,6 +131,7 @@ impl CaseStore {
             OFFLOAD_TENANT.value_set(input.tenant.clone()),
             OFFLOAD_STATUS.value_set(CaseStatus::Created.as_str().to_string()),
             OFFLOAD_COUNTERPARTY.value_set(request.counterparty.address.to_ascii_lowercase()),
+            OFFLOAD_CREATED_AT.value_set(created_at_value(input.created_at)),
         ];
         if let Some(reference) = &request.client_reference_id {
             attributes.push(OFFLOAD_CLIENT_REFERENCE_ID.value_set(reference.clone()));
@@ -175,15 +180,32 @@ impl CaseStore {
         // A run that ended without finishing its case (terminated, timed out, failed in its own
         // code) must not read as still running: such queries are rejected, and answered below
         // from the snapshot, marked failed.
-        let query = handle.query(
-            CaseWorkflow::case_view,
-            include_transcript,
-            WorkflowQueryOptions::builder()
-                .reject_condition(QueryRejectCondition::NotCompletedCleanly)
-                .build(),
-        );
+        let mut retries = 0;
+        let answer = loop {
+            let query = handle.query(
+                CaseWorkflow::case_view,
+                include_transcript,
+                WorkflowQueryOptions::builder()
+                    .reject_condition(QueryRejectCondition::NotCompletedCleanly)
+                    .build(),
+            );
+            let answer = tokio::time::timeout(self.query_timeout, query).await;
+            // The query met a run as it continued as new: the next run is current in a moment.
+            let continued = matches!(
+                &answer,
+                Ok(Err(WorkflowQueryError::Rejected {
+                    status: Some(WorkflowExecutionStatus::ContinuedAsNew)
+                }))
+            );
+            if continued && retries < CONTINUED_RUN_RETRIES {
+                retries += 1;
+                tokio::time::sleep(Duration::from_millis(100 * retries)).await;
+                continue;
+            }
+            break answer;
+        };
         let mut died: Option<WorkflowExecutionStatus> = None;
-        let no_worker = match tokio::time::timeout(self.query_timeout, query).await {
+        let no_worker = match answer {
             Ok(Ok(record)) => {
                 return Ok(Some(Loaded {
                     record,

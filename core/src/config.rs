@@ -163,6 +163,8 @@ pub struct Config {
     /// How many cases a worker keeps in memory between their steps (least recently used go
     /// first; an evicted case is rebuilt from its history on its next step).
     pub worker_max_cached_cases: usize,
+    /// History events after which a case's run continues as new (`OFFLOAD_CASE_RUN_MAX_EVENTS`).
+    pub case_run_max_events: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -452,6 +454,12 @@ impl Config {
         };
         let worker_max_cached_cases =
             number("OFFLOAD_WORKER_MAX_CACHED_CASES", 1000, 0, 1_000_000)? as usize;
+        let case_run_max_events = number(
+            "OFFLOAD_CASE_RUN_MAX_EVENTS",
+            u64::from(offload_workflows::case::DEFAULT_RUN_MAX_EVENTS),
+            u64::from(offload_workflows::case::MIN_RUN_EVENTS),
+            40_000,
+        )? as u32;
         Ok(Config {
             temporal_address,
             namespace,
@@ -485,6 +493,7 @@ impl Config {
             rate_limit_per_minute,
             worker_metrics_addr,
             worker_max_cached_cases,
+            case_run_max_events,
         })
     }
 
@@ -549,6 +558,7 @@ mod tests {
         assert_eq!(c.agent, AgentKind::Rules);
         assert!(!c.webhook_allow_http);
         assert_eq!(c.worker_max_cached_cases, 1000);
+        assert_eq!(c.case_run_max_events, 2000);
     }
 
     #[test]

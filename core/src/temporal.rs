@@ -1,7 +1,7 @@
 //! The connection to Temporal, and the start-up chores both binaries run against it.
 
 use crate::config::Config;
-use offload_workflows::search::CUSTOM_SEARCH_ATTRIBUTES;
+use offload_workflows::search::{AttributeType, CUSTOM_SEARCH_ATTRIBUTES};
 use std::collections::HashMap;
 use temporalio_client::tonic::Request;
 use temporalio_client::{Client, ClientOptions, Connection, ConnectionOptions};
@@ -43,8 +43,14 @@ pub async fn ensure_search_attributes(client: &Client, namespace: &str) -> anyho
         .custom_attributes;
     let missing: HashMap<String, i32> = CUSTOM_SEARCH_ATTRIBUTES
         .iter()
-        .filter(|name| !existing.contains_key(**name))
-        .map(|name| (name.to_string(), IndexedValueType::Keyword as i32))
+        .filter(|(name, _)| !existing.contains_key(*name))
+        .map(|(name, kind)| {
+            let kind = match kind {
+                AttributeType::Keyword => IndexedValueType::Keyword,
+                AttributeType::Datetime => IndexedValueType::Datetime,
+            };
+            (name.to_string(), kind as i32)
+        })
         .collect();
     if missing.is_empty() {
         return Ok(());

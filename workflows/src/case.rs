@@ -106,7 +106,32 @@ pub struct CaseInput {
     /// from a reuse of the key with another body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_hash: Option<String>,
+    /// A run continues as new (same caseId) at its next wait once its history holds this many
+    /// events, or when Temporal suggests it (`OFFLOAD_CASE_RUN_MAX_EVENTS`). Absent on cases
+    /// created before runs were bounded: they never continue as new, so their histories replay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_max_events: Option<u32>,
+    /// On a continued run: the case as the previous run left it. Absent on the first run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried: Option<Box<CarriedCase>>,
 }
+
+/// What one run hands the next when it continues as new: the whole case state (pending input
+/// request included) and the webhook events not yet delivered, in order.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CarriedCase {
+    /// 2 for the first continued run, and so on.
+    pub run: u32,
+    pub case: crate::state::CaseState,
+    pub events: std::collections::VecDeque<crate::events::WebhookEvent>,
+}
+
+/// The smallest `run_max_events` honoured: a fresh run must get work done before it continues.
+pub const MIN_RUN_EVENTS: u32 = 100;
+/// The default bound (`OFFLOAD_CASE_RUN_MAX_EVENTS`): far below Temporal's 10,240-event warning
+/// and 51,200-event limit, and small enough that replaying a run on a cold worker is quick.
+pub const DEFAULT_RUN_MAX_EVENTS: u32 = 2_000;
 
 impl CaseInput {
     /// The follow-up delay in milliseconds of real time.

@@ -4,7 +4,7 @@
 use crate::case::CaseInput;
 use crate::state::{CaseState, NOTHING_SCHEDULED};
 use crate::view::iso8601_seconds;
-use temporalio_workflow::common::search_attributes::SearchAttributeKey;
+use temporalio_workflow::common::search_attributes::{SearchAttributeKey, Timestamp};
 
 pub const OFFLOAD_STATUS: SearchAttributeKey<String> = SearchAttributeKey::keyword("OffloadStatus");
 pub const OFFLOAD_TENANT: SearchAttributeKey<String> = SearchAttributeKey::keyword("OffloadTenant");
@@ -16,15 +16,35 @@ pub const OFFLOAD_COUNTERPARTY: SearchAttributeKey<String> =
 pub const OFFLOAD_RESULT_STATUS: SearchAttributeKey<String> =
     SearchAttributeKey::keyword("OffloadResultStatus");
 
-/// Every custom search attribute the service uses (all Keyword); the worker registers missing
-/// ones at start-up.
-pub const CUSTOM_SEARCH_ATTRIBUTES: [&str; 5] = [
-    "OffloadStatus",
-    "OffloadTenant",
-    "OffloadClientReferenceId",
-    "OffloadCounterparty",
-    "OffloadResultStatus",
+/// When the case was created (set at start; a continued run keeps it, while `StartTime` is the
+/// run's own). Listings page by it.
+pub const OFFLOAD_CREATED_AT: SearchAttributeKey<Timestamp> =
+    SearchAttributeKey::datetime("OffloadCreatedAt");
+
+/// The type of a custom search attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttributeType {
+    Keyword,
+    Datetime,
+}
+
+/// Every custom search attribute the service uses; the worker registers missing ones at start-up.
+pub const CUSTOM_SEARCH_ATTRIBUTES: [(&str, AttributeType); 6] = [
+    ("OffloadStatus", AttributeType::Keyword),
+    ("OffloadTenant", AttributeType::Keyword),
+    ("OffloadClientReferenceId", AttributeType::Keyword),
+    ("OffloadCounterparty", AttributeType::Keyword),
+    ("OffloadResultStatus", AttributeType::Keyword),
+    ("OffloadCreatedAt", AttributeType::Datetime),
 ];
+
+/// `OffloadCreatedAt` for a creation time in Unix epoch milliseconds.
+pub fn created_at_value(created_at_ms: i64) -> Timestamp {
+    Timestamp::new(
+        created_at_ms.div_euclid(1000),
+        i32::try_from(created_at_ms.rem_euclid(1000) * 1_000_000).unwrap_or(0),
+    )
+}
 
 /// The case in a few lines for the Temporal UI's "current details".
 pub fn describe_for_operators(input: &CaseInput, state: &CaseState) -> String {

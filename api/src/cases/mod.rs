@@ -196,6 +196,8 @@ pub async fn create_case(
         hour_seconds: state.config().hour_seconds,
         request,
         request_hash: request_hash.clone(),
+        run_max_events: Some(state.config().case_run_max_events),
+        carried: None,
     };
     let replayed = match state.cases().start(&input).await? {
         Start::Started => false,

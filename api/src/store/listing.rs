@@ -2,7 +2,9 @@
 
 use super::{CaseStore, query_literal, rpc_error};
 use crate::error::ApiError;
-use offload_workflows::search::{OFFLOAD_CLIENT_REFERENCE_ID, OFFLOAD_STATUS, OFFLOAD_TENANT};
+use offload_workflows::search::{
+    OFFLOAD_CLIENT_REFERENCE_ID, OFFLOAD_CREATED_AT, OFFLOAD_STATUS, OFFLOAD_TENANT,
+};
 use offload_workflows::state::CaseStatus;
 use temporalio_client::NamespacedClient;
 use temporalio_common::protos::temporal::api::workflowservice::v1::{
@@ -98,19 +100,29 @@ pub(super) const VISIBILITY_PAGE: i32 = 1000;
 /// Start times before 2000 cover everything: no case is older.
 const EARLIEST_NS: i64 = 946_684_800 * 1_000_000_000;
 
-/// `filter`'s cases started in `(lo, before]`.
+/// `filter`'s cases created in `(lo, before]`: by `OffloadCreatedAt`, or by the start time for
+/// cases created before that attribute existed (they never continue as new, so their start
+/// time is their creation). Runs that continued as new are left out: the case is listed once,
+/// by its current run.
 fn window_query(filter: &CaseFilter, lo: Option<i64>, before: i64) -> String {
     let mut query = filter.visibility_query();
-    if let Some(lo) = lo {
+    query.push_str(" AND ExecutionStatus != 'ContinuedAsNew'");
+    let bounds = |field: &str| {
+        let mut bounds = Vec::new();
+        if let Some(lo) = lo {
+            bounds.push(format!("{field} > {}", query_literal(&rfc3339_ns(lo))));
+        }
+        if before < i64::MAX {
+            bounds.push(format!("{field} <= {}", query_literal(&rfc3339_ns(before))));
+        }
+        bounds.join(" AND ")
+    };
+    let created = bounds(OFFLOAD_CREATED_AT.name());
+    if !created.is_empty() {
         query.push_str(&format!(
-            " AND StartTime > {}",
-            query_literal(&rfc3339_ns(lo))
-        ));
-    }
-    if before < i64::MAX {
-        query.push_str(&format!(
-            " AND StartTime <= {}",
-            query_literal(&rfc3339_ns(before))
+            " AND (({created}) OR ({} IS NULL AND {}))",
+            OFFLOAD_CREATED_AT.name(),
+            bounds("StartTime")
         ));
     }
     query
@@ -237,6 +249,10 @@ impl CaseStore {
                         .saturating_mul(1_000_000_000)
                         .saturating_add(i64::from(t.nanos))
                 });
+                // The case's creation: its own attribute, else (older cases) the start time.
+                let created = attribute(OFFLOAD_CREATED_AT.name())
+                    .and_then(|text| offload_workflows::view::parse_iso8601_utc(&text))
+                    .map_or(started, |ms| ms.saturating_mul(1_000_000));
                 (
                     CaseSummary {
                         case_id: info
@@ -246,22 +262,25 @@ impl CaseStore {
                             .unwrap_or_default(),
                         status: listed_status(attribute(OFFLOAD_STATUS.name()), info.status),
                         client_reference_id: attribute(OFFLOAD_CLIENT_REFERENCE_ID.name()),
-                        created_at: started / 1_000_000,
+                        created_at: created / 1_000_000,
                     },
-                    started,
+                    created,
                 )
             })
             .collect();
         Ok((found, response.next_page_token.is_empty()))
     }
 
-    /// How many cases `tenant` started at or after `since` (an ISO 8601 UTC timestamp).
+    /// How many cases `tenant` created at or after `since` (an ISO 8601 UTC timestamp); a case
+    /// that continued as new counts once.
     pub async fn count_started_since(&self, tenant: &str, since: &str) -> Result<i64, ApiError> {
+        let created = OFFLOAD_CREATED_AT.name();
+        let since = query_literal(since);
         let query = format!(
-            "{} = {} AND StartTime >= {}",
+            "{} = {} AND ExecutionStatus != 'ContinuedAsNew' AND ({created} >= {since} OR \
+             ({created} IS NULL AND StartTime >= {since}))",
             OFFLOAD_TENANT.name(),
             query_literal(tenant),
-            query_literal(since)
         );
         self.count(query).await
     }
@@ -321,7 +340,7 @@ mod tests {
     }
 
     #[test]
-    fn windows_are_half_open_in_nanoseconds() {
+    fn windows_are_half_open_in_nanoseconds_by_creation() {
         assert_eq!(
             rfc3339_ns(1_796_000_000_123_456_789),
             "2026-11-30T00:53:20.123456789Z"
@@ -337,12 +356,15 @@ mod tests {
                 Some(1_000_000_000_000_000_000),
                 1_000_000_001_000_000_000
             ),
-            "OffloadTenant = 'acme' AND StartTime > '2001-09-09T01:46:40.000000000Z' \
-             AND StartTime <= '2001-09-09T01:46:41.000000000Z'"
+            "OffloadTenant = 'acme' AND ExecutionStatus != 'ContinuedAsNew' AND \
+             ((OffloadCreatedAt > '2001-09-09T01:46:40.000000000Z' \
+             AND OffloadCreatedAt <= '2001-09-09T01:46:41.000000000Z') OR \
+             (OffloadCreatedAt IS NULL AND StartTime > '2001-09-09T01:46:40.000000000Z' \
+             AND StartTime <= '2001-09-09T01:46:41.000000000Z'))"
         );
         assert_eq!(
             window_query(&filter, None, i64::MAX),
-            "OffloadTenant = 'acme'"
+            "OffloadTenant = 'acme' AND ExecutionStatus != 'ContinuedAsNew'"
         );
     }
 }

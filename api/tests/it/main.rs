@@ -7,6 +7,7 @@ mod inbound;
 mod input;
 mod lifecycle;
 mod llm;
+mod long_cases;
 mod manage;
 mod operators;
 mod outages;

@@ -130,6 +130,7 @@ async fn a_terminated_case_reads_as_failed_with_workflow_error_not_as_running() 
     assert_eq!(view["resultStatus"], "workflow_error");
     assert_eq!(view["nextActionAt"], json!(253402300799999i64));
     assert_eq!(view["attemptCount"], 1, "what happened before stays");
+    app.record_history(&case_id, "terminated").await;
 
     let mut listed = json!(null);
     for _ in 0..100 {

@@ -15,7 +15,27 @@ pub struct TrustReview {
     pub resume_at: i64,
 }
 
+/// A question to the client the case is paused on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenQuestion {
+    /// Whether untrusted mail counts ([`CaseState::trust_review`]).
+    Trust,
+    /// The agent's question; pending, or answered and not yet acted on.
+    Input,
+}
+
 impl CaseState {
+    /// The question the case is paused on, if any.
+    pub fn open_question(&self) -> Option<OpenQuestion> {
+        if self.status != CaseStatus::InputNeeded {
+            return None;
+        }
+        if self.trust_review.is_some() {
+            return Some(OpenQuestion::Trust);
+        }
+        self.input_request.as_ref().map(|_| OpenQuestion::Input)
+    }
+
     /// Inbound untrusted messages nobody has asked the client about yet (automatic replies are
     /// never asked about: they would not be read anyway).
     pub fn untrusted_awaiting_review(&self) -> Vec<usize> {

@@ -10,8 +10,8 @@ use crate::activities::{
 use crate::events::WebhookEvent;
 use crate::search::{OFFLOAD_RESULT_STATUS, OFFLOAD_STATUS, describe_for_operators};
 use crate::state::{
-    Direction, INPUT_TIMEOUT_REASON, MAX_RETRIES_REASON, OutboundKind, ResultStatus, TimerDecision,
-    TranscriptMessage,
+    Direction, INPUT_TIMEOUT_REASON, MAX_RETRIES_REASON, OpenQuestion, OutboundKind, ResultStatus,
+    TimerDecision, TranscriptMessage,
 };
 use std::time::Duration;
 use temporalio_workflow::common::ActivityDefinition;
@@ -115,18 +115,39 @@ pub(super) async fn send(ctx: &Ctx, subject: String, body: String, kind: Outboun
     }
 }
 
-/// The case routine. Returns when the case is terminal (or the workflow is cancelled).
+/// The case routine. Returns when the case is terminal (or the workflow is cancelled, or the run
+/// continues as new: then with that termination).
 pub(super) async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> {
-    let request = ctx.state(|s| s.agent_request(Vec::new()));
-    let Some(draft) = run_agent(ctx, ComposeOutreach, request).await else {
-        return Ok(());
-    };
-    if !send(ctx, draft.subject, draft.body, OutboundKind::Outreach).await {
-        return Ok(());
+    // A continued run has sent its outreach long ago.
+    if ctx.state(|s| s.case.attempt_count == 0) {
+        let request = ctx.state(|s| s.agent_request(Vec::new()));
+        let Some(draft) = run_agent(ctx, ComposeOutreach, request).await else {
+            return Ok(());
+        };
+        if !send(ctx, draft.subject, draft.body, OutboundKind::Outreach).await {
+            return Ok(());
+        }
     }
     loop {
         if stopped(ctx) {
             return Ok(());
+        }
+        // A continued run may pick the case up in the middle of a question for the client
+        // (the first run never gets here with one open).
+        match ctx.state(|s| s.case.open_question()) {
+            Some(OpenQuestion::Trust) => {
+                if !await_trust_answer(ctx).await? {
+                    return Ok(());
+                }
+                continue;
+            }
+            Some(OpenQuestion::Input) => {
+                if !await_answer(ctx).await? || !evaluate_until_settled(ctx).await? {
+                    return Ok(());
+                }
+                continue;
+            }
+            None => {}
         }
         if !ctx.state(|s| s.case.has_unevaluated_replies()) {
             // Untrusted mail while the case waits on the counterparty: ask the client whether
@@ -268,17 +289,26 @@ pub(super) async fn evaluate_until_settled(ctx: &Ctx) -> Result<bool, WorkflowTe
                 let now = now(ctx);
                 ctx.state_mut(|s| s.case.request_input(id, question, now));
                 after_change(ctx, true);
-                if !wait_for_answer(ctx).await? {
-                    fail(
-                        ctx,
-                        ResultStatus::InputTimeout,
-                        Some(INPUT_TIMEOUT_REASON.to_string()),
-                    );
+                if !await_answer(ctx).await? {
                     return Ok(false);
                 }
             }
         }
     }
+}
+
+/// Waits for the answer to the pending input request; false (the case failed with
+/// `input_timeout`) when `inputTimeoutHours` passed first.
+async fn await_answer(ctx: &Ctx) -> Result<bool, WorkflowTermination> {
+    if wait_for_answer(ctx).await? {
+        return Ok(true);
+    }
+    fail(
+        ctx,
+        ResultStatus::InputTimeout,
+        Some(INPUT_TIMEOUT_REASON.to_string()),
+    );
+    Ok(false)
 }
 
 /// Patch id of asking the client about untrusted mail.
@@ -291,6 +321,12 @@ pub(super) async fn ask_about_untrusted_mail(ctx: &Ctx) -> Result<bool, Workflow
     let now = now(ctx);
     ctx.state_mut(|s| s.case.request_trust_review(id, now));
     after_change(ctx, true);
+    await_trust_answer(ctx).await
+}
+
+/// Waits for the client's word on untrusted mail (or a stop, or the input timeout). False when
+/// the case has ended.
+async fn await_trust_answer(ctx: &Ctx) -> Result<bool, WorkflowTermination> {
     let answered = |s: &CaseWorkflow| s.case.trust_review.is_none() || s.case.stop.is_some();
     if !wait_for(ctx, answered).await? {
         fail(

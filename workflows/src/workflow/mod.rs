@@ -8,6 +8,7 @@
 //! - `waits`: durable waits (follow-up timer, input timeout) against conditions.
 //! - `pump`: webhook delivery.
 
+mod continuation;
 mod flow;
 mod pump;
 mod waits;
@@ -17,6 +18,7 @@ pub use flow::{SNAPSHOT_PATCH, STOP_WINS_PATCH, TRUST_REVIEW_PATCH, VIEW_MEMO_KE
 use crate::activities::{AgentRequest, OutboundEmail};
 use crate::case::CaseInput;
 use crate::events::WebhookEvent;
+use crate::search::describe_for_operators;
 use crate::state::{
     CANCELLED_REASON, CaseState, DeliveryFailure, InboundReply, ProvidedInput, ResultStatus, Stop,
     reply_subject,
@@ -56,6 +58,12 @@ pub struct CaseWorkflow {
     events: VecDeque<WebhookEvent>,
     /// The case routine has ended; the pump drains what is left and stops.
     finished: bool,
+    /// Which run of the case this is (1 until it first continues as new).
+    run: u32,
+    /// A webhook delivery is in flight.
+    delivering: bool,
+    /// The run is about to continue as new: the pump starts no more deliveries.
+    continuing: bool,
 }
 
 /// The handle type clients use for this workflow.
@@ -64,18 +72,30 @@ pub type CaseRun = <CaseWorkflow as temporalio_workflow::common::HasWorkflowDefi
 #[workflow_methods]
 impl CaseWorkflow {
     #[init]
-    pub fn new(_ctx: &WorkflowContextView, input: CaseInput) -> Self {
-        let case = CaseState::new(input.created_at);
+    pub fn new(_ctx: &WorkflowContextView, mut input: CaseInput) -> Self {
+        // A continued run starts where the previous one stopped.
+        let (run, case, events) = match input.carried.take() {
+            Some(carried) => (carried.run, carried.case, carried.events),
+            None => (1, CaseState::new(input.created_at), VecDeque::new()),
+        };
         Self {
             input,
             case,
-            events: VecDeque::new(),
+            events,
             finished: false,
+            run,
+            delivering: false,
+            continuing: false,
         }
     }
 
     #[run(name = "CaseWorkflow")]
     pub async fn run(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<CaseRecord> {
+        if ctx.state(|s| s.run > 1) {
+            // Memo and search attributes came over with the run; the details did not.
+            let details = ctx.state(|s| describe_for_operators(&s.input, &s.case));
+            ctx.set_current_details(details);
+        }
         let case_ctx = ctx.clone();
         let pump_ctx = ctx.clone();
         let case_routine = async move {

@@ -4,14 +4,16 @@ use super::{CaseWorkflow, Ctx};
 use crate::activities::{DeliverWebhook, WebhookDelivery, webhook_options};
 
 /// The webhook pump: delivers queued events one at a time, in order, until the case routine has
-/// finished and nothing is left. A delivery that fails for good is recorded in history (the
-/// failed activity) and the pump moves on.
+/// finished and nothing is left, or the run continues as new (the next run's pump takes over
+/// the queue). A delivery that fails for good is recorded in history (the failed activity) and
+/// the pump moves on.
 pub(super) async fn deliver_events(ctx: &Ctx) {
     loop {
         if ctx
-            .wait_condition(|s: &CaseWorkflow| !s.events.is_empty() || s.finished)
+            .wait_condition(|s: &CaseWorkflow| !s.events.is_empty() || s.finished || s.continuing)
             .await
             .is_err()
+            || ctx.state(|s| s.continuing)
         {
             return;
         }
@@ -27,9 +29,13 @@ pub(super) async fn deliver_events(ctx: &Ctx) {
         let Some(delivery) = next else {
             return;
         };
+        ctx.state_mut(|s| s.delivering = true);
         let _ = ctx
             .execute_activity(DeliverWebhook, delivery, webhook_options())
             .await;
-        ctx.state_mut(|s| s.events.pop_front());
+        ctx.state_mut(|s| {
+            s.delivering = false;
+            s.events.pop_front()
+        });
     }
 }

@@ -1,7 +1,9 @@
 //! Waiting durably: for the counterparty against the follow-up timer, for the client's answer
-//! against the input timeout.
+//! against the input timeout. A wait is where a long run continues as new (see
+//! `continuation`): the next run waits on from the same state, for the same deadline.
 
-use super::{CaseWorkflow, Ctx};
+use super::continuation::{continue_as_new, run_is_long};
+use super::{CaseWorkflow, Ctx, now};
 use crate::case::hours_to_ms;
 use std::time::Duration;
 use temporalio_workflow::workflows::select;
@@ -9,7 +11,7 @@ use temporalio_workflow::{CancellableFuture, TimerOptions, TimerResult, Workflow
 
 /// Races a durable timer against a condition on the state; true when the condition held first
 /// (it wins a tie). The losing timer is cancelled explicitly: a dropped timer still fires later.
-pub(super) async fn condition_before_timer(
+pub(super) async fn race(
     ctx: &Ctx,
     wait: Duration,
     summary: &str,
@@ -39,6 +41,24 @@ pub(super) async fn condition_before_timer(
     Ok(condition_held)
 }
 
+/// [`race`], continuing as new instead when the run grows long while it waits.
+pub(super) async fn condition_before_timer(
+    ctx: &Ctx,
+    wait: Duration,
+    summary: &str,
+    mut condition: impl FnMut(&CaseWorkflow) -> bool,
+) -> Result<bool, WorkflowTermination> {
+    let long = run_is_long(ctx);
+    let held = race(ctx, wait, summary, |s: &CaseWorkflow| {
+        condition(s) || long()
+    })
+    .await?;
+    if held && !ctx.state(|s| condition(s)) {
+        return Err(continue_as_new(ctx).await);
+    }
+    Ok(held)
+}
+
 /// Waits for the client's answer (or a provider event that ends the case); false when
 /// `inputTimeoutHours` passed first.
 pub(super) async fn wait_for_answer(ctx: &Ctx) -> Result<bool, WorkflowTermination> {
@@ -49,25 +69,29 @@ pub(super) async fn wait_for_answer(ctx: &Ctx) -> Result<bool, WorkflowTerminati
 }
 
 /// Waits while an input request is pending until `answered` holds; false when
-/// `inputTimeoutHours` passed first.
+/// `inputTimeoutHours` (counted from the request) passed first.
 pub(super) async fn wait_for(
     ctx: &Ctx,
-    answered: impl FnMut(&CaseWorkflow) -> bool,
+    mut answered: impl FnMut(&CaseWorkflow) -> bool,
 ) -> Result<bool, WorkflowTermination> {
-    let limit = ctx.state(|s| {
-        s.input
-            .request
-            .input_timeout_hours
-            .map(|hours| hours_to_ms(hours, s.input.hour_seconds))
+    let deadline = ctx.state(|s| {
+        let limit = s.input.request.input_timeout_hours?;
+        let requested_at = s.case.input_request.as_ref()?.requested_at;
+        Some(requested_at.saturating_add(hours_to_ms(limit, s.input.hour_seconds)))
     });
-    match limit {
+    match deadline {
         None => {
-            ctx.wait_condition(answered).await?;
+            let long = run_is_long(ctx);
+            ctx.wait_condition(|s: &CaseWorkflow| answered(s) || long())
+                .await?;
+            if !ctx.state(|s| answered(s)) {
+                return Err(continue_as_new(ctx).await);
+            }
             Ok(true)
         }
         // An answer that arrives together with the deadline wins: it was already accepted (202).
-        Some(ms) => {
-            let wait = Duration::from_millis(u64::try_from(ms).unwrap_or(0));
+        Some(deadline) => {
+            let wait = Duration::from_millis(u64::try_from(deadline - now(ctx)).unwrap_or(0));
             condition_before_timer(ctx, wait, "input timeout", answered).await
         }
     }

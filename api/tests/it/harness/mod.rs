@@ -471,23 +471,39 @@ impl TestApp {
         let handle = self
             .client
             .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.to_string());
-        tokio::time::timeout(
+        // Closed, one way or another (a terminated run has no result).
+        let _ = tokio::time::timeout(
             Duration::from_secs(60),
             handle.get_result(Default::default()),
         )
         .await
-        .expect("the workflow closes")
-        .expect("the workflow completes");
-        let bytes = offload_worker::history::export(&self.client, case_id)
-            .await
-            .expect("history");
+        .expect("the workflow closes");
         let dir = PathBuf::from(
             std::env::var("CARGO_MANIFEST_DIR")
                 .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
         )
         .join("../workflows/tests/histories");
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(format!("{name}.pb")), bytes).unwrap();
+        let mut bytes = offload_worker::history::export(&self.client, case_id)
+            .await
+            .expect("history");
+        // A case that continued as new: every run, `<name>-run<n>.pb`, first run first.
+        let mut runs = Vec::new();
+        while let Some(previous) = offload_worker::history::continued_from(&bytes) {
+            runs.push(bytes);
+            bytes = offload_worker::history::export_run(&self.client, case_id, &previous)
+                .await
+                .expect("the previous run's history");
+        }
+        if runs.is_empty() {
+            std::fs::write(dir.join(format!("{name}.pb")), bytes).unwrap();
+            return;
+        }
+        runs.push(bytes);
+        runs.reverse();
+        for (i, run) in runs.iter().enumerate() {
+            std::fs::write(dir.join(format!("{name}-run{}.pb", i + 1)), run).unwrap();
+        }
     }
 }
 
