@@ -145,6 +145,7 @@ impl CaseStore {
                 tenant: input.tenant.clone(),
                 view: CaseView::build(input, &CaseState::new(input.created_at), false),
                 transcript: None,
+                archived: Vec::new(),
                 request_hash: input.request_hash.clone(),
             },
         );

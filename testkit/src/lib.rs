@@ -143,3 +143,27 @@ fn start_moto() -> Moto {
 pub fn moto_endpoint() -> &'static str {
     &MOTO.get_or_init(start_moto).endpoint
 }
+
+/// A client of the Temporal server `config` names, once its frontend answers and the custom
+/// search attributes exist (a freshly started dev server listens before it is healthy).
+pub async fn connect_when_ready(
+    config: &offload_core::config::Config,
+) -> temporalio_client::Client {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        match offload_core::temporal::connect(config, "offload-it").await {
+            Ok(client) => {
+                match offload_core::temporal::ensure_search_attributes(&client, &config.namespace)
+                    .await
+                {
+                    Ok(()) => return client,
+                    Err(e) if Instant::now() > deadline => panic!("Temporal not ready: {e:#}"),
+                    Err(_) => {}
+                }
+            }
+            Err(e) if Instant::now() > deadline => panic!("Temporal not reachable: {e:#}"),
+            Err(_) => {}
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

@@ -6,12 +6,14 @@ use crate::mail::ledger::{Prior, SendLedger};
 use crate::mail::{self, Mailer, SendError, SendOutcome};
 use crate::metrics::{WebhookOutcome, WorkerMetrics};
 use crate::webhook::{WebhookError, WebhookSender};
+use offload_core::blobs::{BlobError, BlobStore};
 use offload_core::config::Mailbox;
 use offload_core::mail::CaseAddresses;
 use offload_workflows::activities::{
-    AGENT_FAILED, AgentRequest, Decision, Draft, OutboundEmail, SEND_REJECTED, SentEmail,
-    WEBHOOK_GONE, WEBHOOK_REFUSED, WebhookDelivery,
+    AGENT_FAILED, ARCHIVE_FAILED, AgentRequest, Decision, Draft, OutboundEmail, SEND_REJECTED,
+    SentEmail, TranscriptSegment, WEBHOOK_GONE, WEBHOOK_REFUSED, WebhookDelivery,
 };
+use offload_workflows::state::INLINE_BODY_LIMIT;
 use std::sync::Arc;
 use temporalio_common::error::ApplicationFailure;
 use temporalio_macros::activities;
@@ -22,6 +24,8 @@ pub struct CaseActivities {
     pub mailer: Arc<dyn Mailer>,
     /// At most once to mailers that cannot tell a repeat (SES).
     pub ledger: SendLedger,
+    /// Where long bodies and archived transcript segments are kept (shared with the API).
+    pub blobs: Arc<dyn BlobStore>,
     pub mail_from: Mailbox,
     /// Reply addresses and `Message-ID`s, signed.
     pub addresses: CaseAddresses,
@@ -95,6 +99,55 @@ async fn agent_call<T>(
     }
 }
 
+/// How much of a long body the agent reads (the case keeps only the first 4 KiB inline).
+const AGENT_BODY_LIMIT: usize = 64 * 1024;
+
+impl CaseActivities {
+    /// The request with the whole text (up to [`AGENT_BODY_LIMIT`]) of bodies the case keeps in
+    /// the blob store. A body gone from the store leaves the inline part.
+    async fn with_full_bodies(
+        &self,
+        mut request: AgentRequest,
+    ) -> Result<AgentRequest, ActivityError> {
+        for message in &mut request.transcript {
+            let Some(key) = &message.body_ref else {
+                continue;
+            };
+            let stored = self
+                .blobs
+                .get(key)
+                .await
+                .map_err(|e| retryable(format!("read a message body: {e}")))?;
+            if let Some(bytes) = stored {
+                let text = String::from_utf8_lossy(&bytes);
+                let mut cut = AGENT_BODY_LIMIT.min(text.len());
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                message.body = text[..cut].to_string();
+            }
+        }
+        Ok(request)
+    }
+
+    /// Stores a body longer than the case keeps inline, before anything is sent (a retry finds
+    /// it stored); its key, or `None` for a short body.
+    async fn keep_long_body(&self, email: &OutboundEmail) -> Result<Option<String>, ActivityError> {
+        if email.body.len() <= INLINE_BODY_LIMIT {
+            return Ok(None);
+        }
+        let key = format!("{}/sent-{:03}", email.case_id, email.message_number);
+        match self
+            .blobs
+            .put(&key, email.body.as_bytes(), "text/plain; charset=utf-8")
+            .await
+        {
+            Ok(()) | Err(BlobError::AlreadyExists(_)) => Ok(Some(key)),
+            Err(error) => Err(retryable(format!("store the message body: {error}"))),
+        }
+    }
+}
+
 #[activities]
 impl CaseActivities {
     #[activity(name = "compose_outreach")]
@@ -103,6 +156,7 @@ impl CaseActivities {
         ctx: ActivityContext,
         request: AgentRequest,
     ) -> Result<Draft, ActivityError> {
+        let request = self.with_full_bodies(request).await?;
         agent_call(&ctx, self.agent.compose_outreach(&request)).await
     }
 
@@ -112,6 +166,7 @@ impl CaseActivities {
         ctx: ActivityContext,
         request: AgentRequest,
     ) -> Result<Draft, ActivityError> {
+        let request = self.with_full_bodies(request).await?;
         agent_call(&ctx, self.agent.compose_follow_up(&request)).await
     }
 
@@ -121,6 +176,7 @@ impl CaseActivities {
         ctx: ActivityContext,
         request: AgentRequest,
     ) -> Result<Decision, ActivityError> {
+        let request = self.with_full_bodies(request).await?;
         agent_call(&ctx, self.agent.evaluate(&request)).await
     }
 
@@ -133,11 +189,13 @@ impl CaseActivities {
         email: OutboundEmail,
     ) -> Result<SentEmail, ActivityError> {
         let prepared = mail::prepare(&email, &self.mail_from, &self.addresses);
+        let body_ref = self.keep_long_body(&email).await?;
         let sent = |provider_message_id, alias_message_id, delivery_uncertain| SentEmail {
             message_id: prepared.message_id.clone(),
             provider_message_id,
             alias_message_id,
             delivery_uncertain,
+            body_ref: body_ref.clone(),
             from: prepared.from_header.clone(),
             to: prepared.to_header.clone(),
         };
@@ -188,6 +246,22 @@ impl CaseActivities {
             }
             Err(error @ SendError::Rejected(_)) => Err(permanent(SEND_REJECTED, error.to_string())),
             Err(error @ SendError::Transient(_)) => Err(retryable(error.to_string())),
+        }
+    }
+
+    #[activity(name = "archive_messages")]
+    pub async fn archive_messages(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        segment: TranscriptSegment,
+    ) -> Result<String, ActivityError> {
+        let key = format!("{}/transcript-{:05}", segment.case_id, segment.number);
+        let bytes = serde_json::to_vec(&segment.messages)
+            .map_err(|e| permanent(ARCHIVE_FAILED, format!("encode the segment: {e}")))?;
+        match self.blobs.put(&key, &bytes, "application/json").await {
+            // A retry of a segment already written: same number, same messages.
+            Ok(()) | Err(BlobError::AlreadyExists(_)) => Ok(key),
+            Err(error) => Err(retryable(format!("store the segment: {error}"))),
         }
     }
 

@@ -66,10 +66,12 @@ pub async fn case_activities(
             ))
         }
     };
+    let blobs = offload_core::blobs::from_config(config).await;
     Ok(CaseActivities {
         agent,
         mailer,
-        ledger: mail::ledger::SendLedger::new(offload_core::blobs::from_config(config).await),
+        ledger: mail::ledger::SendLedger::new(blobs.clone()),
+        blobs,
         mail_from: config.mail_from.clone(),
         addresses,
         webhooks: webhook::WebhookSender::new(config.webhook_policy(), config.keys_file.clone()),

@@ -17,6 +17,8 @@ pub const SEND_REJECTED: &str = "SendRejected";
 pub const AGENT_FAILED: &str = "AgentFailed";
 /// Application failure type of a webhook the receiver answered with 410 Gone.
 pub const WEBHOOK_GONE: &str = "WebhookGone";
+/// Application failure type of a transcript segment that cannot be stored.
+pub const ARCHIVE_FAILED: &str = "ArchiveFailed";
 /// Application failure type of a webhook that may never be sent (bad URL).
 pub const WEBHOOK_REFUSED: &str = "WebhookRefused";
 
@@ -47,6 +49,10 @@ pub struct AgentRequest {
     /// 1 for the first follow-up, and so on.
     #[serde(default)]
     pub follow_up_number: u32,
+    /// Blob keys of the conversation's older, archived segments (oldest first), for an agent
+    /// that wants more than the window in `transcript`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub archived: Vec<String>,
 }
 
 impl AgentRequest {
@@ -115,9 +121,23 @@ pub struct SentEmail {
     /// Set when the provider may not have taken the message; it is not sent again.
     #[serde(default)]
     pub delivery_uncertain: Option<String>,
+    /// Blob key of the whole body when it is longer than the case keeps inline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_ref: Option<String>,
     /// The `From` and `To` headers as written.
     pub from: String,
     pub to: String,
+}
+
+/// Older messages of a case, to be kept in the blob store.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TranscriptSegment {
+    pub case_id: String,
+    /// 1 for the case's first segment; with `case_id` it names the blob (a retry rewrites
+    /// nothing).
+    pub number: u32,
+    pub messages: Vec<TranscriptMessage>,
 }
 
 /// One webhook event for one receiver.
@@ -169,6 +189,10 @@ activity!(
     /// Delivers one webhook event.
     DeliverWebhook, "deliver_webhook", WebhookDelivery => ()
 );
+activity!(
+    /// Moves older messages of a case to the blob store; returns the segment's key.
+    ArchiveMessages, "archive_messages", TranscriptSegment => String
+);
 
 fn retry(
     initial: Duration,
@@ -211,6 +235,19 @@ pub fn send_options() -> ActivityOptions {
             Duration::from_secs(120),
             8,
             &[SEND_REJECTED],
+        ))
+        .build()
+}
+
+/// Archiving: a blob write, retried for a few minutes; if it fails for good the messages stay on
+/// the case (nothing is lost, the case is only larger).
+pub fn archive_options() -> ActivityOptions {
+    ActivityOptions::with_start_to_close_timeout(Duration::from_secs(30))
+        .retry_policy(retry(
+            Duration::from_secs(1),
+            Duration::from_secs(60),
+            8,
+            &[ARCHIVE_FAILED],
         ))
         .build()
 }

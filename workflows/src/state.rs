@@ -6,9 +6,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+mod archive;
 mod transcript;
 mod trust;
 
+pub use archive::*;
 pub use transcript::*;
 pub use trust::*;
 
@@ -212,6 +214,9 @@ pub struct CaseState {
     /// The pending question whether untrusted mail counts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust_review: Option<TrustReview>,
+    /// The older part of the transcript, kept in the blob store.
+    #[serde(default, skip_serializing_if = "Archive::is_empty")]
+    pub archive: Archive,
 }
 
 /// A reason to end the case from outside its own flow.
@@ -245,6 +250,7 @@ impl CaseState {
             transcript: Vec::new(),
             stop: None,
             trust_review: None,
+            archive: Archive::default(),
         }
     }
 
@@ -293,6 +299,7 @@ impl CaseState {
                 .transcript
                 .iter()
                 .any(|m| m.direction == Direction::Inbound && m.message_id == reply.message_id)
+            || self.archive.recent_inbound_ids.contains(&reply.message_id)
         {
             return false;
         }
@@ -443,11 +450,16 @@ impl CaseState {
     /// Message ids of the thread, oldest first, for `References`: ours and, where a provider
     /// replaced ours, the one the recipient saw.
     pub fn thread_message_ids(&self) -> Vec<String> {
-        self.transcript
-            .iter()
-            .filter(|m| m.is_trusted())
-            .flat_map(|m| std::iter::once(m.message_id.clone()).chain(m.alias_message_id.clone()))
-            .collect()
+        let head = self.archive.head.iter().flat_map(|h| h.message_ids.clone());
+        head.chain(
+            self.transcript
+                .iter()
+                .filter(|m| m.is_trusted())
+                .flat_map(|m| {
+                    std::iter::once(m.message_id.clone()).chain(m.alias_message_id.clone())
+                }),
+        )
+        .collect()
     }
 
     /// The `Message-ID` the next message answers: the latest one as its recipient saw it.
@@ -473,6 +485,9 @@ impl CaseState {
 
     /// The subject of the first message; replies reuse it with `Re:`.
     pub fn thread_subject(&self) -> Option<&str> {
+        if let Some(head) = &self.archive.head {
+            return head.subject.as_deref();
+        }
         self.transcript
             .iter()
             .find(|m| m.direction == Direction::Outbound)

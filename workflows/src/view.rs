@@ -67,6 +67,10 @@ pub struct CaseRecord {
     /// render the whole text (a query cannot read blobs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript: Option<Vec<TranscriptMessage>>,
+    /// With the transcript of a case that archived older messages: the blob keys of the segments
+    /// (JSON arrays of messages), oldest first; they come before `transcript`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub archived: Vec<String>,
     /// See [`crate::case::CaseInput::request_hash`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_hash: Option<String>,

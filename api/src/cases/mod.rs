@@ -302,7 +302,9 @@ pub async fn get_case(
     let include = include_transcript(query.as_deref())?;
     let loaded = owned_case_loaded(&state, &tenant, case_id, include).await?;
     let mut view = loaded.record.view;
-    if let Some(messages) = loaded.record.transcript {
+    if let Some(live) = loaded.record.transcript {
+        let mut messages = archived_messages(&state, &loaded.record.archived).await?;
+        messages.extend(live);
         view.conversation_thread =
             Some(full_transcript(&state, &messages, &view.attachments).await?);
     }
@@ -314,6 +316,29 @@ pub async fn get_case(
             .insert("offload-stale", HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// The messages a case archived (segments in the blob store, oldest first). A segment gone from
+/// the store is a fault, not an empty conversation.
+async fn archived_messages(
+    state: &AppState,
+    keys: &[String],
+) -> Result<Vec<TranscriptMessage>, ApiError> {
+    let mut messages = Vec::new();
+    for key in keys {
+        let unavailable =
+            |e: String| ApiError::Unavailable(Dependency::BlobStore, format!("read {key}: {e}"));
+        let bytes = state
+            .blobs()
+            .get(key)
+            .await
+            .map_err(|e| unavailable(e.to_string()))?
+            .ok_or_else(|| unavailable("missing".into()))?;
+        let segment: Vec<TranscriptMessage> =
+            serde_json::from_slice(&bytes).map_err(|e| unavailable(e.to_string()))?;
+        messages.extend(segment);
+    }
+    Ok(messages)
 }
 
 /// The transcript with the whole text of bodies kept in the blob store (the query only has

@@ -25,7 +25,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use offload_core::mail::inbound::InboundMail;
 use offload_core::mail::trust::{Verdict, sender_problem, verdict_problem};
-use offload_workflows::state::{Attachment, INLINE_BODY_LIMIT, InboundReply, SkippedAttachment};
+use offload_workflows::state::{
+    Attachment, INLINE_BODY_LIMIT, InboundReply, SkippedAttachment, inline_part,
+};
 use serde::Serialize;
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
@@ -243,11 +245,7 @@ pub async fn route_reply(
             .map_err(|e| {
                 ApiError::Unavailable(Dependency::BlobStore, format!("store body: {e}"))
             })?;
-        let mut cut = INLINE_BODY_LIMIT;
-        while !mail.text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        (mail.text[..cut].to_string(), Some(key))
+        (inline_part(&mail.text).to_string(), Some(key))
     } else {
         (mail.text, None)
     };

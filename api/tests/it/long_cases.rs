@@ -200,3 +200,114 @@ async fn a_continued_case_can_be_cancelled_and_counts_once_against_the_listing()
     app.record_history(&case_id, "continued_then_cancelled")
         .await;
 }
+
+/// The size of the largest activity input and run input in the case's histories (every run).
+async fn largest_payloads(app: &TestApp, case_id: &str) -> (usize, usize, usize) {
+    use prost::Message;
+    use temporalio_common::protos::temporal::api::history::v1::History;
+    use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
+    let size =
+        |payloads: &Option<temporalio_common::protos::temporal::api::common::v1::Payloads>| {
+            payloads.as_ref().map_or(0, |p| {
+                p.payloads.iter().map(|p| p.data.len()).sum::<usize>()
+            })
+        };
+    let (mut activity, mut run_input, mut runs) = (0, 0, 0);
+    let mut bytes = offload_worker::history::export(&app.client, case_id)
+        .await
+        .unwrap();
+    loop {
+        runs += 1;
+        for event in History::decode(bytes.as_slice()).unwrap().events {
+            match event.attributes {
+                Some(Attributes::ActivityTaskScheduledEventAttributes(a)) => {
+                    activity = activity.max(size(&a.input));
+                }
+                Some(Attributes::WorkflowExecutionStartedEventAttributes(a)) => {
+                    run_input = run_input.max(size(&a.input));
+                }
+                _ => {}
+            }
+        }
+        let Some(previous) = offload_worker::history::continued_from(&bytes) else {
+            break;
+        };
+        bytes = offload_worker::history::export_run(&app.client, case_id, &previous)
+            .await
+            .unwrap();
+    }
+    (activity, run_input, runs)
+}
+
+#[tokio::test]
+async fn a_thread_of_500_replies_keeps_every_payload_under_512_kib() {
+    const LIMIT: usize = 512 * 1024;
+    let app = crate::harness::spawn_app().await;
+    let case_id = app.create_case(case_body()).await;
+    app.wait_for_outreach(&case_id).await;
+    // 3 KB each: 1.5 MB of text in all, three times what any one payload may carry.
+    let filler = "We are still collecting the paperwork on our side. ".repeat(60);
+    let send = |i: usize, automatic: bool| {
+        let app = &app;
+        let case_id = &case_id;
+        let filler = &filler;
+        async move {
+            let message_id = format!("r{i}-{}@northstar.example", uuid::Uuid::new_v4().simple());
+            let mut raw =
+                crate::harness::reply_mail(case_id, &message_id, &format!("Reply {i}. {filler}"));
+            if automatic {
+                raw = raw.replace("Subject: ", "Auto-Submitted: auto-replied\r\nSubject: ");
+            }
+            let response = app.inbound(&raw).await;
+            assert_eq!(response.status, 202, "{}", response.body);
+        }
+    };
+    // Mostly automatic replies (kept, never evaluated), ten at a time; every 50th a real one,
+    // which the agent reads and answers.
+    for batch in 0..50 {
+        let replies = (0..10).map(|j| {
+            let i = batch * 10 + j;
+            send(i, i % 50 != 49)
+        });
+        futures::future::join_all(replies).await;
+    }
+    app.wait_for(&case_id, "every real reply answered", |v| {
+        v["attemptCount"] == 11
+    })
+    .await;
+    app.reply(&case_id, "Here is the signed W-9, attached and confirmed.")
+        .await;
+    app.wait_for_status(&case_id, "COMPLETED").await;
+
+    // The whole thread still reads, rendered by the API from the blob store.
+    let thread = app.thread(&case_id).await;
+    assert_eq!(thread.matches(" · inbound · ").count(), 501);
+    for i in [0, 1, 249, 498, 499] {
+        assert_eq!(
+            thread.matches(&format!("Reply {i}. ")).count(),
+            1,
+            "reply {i}"
+        );
+    }
+    assert!(thread.contains(&format!("--- message 1 of {} ", 501 + 11)));
+
+    let (activity, run_input, runs) = largest_payloads(&app, &case_id).await;
+    assert!(activity < LIMIT, "largest activity input: {activity} bytes");
+    assert!(run_input < LIMIT, "largest run input: {run_input} bytes");
+    let record = app
+        .client
+        .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.clone())
+        .query(
+            offload_workflows::CaseWorkflow::case_view,
+            true,
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    let answer = serde_json::to_vec(&record).unwrap().len();
+    assert!(answer < LIMIT, "query answer: {answer} bytes");
+    println!(
+        "500 replies: largest activity input {activity} B, largest run input {run_input} B, \
+         query answer {answer} B, {runs} run(s)"
+    );
+}

@@ -440,6 +440,7 @@ mod tests {
             human_inputs: vec![],
             answer_pending: false,
             follow_up_number: 1,
+            archived: Vec::new(),
         }
     }
 

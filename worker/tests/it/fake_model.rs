@@ -107,6 +107,7 @@ pub fn request_with_reply(
         human_inputs: vec![],
         answer_pending: false,
         follow_up_number: 1,
+        archived: Vec::new(),
     }
 }
 

@@ -113,14 +113,8 @@ async fn a_worker_killed_during_the_ses_call_never_sends_the_message_twice() {
     let log = dir.join("worker.log");
     let env = worker_env(offload_testkit::temporal_address(), &ses.uri(), &dir);
     let config = Config::from_lookup(|k| env.get(k).cloned()).expect("test config");
-    let client = offload_core::temporal::connect(&config, "send-once-test")
-        .await
-        .unwrap();
+    let client = offload_testkit::connect_when_ready(&config).await;
 
-    // The case's first task upserts search attributes, which must exist by then.
-    offload_core::temporal::ensure_search_attributes(&client, &config.namespace)
-        .await
-        .unwrap();
     let mut worker = spawn_worker(&env, &log);
     let case_id = uuid::Uuid::new_v4().to_string();
     client

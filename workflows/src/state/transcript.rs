@@ -127,8 +127,19 @@ impl TranscriptMessage {
     }
 }
 
-/// Bodies longer than this are kept in the blob store; the case keeps this much inline.
-pub const INLINE_BODY_LIMIT: usize = 16 * 1024;
+/// Bodies longer than this are kept in the blob store; the case keeps this much inline. Small, so
+/// the messages a case keeps ([`super::LIVE_MESSAGES`]) fit every activity input and query answer
+/// well under Temporal's payload limits; the agent and the API read the whole text from the store.
+pub const INLINE_BODY_LIMIT: usize = 4 * 1024;
+
+/// `text` cut to at most [`INLINE_BODY_LIMIT`] bytes, on a character boundary.
+pub fn inline_part(text: &str) -> &str {
+    let mut cut = INLINE_BODY_LIMIT.min(text.len());
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &text[..cut]
+}
 
 /// A file of an inbound message that was not stored.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

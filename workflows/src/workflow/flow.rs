@@ -1,7 +1,7 @@
 //! The case routine: outreach, waiting, following up, evaluating replies, asking the client —
 //! and the steps it shares (sending, running the agent, failing, keeping operators informed).
 
-use super::waits::{condition_before_timer, wait_for, wait_for_answer};
+use super::waits::{archive_old_messages, condition_before_timer, wait_for, wait_for_answer};
 use super::{CaseWorkflow, Ctx, now};
 use crate::activities::{
     AgentRequest, ComposeFollowUp, ComposeOutreach, Decision, EvaluateReply, SendEmail,
@@ -11,7 +11,7 @@ use crate::events::WebhookEvent;
 use crate::search::{OFFLOAD_RESULT_STATUS, OFFLOAD_STATUS, describe_for_operators};
 use crate::state::{
     Direction, INPUT_TIMEOUT_REASON, MAX_RETRIES_REASON, OpenQuestion, OutboundKind, ResultStatus,
-    TimerDecision, TranscriptMessage,
+    TimerDecision, TranscriptMessage, inline_part,
 };
 use std::time::Duration;
 use temporalio_workflow::common::ActivityDefinition;
@@ -93,6 +93,11 @@ pub(super) async fn send(ctx: &Ctx, subject: String, body: String, kind: Outboun
             let now = now(ctx);
             ctx.state_mut(|s| {
                 let delay = s.input.follow_up_delay_ms();
+                // A long body lives in the blob store; the case keeps its first part.
+                let body = match &sent.body_ref {
+                    Some(_) => inline_part(&email.body).to_string(),
+                    None => email.body,
+                };
                 let message = TranscriptMessage {
                     at: now,
                     from: sent.from,
@@ -101,7 +106,8 @@ pub(super) async fn send(ctx: &Ctx, subject: String, body: String, kind: Outboun
                     alias_message_id: sent.alias_message_id,
                     provider_message_id: sent.provider_message_id,
                     delivery_uncertain: sent.delivery_uncertain,
-                    ..TranscriptMessage::new(Direction::Outbound, sent.message_id, email.body)
+                    body_ref: sent.body_ref,
+                    ..TranscriptMessage::new(Direction::Outbound, sent.message_id, body)
                 };
                 s.case.record_outbound(message, kind, delay, now);
             });
@@ -132,6 +138,7 @@ pub(super) async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> 
         if stopped(ctx) {
             return Ok(());
         }
+        archive_old_messages(ctx).await;
         // A continued run may pick the case up in the middle of a question for the client
         // (the first run never gets here with one open).
         match ctx.state(|s| s.case.open_question()) {

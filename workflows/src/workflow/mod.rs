@@ -21,7 +21,7 @@ use crate::events::WebhookEvent;
 use crate::search::describe_for_operators;
 use crate::state::{
     CANCELLED_REASON, CaseState, DeliveryFailure, InboundReply, ProvidedInput, ResultStatus, Stop,
-    reply_subject,
+    TranscriptMessage, reply_subject,
 };
 use crate::view::{CaseRecord, CaseView};
 use flow::work_the_case;
@@ -49,6 +49,11 @@ pub const CASE_VIEW: &str = "case_view";
 
 /// At most this many message ids go into `References` (the first and the latest ones).
 const MAX_REFERENCES: usize = 20;
+/// The conversation an agent activity carries: its latest messages, up to this many bytes of
+/// inline text (with the case's other fields, activity inputs stay far below 512 KiB).
+const AGENT_WINDOW_BYTES: usize = 192 * 1024;
+/// What a message costs in an activity input beyond its inline body (headers, ids, flags).
+const MESSAGE_OVERHEAD_BYTES: usize = 1024;
 
 #[workflow]
 pub struct CaseWorkflow {
@@ -64,6 +69,8 @@ pub struct CaseWorkflow {
     delivering: bool,
     /// The run is about to continue as new: the pump starts no more deliveries.
     continuing: bool,
+    /// Archiving failed for good in this run: the run stops trying.
+    archiving_failed: bool,
 }
 
 /// The handle type clients use for this workflow.
@@ -86,6 +93,7 @@ impl CaseWorkflow {
             run,
             delivering: false,
             continuing: false,
+            archiving_failed: false,
         }
     }
 
@@ -158,39 +166,74 @@ impl CaseWorkflow {
 }
 
 impl CaseWorkflow {
+    /// Whether this case bounds its runs and its transcript. Cases created before that existed
+    /// do neither, so their recorded histories replay unchanged.
+    fn keeps_itself_small(&self) -> bool {
+        self.input.run_max_events.is_some() && !self.archiving_failed
+    }
+
+    /// The transcript has outgrown what the case keeps: archive at the next wait.
+    fn needs_archiving(&self) -> bool {
+        self.keeps_itself_small() && self.case.transcript_is_bulky()
+    }
+
+    /// The public view for the query. With the transcript: rendered here when the case keeps
+    /// all of it, else as messages plus archived segment keys, which the API renders with the
+    /// bodies from the blob store (a query cannot read blobs; rendering here too would double
+    /// the answer).
     fn record(&self, include_transcript: bool) -> CaseRecord {
-        let bodies_elsewhere = self.case.transcript.iter().any(|m| m.body_ref.is_some());
+        let elsewhere = !self.case.archive.is_empty()
+            || self.case.transcript.iter().any(|m| m.body_ref.is_some());
+        let api_renders = include_transcript && elsewhere;
+        let view = CaseView::build(&self.input, &self.case, include_transcript && !elsewhere);
         CaseRecord {
             tenant: self.input.tenant.clone(),
-            view: CaseView::build(&self.input, &self.case, include_transcript),
-            transcript: (include_transcript && bodies_elsewhere)
-                .then(|| self.case.transcript.clone()),
+            view,
+            transcript: api_renders.then(|| self.case.transcript.clone()),
+            archived: if api_renders {
+                self.case
+                    .archive
+                    .segments
+                    .iter()
+                    .map(|s| s.key.clone())
+                    .collect()
+            } else {
+                Vec::new()
+            },
             request_hash: self.input.request_hash.clone(),
         }
     }
 
-    /// What the agent sees: the goal, the persona, and the conversation without untrusted mail
-    /// the client has not accepted (so a stranger's words never reach the model).
+    /// What the agent sees: the goal, the persona, and the latest part of the conversation that
+    /// fits [`AGENT_WINDOW_BYTES`] (long bodies by reference: the worker loads them), without
+    /// untrusted mail the client has not accepted (so a stranger's words never reach the model),
+    /// and the files of those messages.
     fn agent_request(&self, new_reply_indices: Vec<usize>) -> AgentRequest {
         let request = &self.input.request;
-        let mut transcript = Vec::with_capacity(self.case.transcript.len());
-        let mut new_indices = Vec::with_capacity(new_reply_indices.len());
-        let mut hidden_files: Vec<&String> = Vec::new();
-        for (i, message) in self.case.transcript.iter().enumerate() {
+        let mut window: Vec<(usize, &TranscriptMessage)> = Vec::new();
+        let mut bytes = 0;
+        for (i, message) in self.case.transcript.iter().enumerate().rev() {
             if !message.is_trusted() {
-                hidden_files.extend(&message.attachment_ids);
                 continue;
             }
-            if new_reply_indices.contains(&i) {
-                new_indices.push(transcript.len());
+            bytes += message.body.len() + MESSAGE_OVERHEAD_BYTES;
+            if bytes > AGENT_WINDOW_BYTES && !window.is_empty() {
+                break;
             }
-            transcript.push(message.clone());
+            window.push((i, message));
         }
+        window.reverse();
+        let new_indices = window
+            .iter()
+            .enumerate()
+            .filter(|(_, (i, _))| new_reply_indices.contains(i))
+            .map(|(position, _)| position)
+            .collect();
         let attachments = self
             .case
             .attachments
             .iter()
-            .filter(|a| !hidden_files.contains(&&a.attachment_id))
+            .filter(|a| window.iter().any(|(_, m)| m.message_id == a.message_id))
             .cloned()
             .collect();
         AgentRequest {
@@ -200,12 +243,19 @@ impl CaseWorkflow {
             sender_persona: request.sender_persona.clone(),
             constraints: request.constraints.clone().unwrap_or_default(),
             result_schema: request.result_schema.clone(),
-            transcript,
+            transcript: window.into_iter().map(|(_, m)| m.clone()).collect(),
             attachments,
             new_reply_indices: new_indices,
             human_inputs: self.case.human_inputs.clone(),
             answer_pending: self.case.answer_pending,
             follow_up_number: self.case.follow_ups_in_row + 1,
+            archived: self
+                .case
+                .archive
+                .segments
+                .iter()
+                .map(|s| s.key.clone())
+                .collect(),
         }
     }
 

@@ -1,13 +1,40 @@
 //! Waiting durably: for the counterparty against the follow-up timer, for the client's answer
-//! against the input timeout. A wait is where a long run continues as new (see
-//! `continuation`): the next run waits on from the same state, for the same deadline.
+//! against the input timeout. A wait is where a case keeps itself small: it archives older
+//! messages when the transcript outgrows what the case keeps, and a long run continues as new
+//! (see `continuation`), the next run waiting on from the same state for the same deadline.
 
 use super::continuation::{continue_as_new, run_is_long};
 use super::{CaseWorkflow, Ctx, now};
+use crate::activities::{ArchiveMessages, TranscriptSegment, archive_options};
 use crate::case::hours_to_ms;
+use std::pin::Pin;
 use std::time::Duration;
 use temporalio_workflow::workflows::select;
 use temporalio_workflow::{CancellableFuture, TimerOptions, TimerResult, WorkflowTermination};
+
+/// Polls `timer` against a condition on the state; true when the condition held first (it wins
+/// a tie), false when the timer fired.
+async fn condition_or_timer<T>(
+    ctx: &Ctx,
+    mut timer: Pin<&mut T>,
+    condition: impl FnMut(&CaseWorkflow) -> bool,
+) -> Result<bool, WorkflowTermination>
+where
+    T: futures::future::FusedFuture<Output = TimerResult>,
+{
+    select! {
+        woke = ctx.wait_condition(condition) => {
+            woke?;
+            Ok(true)
+        }
+        fired = timer.as_mut() => {
+            if fired == TimerResult::Cancelled {
+                return Err(WorkflowTermination::cancelled());
+            }
+            Ok(false)
+        }
+    }
+}
 
 /// Races a durable timer against a condition on the state; true when the condition held first
 /// (it wins a tie). The losing timer is cancelled explicitly: a dropped timer still fires later.
@@ -23,25 +50,16 @@ pub(super) async fn race(
             .build(),
     );
     let mut timer = std::pin::pin!(timer);
-    let condition_held = select! {
-        woke = ctx.wait_condition(condition) => {
-            woke?;
-            true
-        }
-        fired = timer.as_mut() => {
-            if fired == TimerResult::Cancelled {
-                return Err(WorkflowTermination::cancelled());
-            }
-            false
-        }
-    };
-    if condition_held {
+    let held = condition_or_timer(ctx, timer.as_mut(), condition).await?;
+    if held {
         timer.as_ref().get_ref().cancel();
     }
-    Ok(condition_held)
+    Ok(held)
 }
 
-/// [`race`], continuing as new instead when the run grows long while it waits.
+/// [`race`], keeping the case small while it waits: older messages are archived when the
+/// transcript outgrows what the case keeps (the timer runs on), and the run continues as new
+/// when its history grows long.
 pub(super) async fn condition_before_timer(
     ctx: &Ctx,
     wait: Duration,
@@ -49,14 +67,29 @@ pub(super) async fn condition_before_timer(
     mut condition: impl FnMut(&CaseWorkflow) -> bool,
 ) -> Result<bool, WorkflowTermination> {
     let long = run_is_long(ctx);
-    let held = race(ctx, wait, summary, |s: &CaseWorkflow| {
-        condition(s) || long()
-    })
-    .await?;
-    if held && !ctx.state(|s| condition(s)) {
-        return Err(continue_as_new(ctx).await);
+    let timer = ctx.timer(
+        TimerOptions::builder(wait)
+            .summary(summary.to_string())
+            .build(),
+    );
+    let mut timer = std::pin::pin!(timer);
+    loop {
+        let woke = condition_or_timer(ctx, timer.as_mut(), |s: &CaseWorkflow| {
+            condition(s) || long() || s.needs_archiving()
+        })
+        .await?;
+        if !woke {
+            return Ok(false);
+        }
+        if ctx.state(|s| condition(s)) {
+            timer.as_ref().get_ref().cancel();
+            return Ok(true);
+        }
+        if long() {
+            return Err(continue_as_new(ctx).await);
+        }
+        archive_old_messages(ctx).await;
     }
-    Ok(held)
 }
 
 /// Waits for the client's answer (or a provider event that ends the case); false when
@@ -82,17 +115,55 @@ pub(super) async fn wait_for(
     match deadline {
         None => {
             let long = run_is_long(ctx);
-            ctx.wait_condition(|s: &CaseWorkflow| answered(s) || long())
-                .await?;
-            if !ctx.state(|s| answered(s)) {
-                return Err(continue_as_new(ctx).await);
+            loop {
+                ctx.wait_condition(|s: &CaseWorkflow| answered(s) || long() || s.needs_archiving())
+                    .await?;
+                if ctx.state(|s| answered(s)) {
+                    return Ok(true);
+                }
+                if long() {
+                    return Err(continue_as_new(ctx).await);
+                }
+                archive_old_messages(ctx).await;
             }
-            Ok(true)
         }
         // An answer that arrives together with the deadline wins: it was already accepted (202).
         Some(deadline) => {
             let wait = Duration::from_millis(u64::try_from(deadline - now(ctx)).unwrap_or(0));
             condition_before_timer(ctx, wait, "input timeout", answered).await
+        }
+    }
+}
+
+/// Moves the oldest settled messages to the blob store, a segment at a time, until the case
+/// keeps no more than it should. A segment that cannot be stored stays on the case, and the run
+/// stops trying (nothing is lost; the case is only larger until its next run).
+pub(super) async fn archive_old_messages(ctx: &Ctx) {
+    loop {
+        let segment = ctx.state(|s| {
+            if !s.keeps_itself_small() {
+                return None;
+            }
+            let messages = s.case.messages_to_archive();
+            (!messages.is_empty()).then(|| TranscriptSegment {
+                case_id: s.input.case_id.clone(),
+                number: u32::try_from(s.case.archive.segments.len() + 1).unwrap_or(u32::MAX),
+                messages: messages.to_vec(),
+            })
+        });
+        let Some(segment) = segment else {
+            return;
+        };
+        let count = segment.messages.len();
+        match ctx
+            .execute_activity(ArchiveMessages, segment, archive_options())
+            .await
+        {
+            Ok(key) => ctx.state_mut(|s| s.case.archive(count, key)),
+            Err(_) => {
+                ctx.state_mut(|s| s.archiving_failed = true);
+                return;
+            }
         }
     }
 }

@@ -172,7 +172,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     ]);
     vars.extend(options.env);
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test config");
-    let client = connect_with_retry(&config).await;
+    let client = offload_testkit::connect_when_ready(&config).await;
 
     let shutdown = CancellationToken::new();
     let worker_metrics = Arc::new(WorkerMetrics::default());
@@ -243,26 +243,6 @@ fn start_worker(
 }
 
 /// The dev server accepts connections a moment before it serves; retry until it answers.
-async fn connect_with_retry(config: &Config) -> temporalio_client::Client {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        match offload_core::temporal::connect(config, "offload-it").await {
-            Ok(client) => {
-                match offload_core::temporal::ensure_search_attributes(&client, &config.namespace)
-                    .await
-                {
-                    Ok(()) => return client,
-                    Err(e) if Instant::now() > deadline => panic!("Temporal not ready: {e:#}"),
-                    Err(_) => {}
-                }
-            }
-            Err(e) if Instant::now() > deadline => panic!("Temporal not reachable: {e:#}"),
-            Err(_) => {}
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 /// A valid create body; tests change what they exercise.
 pub fn case_body() -> Value {
     json!({
