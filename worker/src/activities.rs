@@ -109,6 +109,9 @@ impl CaseActivities {
         &self,
         mut request: AgentRequest,
     ) -> Result<AgentRequest, ActivityError> {
+        // What the case handed over (the bounded window, long bodies by reference).
+        self.metrics
+            .agent_request(serde_json::to_vec(&request).map_or(0, |json| json.len()));
         for message in &mut request.transcript {
             let Some(key) = &message.body_ref else {
                 continue;

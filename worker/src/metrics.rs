@@ -1,5 +1,5 @@
-//! The worker's own series — webhook deliveries by outcome — and the minimal `/metrics`
-//! endpoint that serves them when `OFFLOAD_WORKER_METRICS_ADDR` is set.
+//! The worker's own series — webhook deliveries by outcome, the largest agent request — and the
+//! minimal `/metrics` endpoint that serves them when `OFFLOAD_WORKER_METRICS_ADDR` is set.
 
 use offload_core::metrics::Counter;
 use std::sync::Arc;
@@ -8,6 +8,8 @@ use std::time::Duration;
 /// What the worker counts. One per worker, held by its activities.
 pub struct WorkerMetrics {
     webhooks: Counter,
+    /// The largest agent request (activity input, as JSON) this worker was handed.
+    largest_agent_request: std::sync::atomic::AtomicU64,
 }
 
 /// How a webhook delivery attempt ended (a closed set: these are the label values).
@@ -38,6 +40,7 @@ impl Default for WorkerMetrics {
                 "Webhook delivery attempts by outcome.",
                 &["outcome"],
             ),
+            largest_agent_request: std::sync::atomic::AtomicU64::new(0),
         }
     }
 }
@@ -52,9 +55,27 @@ impl WorkerMetrics {
         self.webhooks.get(&[outcome.as_str()])
     }
 
+    /// Notes the size of an agent request (JSON bytes).
+    pub fn agent_request(&self, bytes: usize) {
+        self.largest_agent_request
+            .fetch_max(bytes as u64, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The largest agent request so far, in bytes.
+    pub fn largest_agent_request(&self) -> u64 {
+        self.largest_agent_request
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     pub fn render(&self) -> String {
         let mut out = String::new();
         self.webhooks.render(&mut out);
+        out.push_str(&format!(
+            "# HELP offload_agent_request_bytes_max The largest agent activity input this worker \
+             was handed (bytes of JSON).\n# TYPE offload_agent_request_bytes_max gauge\n\
+             offload_agent_request_bytes_max {}\n",
+            self.largest_agent_request()
+        ));
         out
     }
 }

@@ -8,8 +8,8 @@ use crate::state::{Attachment, HumanInput, TranscriptMessage};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::time::Duration;
-use temporalio_workflow::ActivityOptions;
 use temporalio_workflow::common::{ActivityDefinition, RetryPolicy};
+use temporalio_workflow::{ActivityOptions, LocalActivityOptions};
 
 /// Application failure type of a send the mail provider refused for good.
 pub const SEND_REJECTED: &str = "SendRejected";
@@ -239,15 +239,50 @@ pub fn send_options() -> ActivityOptions {
         .build()
 }
 
-/// Archiving: a blob write, retried for a few minutes; if it fails for good the messages stay on
-/// the case (nothing is lost, the case is only larger).
-pub fn archive_options() -> ActivityOptions {
-    ActivityOptions::with_start_to_close_timeout(Duration::from_secs(30))
+/// Archiving (a local activity): a blob write, retried for a few minutes; if it fails for good
+/// the messages stay on the case (nothing is lost, the case is only larger).
+pub fn archive_local_options() -> LocalActivityOptions {
+    LocalActivityOptions::builder()
+        .start_to_close_timeout(Duration::from_secs(30))
+        .schedule_to_close_timeout(Duration::from_secs(300))
         .retry_policy(retry(
             Duration::from_secs(1),
             Duration::from_secs(60),
             8,
             &[ARCHIVE_FAILED],
+        ))
+        .build()
+}
+
+/// Calls of a fast agent as local activities (generation 2, `CaseInput::local_agent`): the same
+/// timeout and retries as [`agent_options`], run by the worker that runs the case. While one
+/// runs the workflow task stays open, so signals and queries wait for it: fine for the rules
+/// agent's microseconds, not for a model's seconds.
+pub fn agent_local_options() -> LocalActivityOptions {
+    LocalActivityOptions::builder()
+        .start_to_close_timeout(Duration::from_secs(600))
+        .schedule_to_close_timeout(Duration::from_secs(3600))
+        .retry_policy(retry(
+            Duration::from_secs(1),
+            Duration::from_secs(60),
+            6,
+            &[AGENT_FAILED],
+        ))
+        .build()
+}
+
+/// Sending as a local activity (generation 2): the same timeout and retries as
+/// [`send_options`]. A worker that dies mid-send leaves the workflow task to time out; the next
+/// worker runs the send again from attempt 1, and the send ledger keeps it from sending twice.
+pub fn send_local_options() -> LocalActivityOptions {
+    LocalActivityOptions::builder()
+        .start_to_close_timeout(Duration::from_secs(60))
+        .schedule_to_close_timeout(Duration::from_secs(3600))
+        .retry_policy(retry(
+            Duration::from_secs(2),
+            Duration::from_secs(120),
+            8,
+            &[SEND_REJECTED],
         ))
         .build()
 }

@@ -106,9 +106,24 @@ pub struct CaseInput {
     /// from a reuse of the key with another body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_hash: Option<String>,
+    /// Which generation of the workflow created the case (absent: 1). Behaviour that would not
+    /// replay on older histories is keyed to it rather than to `patched` markers, so new cases
+    /// pay no marker events. Generation 2 ([`CURRENT_GENERATION`]): bounded runs and transcript,
+    /// local activities for the agent, sending and archiving, one search-attribute upsert per
+    /// status change.
+    #[serde(
+        default = "first_generation",
+        skip_serializing_if = "is_first_generation"
+    )]
+    pub generation: u32,
+    /// The configured agent answers in far less than a second (the rules agent): generation 2
+    /// runs its calls as local activities (fewer events and workflow tasks). A model endpoint
+    /// does not: a workflow task stays open while a local activity runs, which would hold up
+    /// signals and queries for seconds, so its calls stay ordinary activities.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub local_agent: bool,
     /// A run continues as new (same caseId) at its next wait once its history holds this many
-    /// events, or when Temporal suggests it (`OFFLOAD_CASE_RUN_MAX_EVENTS`). Absent on cases
-    /// created before runs were bounded: they never continue as new, so their histories replay.
+    /// events, or when Temporal suggests it (`OFFLOAD_CASE_RUN_MAX_EVENTS`; generation 2 on).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_max_events: Option<u32>,
     /// On a continued run: the case as the previous run left it. Absent on the first run.
@@ -125,6 +140,17 @@ pub struct CarriedCase {
     pub run: u32,
     pub case: crate::state::CaseState,
     pub events: std::collections::VecDeque<crate::events::WebhookEvent>,
+}
+
+/// The generation of the workflow new cases are created with (see [`CaseInput::generation`]).
+pub const CURRENT_GENERATION: u32 = 2;
+
+fn first_generation() -> u32 {
+    1
+}
+
+fn is_first_generation(generation: &u32) -> bool {
+    *generation == 1
 }
 
 /// The smallest `run_max_events` honoured: a fresh run must get work done before it continues.

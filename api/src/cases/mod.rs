@@ -196,6 +196,9 @@ pub async fn create_case(
         hour_seconds: state.config().hour_seconds,
         request,
         request_hash: request_hash.clone(),
+        generation: offload_workflows::case::CURRENT_GENERATION,
+        // API and worker read the same OFFLOAD_AGENT.
+        local_agent: matches!(state.config().agent, offload_core::config::AgentKind::Rules),
         run_max_events: Some(state.config().case_run_max_events),
         carried: None,
     };

@@ -106,7 +106,7 @@ async fn happy_path_question_answer_evidence_completes_with_result_and_ordered_w
     );
     app.post(&format!("/cases/{case_id}/input"), input)
         .await
-        .assert_error(409, "INPUT_REQUEST_NOT_PENDING");
+        .assert_answer_used();
     let view = app
         .wait_for(&case_id, "the relayed answer", |v| v["attemptCount"] == 2)
         .await;

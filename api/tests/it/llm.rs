@@ -231,3 +231,40 @@ async fn a_cancel_while_the_model_is_deciding_wins() {
     app.record_history(&case_id, "cancelled_while_deciding")
         .await;
 }
+
+/// While the case acts on an answer (here: the model takes a few seconds to relay it), the same
+/// answer again reads as used: `409 INPUT_REQUEST_NOT_PENDING`, and nothing is applied twice.
+#[tokio::test]
+async fn a_second_answer_while_the_first_is_acted_on_gets_409_input_request_not_pending() {
+    let model = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(|request: &wiremock::Request| {
+            let body: Value = serde_json::from_slice(&request.body).unwrap();
+            let system = body["messages"][0]["content"].as_str().unwrap_or("");
+            let reply = ResponseTemplate::new(200).set_body_json(completion(&answer(&body)));
+            if system.contains("The client has just answered") {
+                reply.set_delay(std::time::Duration::from_secs(3))
+            } else {
+                reply
+            }
+        })
+        .mount(&model)
+        .await;
+    let app = app_on(&model).await;
+    let case_id = app.create_case(case_body()).await;
+    app.wait_for_outreach(&case_id).await;
+    app.reply(&case_id, "Which tax year should it cover?").await;
+    let view = app.wait_for_status(&case_id, "INPUT_NEEDED").await;
+    let input = json!({"inputRequestId": view["inputRequest"]["id"], "providedContext": "2025."});
+    let path = format!("/cases/{case_id}/input");
+    let accepted = app.post(&path, input.clone()).await;
+    assert_eq!(accepted.status, 202, "{}", accepted.body);
+    app.post(&path, input)
+        .await
+        .assert_error(409, "INPUT_REQUEST_NOT_PENDING");
+    let view = app
+        .wait_for(&case_id, "the relayed answer", |v| v["attemptCount"] == 2)
+        .await;
+    assert_eq!(view["humanInputs"].as_array().unwrap().len(), 1);
+}

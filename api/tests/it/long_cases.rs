@@ -242,7 +242,12 @@ async fn largest_payloads(app: &TestApp, case_id: &str) -> (usize, usize, usize)
 #[tokio::test]
 async fn a_thread_of_500_replies_keeps_every_payload_under_512_kib() {
     const LIMIT: usize = 512 * 1024;
-    let app = crate::harness::spawn_app().await;
+    // Runs of 300 events: the thread crosses several, each carrying the case to the next.
+    let app = spawn_app_with(Options {
+        env: vec![("OFFLOAD_CASE_RUN_MAX_EVENTS", "300".to_string())],
+        ..Options::default()
+    })
+    .await;
     let case_id = app.create_case(case_body()).await;
     app.wait_for_outreach(&case_id).await;
     // 3 KB each: 1.5 MB of text in all, three times what any one payload may carry.
@@ -293,7 +298,15 @@ async fn a_thread_of_500_replies_keeps_every_payload_under_512_kib() {
 
     let (activity, run_input, runs) = largest_payloads(&app, &case_id).await;
     assert!(activity < LIMIT, "largest activity input: {activity} bytes");
+    // Agent calls are local activities (their input never reaches the server); the worker
+    // measures what it was handed.
+    let agent = app.worker_metrics.largest_agent_request() as usize;
+    assert!(
+        agent > 0 && agent < LIMIT,
+        "largest agent request: {agent} bytes"
+    );
     assert!(run_input < LIMIT, "largest run input: {run_input} bytes");
+    assert!(runs >= 2, "the thread crossed runs: {runs}");
     let record = app
         .client
         .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.clone())
@@ -307,7 +320,7 @@ async fn a_thread_of_500_replies_keeps_every_payload_under_512_kib() {
     let answer = serde_json::to_vec(&record).unwrap().len();
     assert!(answer < LIMIT, "query answer: {answer} bytes");
     println!(
-        "500 replies: largest activity input {activity} B, largest run input {run_input} B, \
-         query answer {answer} B, {runs} run(s)"
+        "500 replies: largest agent request {agent} B, largest activity input in history \
+         {activity} B, largest run input {run_input} B, query answer {answer} B, {runs} run(s)"
     );
 }

@@ -2,6 +2,7 @@
 
 mod attachments;
 mod bounded;
+mod footprint;
 mod harness;
 mod inbound;
 mod input;

@@ -75,6 +75,8 @@ fn case_input(case_id: &str) -> CaseInput {
         hour_seconds: 3600,
         request,
         request_hash: None,
+        generation: offload_workflows::case::CURRENT_GENERATION,
+        local_agent: true,
         run_max_events: None,
         carried: None,
     }

@@ -12,7 +12,7 @@
 
 use super::waits::race;
 use super::{CaseWorkflow, Ctx};
-use crate::case::{CarriedCase, MIN_RUN_EVENTS};
+use crate::case::{CarriedCase, DEFAULT_RUN_MAX_EVENTS, MIN_RUN_EVENTS};
 use std::time::Duration;
 use temporalio_workflow::{ContinueAsNewOptions, WorkflowTermination};
 
@@ -21,9 +21,11 @@ use temporalio_workflow::{ContinueAsNewOptions, WorkflowTermination};
 const DELIVERY_GRACE: Duration = Duration::from_secs(30);
 
 /// A probe that says whether this run has grown long enough to continue as new; always false
-/// for cases without a bound (created before runs were bounded).
+/// for generation-1 cases (created before runs were bounded).
 pub(super) fn run_is_long(ctx: &Ctx) -> impl Fn() -> bool + use<> {
-    let bound = ctx.state(|s| s.input.run_max_events);
+    let bound = ctx.state(|s| {
+        (s.input.generation >= 2).then(|| s.input.run_max_events.unwrap_or(DEFAULT_RUN_MAX_EVENTS))
+    });
     let ctx = ctx.clone();
     move || {
         bound.is_some_and(|max| {

@@ -5,7 +5,7 @@ use super::waits::{archive_old_messages, condition_before_timer, wait_for, wait_
 use super::{CaseWorkflow, Ctx, now};
 use crate::activities::{
     AgentRequest, ComposeFollowUp, ComposeOutreach, Decision, EvaluateReply, SendEmail,
-    agent_options, send_options,
+    agent_local_options, agent_options, send_local_options, send_options,
 };
 use crate::events::WebhookEvent;
 use crate::search::{OFFLOAD_RESULT_STATUS, OFFLOAD_STATUS, describe_for_operators};
@@ -19,26 +19,34 @@ use temporalio_workflow::common::error::ActivityExecutionError;
 use temporalio_workflow::workflows::select;
 use temporalio_workflow::{CancellableFuture, MemoValue, WorkflowTermination};
 
-/// Keeps what operators see (search attribute, current details) in step with the state, and
-/// queues the webhook event of the new state when `announce` is set.
+/// Keeps what operators see (search attributes, the memo snapshot, current details) in step
+/// with the state, and queues the webhook event of the new state when `announce` is set.
+/// Generation 2 upserts search attributes only when the status or result changed.
 pub(super) fn after_change(ctx: &Ctx, announce: bool) {
-    let (status, result_status, details) = ctx.state_mut(|s| {
+    let (status, result_status, details, unchanged) = ctx.state_mut(|s| {
         if announce && s.input.request.client_webhook_url.is_some() {
             s.events.extend(WebhookEvent::for_state(&s.input, &s.case));
         }
+        let listed = (s.case.status, s.case.result_status);
+        let unchanged = s.modern() && s.listed == Some(listed);
+        s.listed = Some(listed);
         (
             s.case.status,
             s.case.result_status,
             describe_for_operators(&s.input, &s.case),
+            unchanged,
         )
     });
     let status = OFFLOAD_STATUS.value_set(status.as_str().to_string());
     // Cases started before the snapshot existed replay without it (their histories lack it).
-    if ctx.patched(SNAPSHOT_PATCH) {
-        let mut attributes = vec![status];
-        attributes
-            .extend(result_status.map(|r| OFFLOAD_RESULT_STATUS.value_set(r.as_str().to_string())));
-        ctx.upsert_search_attributes(attributes);
+    if patched(ctx, SNAPSHOT_PATCH) {
+        if !unchanged {
+            let mut attributes = vec![status];
+            attributes.extend(
+                result_status.map(|r| OFFLOAD_RESULT_STATUS.value_set(r.as_str().to_string())),
+            );
+            ctx.upsert_search_attributes(attributes);
+        }
         // The compact public view, for reads while no worker answers queries.
         let snapshot = ctx.state(|s| s.record(false));
         let _ = ctx.upsert_memo([(VIEW_MEMO_KEY, Some(MemoValue::new(snapshot)))]);
@@ -46,6 +54,12 @@ pub(super) fn after_change(ctx: &Ctx, announce: bool) {
         ctx.upsert_search_attributes([status]);
     }
     ctx.set_current_details(details);
+}
+
+/// `ctx.patched(id)` for generation-1 cases; generation 2 has every change of that generation
+/// built in, so it records no marker for it.
+pub(super) fn patched(ctx: &Ctx, id: &str) -> bool {
+    ctx.state(CaseWorkflow::modern) || ctx.patched(id)
 }
 
 /// Patch id of the memo snapshot and the `OffloadResultStatus` search attribute.
@@ -85,10 +99,14 @@ pub(super) async fn send(ctx: &Ctx, subject: String, body: String, kind: Outboun
         return false;
     }
     let email = ctx.state(|s| s.outbound_email(subject, body));
-    match ctx
-        .execute_activity(SendEmail, email.clone(), send_options())
-        .await
-    {
+    let outcome = if ctx.state(CaseWorkflow::modern) {
+        ctx.execute_local_activity(SendEmail, email.clone(), send_local_options())
+            .await
+    } else {
+        ctx.execute_activity(SendEmail, email.clone(), send_options())
+            .await
+    };
+    match outcome {
         Ok(sent) => {
             let now = now(ctx);
             ctx.state_mut(|s| {
@@ -160,7 +178,7 @@ pub(super) async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> 
             // Untrusted mail while the case waits on the counterparty: ask the client whether
             // it counts (cases started before this existed never had untrusted mail).
             if ctx.state(|s| !s.case.untrusted_awaiting_review().is_empty())
-                && ctx.patched(TRUST_REVIEW_PATCH)
+                && patched(ctx, TRUST_REVIEW_PATCH)
             {
                 if !ask_about_untrusted_mail(ctx).await? {
                     return Ok(());
@@ -228,26 +246,21 @@ pub(super) async fn run_agent<A>(ctx: &Ctx, activity: A, request: AgentRequest) 
 where
     A: ActivityDefinition<Input = AgentRequest>,
 {
-    let call = ctx.execute_activity(activity, request, agent_options());
-    let outcome = if ctx.patched(STOP_WINS_PATCH) {
-        let mut call = std::pin::pin!(call);
-        // `None`: a stop was requested before the agent answered.
-        let answered = select! {
-            outcome = call.as_mut() => Some(outcome),
-            _ = ctx.wait_condition(|s: &CaseWorkflow| s.case.stop.is_some()) => None,
-        };
-        let Some(outcome) = answered else {
-            call.as_ref().get_ref().cancel();
-            stopped(ctx);
-            return None;
-        };
-        // A stop that arrived together with the answer still wins.
-        if stopped(ctx) {
-            return None;
-        }
-        outcome
+    // Generation 2 runs a fast agent as a local activity: one marker event instead of three, and
+    // no workflow task of its own.
+    let outcome = if ctx.state(|s| s.modern() && s.input.local_agent) {
+        stop_wins(
+            ctx,
+            ctx.execute_local_activity(activity, request, agent_local_options()),
+        )
+        .await?
     } else {
-        call.await
+        let call = ctx.execute_activity(activity, request, agent_options());
+        if ctx.patched(STOP_WINS_PATCH) {
+            stop_wins(ctx, call).await?
+        } else {
+            call.await
+        }
     };
     match outcome {
         Ok(output) => Some(output),
@@ -256,6 +269,29 @@ where
             None
         }
     }
+}
+
+/// Awaits an agent call unless a stop is requested first; then the call is cancelled, the case
+/// ends with the stop's result, and this returns `None`. A stop that arrives together with the
+/// answer still wins.
+async fn stop_wins<C, O>(ctx: &Ctx, call: C) -> Option<Result<O, ActivityExecutionError>>
+where
+    C: CancellableFuture<Output = Result<O, ActivityExecutionError>>,
+{
+    let mut call = std::pin::pin!(call);
+    let answered = select! {
+        outcome = call.as_mut() => Some(outcome),
+        _ = ctx.wait_condition(|s: &CaseWorkflow| s.case.stop.is_some()) => None,
+    };
+    let Some(outcome) = answered else {
+        call.as_ref().get_ref().cancel();
+        stopped(ctx);
+        return None;
+    };
+    if stopped(ctx) {
+        return None;
+    }
+    Some(outcome)
 }
 
 /// Patch id of stops winning over running agent calls.

@@ -20,8 +20,8 @@ use crate::case::CaseInput;
 use crate::events::WebhookEvent;
 use crate::search::describe_for_operators;
 use crate::state::{
-    CANCELLED_REASON, CaseState, DeliveryFailure, InboundReply, ProvidedInput, ResultStatus, Stop,
-    TranscriptMessage, reply_subject,
+    CANCELLED_REASON, CaseState, CaseStatus, DeliveryFailure, InboundReply, ProvidedInput,
+    ResultStatus, Stop, TranscriptMessage, reply_subject,
 };
 use crate::view::{CaseRecord, CaseView};
 use flow::work_the_case;
@@ -71,6 +71,8 @@ pub struct CaseWorkflow {
     continuing: bool,
     /// Archiving failed for good in this run: the run stops trying.
     archiving_failed: bool,
+    /// The status and result the search attributes show (generation 2 upserts only changes).
+    listed: Option<(CaseStatus, Option<ResultStatus>)>,
 }
 
 /// The handle type clients use for this workflow.
@@ -85,6 +87,8 @@ impl CaseWorkflow {
             Some(carried) => (carried.run, carried.case, carried.events),
             None => (1, CaseState::new(input.created_at), VecDeque::new()),
         };
+        // The API lists a new case as CREATED; a continued run inherits its search attributes.
+        let listed = Some((case.status, case.result_status));
         Self {
             input,
             case,
@@ -94,6 +98,7 @@ impl CaseWorkflow {
             delivering: false,
             continuing: false,
             archiving_failed: false,
+            listed,
         }
     }
 
@@ -166,10 +171,15 @@ impl CaseWorkflow {
 }
 
 impl CaseWorkflow {
-    /// Whether this case bounds its runs and its transcript. Cases created before that existed
-    /// do neither, so their recorded histories replay unchanged.
+    /// Whether the case was created by generation 2 or later (see `CaseInput::generation`).
+    fn modern(&self) -> bool {
+        self.input.generation >= 2
+    }
+
+    /// Whether this case bounds its transcript. Generation-1 cases do not, so their recorded
+    /// histories replay unchanged.
     fn keeps_itself_small(&self) -> bool {
-        self.input.run_max_events.is_some() && !self.archiving_failed
+        self.modern() && !self.archiving_failed
     }
 
     /// The transcript has outgrown what the case keeps: archive at the next wait.

@@ -5,7 +5,7 @@
 
 use super::continuation::{continue_as_new, run_is_long};
 use super::{CaseWorkflow, Ctx, now};
-use crate::activities::{ArchiveMessages, TranscriptSegment, archive_options};
+use crate::activities::{ArchiveMessages, TranscriptSegment, archive_local_options};
 use crate::case::hours_to_ms;
 use std::pin::Pin;
 use std::time::Duration;
@@ -156,7 +156,7 @@ pub(super) async fn archive_old_messages(ctx: &Ctx) {
         };
         let count = segment.messages.len();
         match ctx
-            .execute_activity(ArchiveMessages, segment, archive_options())
+            .execute_local_activity(ArchiveMessages, segment, archive_local_options())
             .await
         {
             Ok(key) => ctx.state_mut(|s| s.case.archive(count, key)),

@@ -38,6 +38,19 @@ impl Response {
     }
 
     /// Asserts the error envelope and returns its message.
+    /// Asserts the 409 of an answer that was already used: `INPUT_REQUEST_NOT_PENDING` while the
+    /// case still acts on it, `CASE_NOT_WAITING_FOR_INPUT` once it has moved on (with the rules
+    /// agent that takes microseconds; `llm.rs` holds the first state open to pin it down).
+    pub fn assert_answer_used(&self) {
+        let code = self.body["error"]["code"].as_str().unwrap_or("");
+        assert_eq!(self.status, 409, "body: {}", self.body);
+        assert!(
+            code == "INPUT_REQUEST_NOT_PENDING" || code == "CASE_NOT_WAITING_FOR_INPUT",
+            "body: {}",
+            self.body
+        );
+    }
+
     pub fn assert_error(&self, status: u16, code: &str) -> String {
         assert_eq!(self.status, status, "body: {}", self.body);
         assert_eq!(self.body["ok"], json!(false), "body: {}", self.body);
