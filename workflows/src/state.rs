@@ -230,6 +230,9 @@ pub struct Stop {
 /// The failure reason of a case the client cancelled.
 pub const CANCELLED_REASON: &str = "Cancelled by the client.";
 
+/// The failure reason of a case whose workflow an operator cancelled in Temporal.
+pub const OPERATOR_CANCELLED_REASON: &str = "Cancelled in Temporal by an operator.";
+
 impl CaseState {
     pub fn new(created_at: i64) -> Self {
         Self {

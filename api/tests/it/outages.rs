@@ -143,3 +143,48 @@ async fn a_terminated_case_reads_as_failed_with_workflow_error_not_as_running() 
     assert_eq!(listed["caseId"], json!(case_id));
     assert_eq!(listed["status"], "FAILED", "the listing agrees");
 }
+
+/// An operator cancels the run in the Temporal UI or CLI (a workflow cancellation request, not
+/// the API's cancel): the case ends as cancelled, the client gets `case.failed`, and the run
+/// closes cancelled.
+#[tokio::test]
+async fn an_operator_cancelling_the_run_in_temporal_ends_the_case_and_tells_the_client() {
+    let app = spawn_app().await;
+    let mut hooks = crate::harness::WebhookReceiver::start(0).await;
+    let case_id = app.create_case_reporting_to(&hooks.url).await;
+    let handle = app
+        .client
+        .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.clone());
+    handle
+        .cancel(
+            temporalio_client::WorkflowCancelOptions::builder()
+                .reason("operator")
+                .build(),
+        )
+        .await
+        .unwrap();
+    let (_, event) = hooks.next().await;
+    assert_eq!(event["event_type"], "case.failed");
+    assert_eq!(event["data"]["resultStatus"], "cancelled");
+    assert_eq!(
+        event["data"]["failureReason"],
+        "Cancelled in Temporal by an operator."
+    );
+    let view = app.wait_for_status(&case_id, "FAILED").await;
+    assert_eq!(view["resultStatus"], "cancelled");
+    assert_eq!(view["attemptCount"], 1, "what happened before stays");
+    let closed = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        handle.get_result(Default::default()),
+    )
+    .await
+    .expect("the run closes");
+    assert!(
+        matches!(
+            closed,
+            Err(temporalio_client::errors::WorkflowGetResultError::Cancelled { .. })
+        ),
+        "the run closes cancelled: {closed:?}"
+    );
+    app.record_history(&case_id, "operator_cancelled").await;
+}

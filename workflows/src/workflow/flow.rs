@@ -10,8 +10,8 @@ use crate::activities::{
 use crate::events::WebhookEvent;
 use crate::search::{OFFLOAD_RESULT_STATUS, OFFLOAD_STATUS, describe_for_operators};
 use crate::state::{
-    Direction, INPUT_TIMEOUT_REASON, MAX_RETRIES_REASON, OpenQuestion, OutboundKind, ResultStatus,
-    TimerDecision, TranscriptMessage, inline_part,
+    Direction, INPUT_TIMEOUT_REASON, MAX_RETRIES_REASON, OPERATOR_CANCELLED_REASON, OpenQuestion,
+    OutboundKind, ResultStatus, TimerDecision, TranscriptMessage, inline_part,
 };
 use std::time::Duration;
 use temporalio_workflow::common::ActivityDefinition;
@@ -71,6 +71,26 @@ pub(super) fn fail(ctx: &Ctx, result_status: ResultStatus, reason: Option<String
     let now = now(ctx);
     ctx.state_mut(|s| s.case.fail(result_status, reason, now));
     after_change(ctx, true);
+}
+
+/// Fails the case after an activity failed for good — or, when the failure is the cancellation
+/// an operator requested in Temporal (generation 2), as cancelled.
+fn fail_after(ctx: &Ctx, result_status: ResultStatus, error: &ActivityExecutionError) {
+    if operator_cancelled(ctx) {
+        fail(
+            ctx,
+            ResultStatus::Cancelled,
+            Some(OPERATOR_CANCELLED_REASON.to_string()),
+        );
+    } else {
+        fail(ctx, result_status, Some(failure_text(error)));
+    }
+}
+
+/// Whether an operator asked Temporal to cancel this (generation-2) run. Such a run ends the
+/// case as cancelled, tells the client, and only then closes as cancelled.
+pub(super) fn operator_cancelled(ctx: &Ctx) -> bool {
+    ctx.state(CaseWorkflow::modern) && ctx.cancellation_token().is_cancelled()
 }
 
 /// A short operator-readable reason from an activity failure: the activity's own message (the
@@ -133,7 +153,7 @@ pub(super) async fn send(ctx: &Ctx, subject: String, body: String, kind: Outboun
             true
         }
         Err(error) => {
-            fail(ctx, ResultStatus::SendFailed, Some(failure_text(&error)));
+            fail_after(ctx, ResultStatus::SendFailed, &error);
             false
         }
     }
@@ -265,7 +285,7 @@ where
     match outcome {
         Ok(output) => Some(output),
         Err(error) => {
-            fail(ctx, ResultStatus::WorkflowError, Some(failure_text(&error)));
+            fail_after(ctx, ResultStatus::WorkflowError, &error);
             None
         }
     }

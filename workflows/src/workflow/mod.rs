@@ -20,8 +20,8 @@ use crate::case::CaseInput;
 use crate::events::WebhookEvent;
 use crate::search::describe_for_operators;
 use crate::state::{
-    CANCELLED_REASON, CaseState, CaseStatus, DeliveryFailure, InboundReply, ProvidedInput,
-    ResultStatus, Stop, TranscriptMessage, reply_subject,
+    CANCELLED_REASON, CaseState, CaseStatus, DeliveryFailure, InboundReply,
+    OPERATOR_CANCELLED_REASON, ProvidedInput, ResultStatus, Stop, TranscriptMessage, reply_subject,
 };
 use crate::view::{CaseRecord, CaseView};
 use flow::work_the_case;
@@ -31,7 +31,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_workflow::workflows::join;
 use temporalio_workflow::{
-    SyncWorkflowContext, WorkflowContext, WorkflowContextView, WorkflowResult,
+    SyncWorkflowContext, WorkflowContext, WorkflowContextView, WorkflowResult, WorkflowTermination,
 };
 
 /// Workflow type name, as operators see it.
@@ -112,7 +112,24 @@ impl CaseWorkflow {
         let case_ctx = ctx.clone();
         let pump_ctx = ctx.clone();
         let case_routine = async move {
-            let outcome = work_the_case(&case_ctx).await;
+            let mut outcome = work_the_case(&case_ctx).await;
+            let winding_up = !matches!(
+                outcome,
+                Err(WorkflowTermination::Evicted | WorkflowTermination::ContinueAsNew(_))
+            );
+            if winding_up && flow::operator_cancelled(&case_ctx) {
+                // An operator cancelled the run in Temporal: the case ends as cancelled (unless it
+                // already ended) and the client hears of it — the pump still delivers — before
+                // the run closes cancelled.
+                if !case_ctx.state(|s| s.case.status.is_terminal()) {
+                    flow::fail(
+                        &case_ctx,
+                        ResultStatus::Cancelled,
+                        Some(OPERATOR_CANCELLED_REASON.to_string()),
+                    );
+                }
+                outcome = Err(WorkflowTermination::cancelled());
+            }
             case_ctx.state_mut(|s| s.finished = true);
             outcome
         };

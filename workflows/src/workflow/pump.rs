@@ -2,15 +2,28 @@
 
 use super::{CaseWorkflow, Ctx};
 use crate::activities::{DeliverWebhook, WebhookDelivery, webhook_options};
+use temporalio_workflow::{WaitConditionOptions, WorkflowCancellationToken};
 
 /// The webhook pump: delivers queued events one at a time, in order, until the case routine has
 /// finished and nothing is left, or the run continues as new (the next run's pump takes over
 /// the queue). A delivery that fails for good is recorded in history (the failed activity) and
 /// the pump moves on.
+///
+/// Generation 2 delivers on when an operator cancels the run in Temporal (the case's `case.failed`
+/// included), so the pump's waits and deliveries do not inherit the run's cancellation.
 pub(super) async fn deliver_events(ctx: &Ctx) {
+    let detached = ctx
+        .state(CaseWorkflow::modern)
+        .then(WorkflowCancellationToken::new);
     loop {
+        let wait = WaitConditionOptions::builder()
+            .maybe_cancellation_token(detached.clone())
+            .build();
         if ctx
-            .wait_condition(|s: &CaseWorkflow| !s.events.is_empty() || s.finished || s.continuing)
+            .wait_condition_with_options(
+                |s: &CaseWorkflow| !s.events.is_empty() || s.finished || s.continuing,
+                wait,
+            )
             .await
             .is_err()
             || ctx.state(|s| s.continuing)
@@ -30,8 +43,10 @@ pub(super) async fn deliver_events(ctx: &Ctx) {
             return;
         };
         ctx.state_mut(|s| s.delivering = true);
+        let mut options = webhook_options();
+        options.cancellation_token = detached.clone();
         let _ = ctx
-            .execute_activity(DeliverWebhook, delivery, webhook_options())
+            .execute_activity(DeliverWebhook, delivery, options)
             .await;
         ctx.state_mut(|s| {
             s.delivering = false;
