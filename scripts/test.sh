@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints, unit tests, integration tests against a real
 # Temporal dev server and moto (started and stopped by the test harness), the replay corpus, the
-# OpenAPI check, and contract fuzzing of the live API. Installs what it needs first.
+# OpenAPI check, the short chaos suite, and contract fuzzing of the live API. Installs what it
+# needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -25,6 +26,8 @@ say "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 say "cargo test"
 cargo test --workspace --locked
+say "chaos (short form: kills and restarts mid-run; nothing may be lost or doubled)"
+./scripts/chaos.sh --short
 say "contract fuzzing (schemathesis against the live API)"
 ./scripts/fuzz-api.sh
 say "all checks passed"
