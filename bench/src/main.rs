@@ -1,0 +1,502 @@
+//! `offload-bench`: measures a running Offload (API + worker, outbox mailer, rules agent) against
+//! raw Temporal measured in the same run with the same client library, and writes the figures
+//! as Markdown. Started by `scripts/bench.sh`, which runs the parts and names them here:
+//!
+//! ```text
+//! offload-bench --api URL --key KEY --inbound-secret S --temporal URL --outbox DIR
+//!               --worker-pid N --temporal-pid N [--scale small|full] [--out FILE]
+//! ```
+
+mod raw;
+
+use anyhow::{Context, bail};
+use futures::StreamExt;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+struct Args {
+    api: String,
+    key: String,
+    inbound_secret: String,
+    outbox: PathBuf,
+    worker_pid: u32,
+    temporal_pid: u32,
+    full: bool,
+    out: Option<PathBuf>,
+    config: offload_core::config::Config,
+}
+
+fn args() -> anyhow::Result<Args> {
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    let mut named = HashMap::new();
+    for pair in raw.chunks(2) {
+        let [name, value] = pair else {
+            bail!("arguments come in --name value pairs");
+        };
+        named.insert(name.trim_start_matches("--").to_string(), value.clone());
+    }
+    let get = |name: &str| {
+        named
+            .get(name)
+            .cloned()
+            .with_context(|| format!("--{name} is required"))
+    };
+    let temporal = get("temporal")?;
+    let config = offload_core::config::Config::from_lookup(|k| match k {
+        "OFFLOAD_TEMPORAL_ADDRESS" => Some(temporal.clone()),
+        _ => None,
+    })?;
+    Ok(Args {
+        api: get("api")?,
+        key: get("key")?,
+        inbound_secret: get("inbound-secret")?,
+        outbox: get("outbox")?.into(),
+        worker_pid: get("worker-pid")?.parse()?,
+        temporal_pid: get("temporal-pid")?.parse()?,
+        full: named.get("scale").is_some_and(|s| s == "full"),
+        out: named.get("out").map(PathBuf::from),
+        config,
+    })
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples.get(i).copied().unwrap_or_default()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// CPU time (user + system) a process has used.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after_name = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // utime and stime are fields 14 and 15; after the name, the third field is 3.
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
+}
+
+fn rss_mib(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+struct Offload {
+    http: reqwest::Client,
+    args: Args,
+}
+
+impl Offload {
+    fn body(follow_up_hours: u32, max_attempts: u32) -> Value {
+        json!({
+            "channel": "EMAIL",
+            "goal": {"objective": "Collect the signed W-9 for Northstar Supplies"},
+            "counterparty": {"address": "ap@northstar.example", "name": "Maya Chen"},
+            "senderPersona": {"name": "Avery", "company": "Acme"},
+            "maxAttempts": max_attempts,
+            "followUpDelayHours": follow_up_hours,
+        })
+    }
+
+    /// Creates a case; its id and the instant the request began.
+    async fn create(&self, body: &Value) -> anyhow::Result<(String, Instant)> {
+        let began = Instant::now();
+        let response = self
+            .http
+            .post(format!("{}/cases", self.args.api))
+            .header("x-api-key", &self.args.key)
+            .json(body)
+            .send()
+            .await?;
+        let status = response.status();
+        let answer: Value = response.json().await?;
+        if status.as_u16() != 201 {
+            bail!("create: {status} {answer}");
+        }
+        Ok((
+            answer["data"]["caseId"].as_str().unwrap_or("").to_string(),
+            began,
+        ))
+    }
+
+    async fn get(&self, id: &str) -> anyhow::Result<(Value, Duration)> {
+        let began = Instant::now();
+        let response = self
+            .http
+            .get(format!("{}/cases/{id}", self.args.api))
+            .header("x-api-key", &self.args.key)
+            .send()
+            .await?;
+        let answer: Value = response.json().await?;
+        Ok((answer["data"].clone(), began.elapsed()))
+    }
+
+    fn mail(&self, id: &str, n: u32) -> PathBuf {
+        self.args.outbox.join(format!("{id}-{n:03}.eml"))
+    }
+
+    /// Waits until the case's `n`th message is in the outbox; when it was written.
+    async fn mailed(&self, id: &str, n: u32, limit: Duration) -> anyhow::Result<SystemTime> {
+        let deadline = Instant::now() + limit;
+        let path = self.mail(id, n);
+        loop {
+            if let Ok(meta) = std::fs::metadata(&path) {
+                return Ok(meta.modified()?);
+            }
+            if Instant::now() > deadline {
+                bail!("case {id}: message {n} not written within {limit:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+
+    async fn inbound(&self, id: &str, text: &str) -> anyhow::Result<()> {
+        let first = std::fs::read_to_string(self.mail(id, 1))?;
+        // The case's own reply address (`Reply-To`, which the writer may fold).
+        let reply_to = first
+            .split("<reply+")
+            .nth(1)
+            .and_then(|v| v.split('>').next())
+            .map(|v| format!("reply+{v}"))
+            .context("Reply-To")?;
+        let raw = format!(
+            "From: Maya Chen <ap@northstar.example>\r\nTo: <{reply_to}>\r\nSubject: Re: W-9\r\n\
+             Message-ID: <{}@northstar.example>\r\nContent-Type: text/plain\r\n\r\n{text}\r\n",
+            uuid::Uuid::new_v4().simple()
+        );
+        let response = self
+            .http
+            .post(format!("{}/inbound/email", self.args.api))
+            .header("x-offload-inbound-secret", &self.args.inbound_secret)
+            .header("content-type", "message/rfc822")
+            .body(raw)
+            .send()
+            .await?;
+        if response.status().as_u16() != 202 {
+            bail!("inbound: {}", response.status());
+        }
+        Ok(())
+    }
+
+    async fn wait_view(&self, id: &str, what: impl Fn(&Value) -> bool) -> anyhow::Result<Value> {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let (view, _) = self.get(id).await?;
+            if what(&view) {
+                return Ok(view);
+            }
+            if Instant::now() > deadline {
+                bail!("case {id}: timed out; last view {view}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// Runs `n` calls of `call` with `concurrency` in flight; calls per second.
+async fn rate<F, Fut, T>(n: usize, concurrency: usize, call: F) -> anyhow::Result<(f64, Vec<T>)>
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    let began = Instant::now();
+    let results: Vec<anyhow::Result<T>> = futures::stream::iter(0..n)
+        .map(call)
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    let elapsed = began.elapsed().as_secs_f64();
+    let ok = results.into_iter().collect::<anyhow::Result<Vec<T>>>()?;
+    Ok((n as f64 / elapsed, ok))
+}
+
+fn spawn_raw_worker(client: temporalio_client::Client) {
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async move {
+            let sdk = temporalio_sdk::Runtime::from_current_tokio(Default::default())
+                .expect("an SDK runtime");
+            let options = temporalio_sdk::WorkerOptions::new(raw::RAW_QUEUE)
+                .register_workflow::<raw::RawWorkflow>()
+                .expect("register")
+                .register_activities(raw::RawActivities)
+                .build();
+            let mut worker =
+                temporalio_sdk::Worker::new(&sdk, client, options).expect("a raw worker");
+            if let Err(error) = worker.run().await {
+                eprintln!("raw worker: {error}");
+            }
+        });
+    });
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = args()?;
+    let client = offload_core::temporal::connect(&args.config, "offload-bench").await?;
+    spawn_raw_worker(client.clone());
+    let offload = Offload {
+        http: reqwest::Client::new(),
+        args,
+    };
+    let (burst, samples, concurrency) = if offload.args.full {
+        (500, 300, 16)
+    } else {
+        (200, 100, 16)
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut row = |name: &str, offload: String, raw: String, ratio: String| {
+        println!("{name:<44} {offload:>16} {raw:>16} {ratio:>8}");
+        lines.push(format!("| {name} | {offload} | {raw} | {ratio} |"));
+    };
+
+    // Warm both paths (connections, caches) before measuring.
+    for i in 0..20 {
+        raw::start(&client, &format!("warm-{}-{i}", uuid::Uuid::new_v4())).await?;
+        offload.create(&Offload::body(720, 0)).await?;
+    }
+
+    // 1. Starts per second.
+    let raw_ids: Vec<String> = (0..burst)
+        .map(|i| format!("raw-{}-{i}", uuid::Uuid::new_v4()))
+        .collect();
+    let (raw_rate, _) = rate(burst, concurrency, |i| {
+        let (client, id) = (&client, &raw_ids[i]);
+        async move { raw::start(client, id).await }
+    })
+    .await?;
+    let body = Offload::body(720, 0);
+    let (api_rate, created) = rate(burst, concurrency, |_| offload.create(&body)).await?;
+    row(
+        "creates/s (API ÷ raw start_workflow)",
+        format!("{api_rate:.0}/s"),
+        format!("{raw_rate:.0}/s"),
+        format!("{:.2}", api_rate / raw_rate),
+    );
+    // Let the burst's outreach finish before timing reads.
+    for (id, _) in &created {
+        offload.mailed(id, 1, Duration::from_secs(300)).await?;
+    }
+
+    // 2. Reads: GET /cases/{id} against a raw query, one at a time.
+    let mut raw_reads = Vec::new();
+    let mut api_reads = Vec::new();
+    for i in 0..samples {
+        raw_reads.push(raw::query(&client, &raw_ids[i % raw_ids.len()]).await?);
+        api_reads.push(offload.get(&created[i % created.len()].0).await?.1);
+    }
+    for (label, p) in [("p50", 0.5), ("p99", 0.99)] {
+        let (a, r) = (percentile(&mut api_reads, p), percentile(&mut raw_reads, p));
+        row(
+            &format!("read {label} (GET ÷ raw query)"),
+            format!("{:.1} ms", ms(a)),
+            format!("{:.1} ms", ms(r)),
+            format!("{:.2}", ms(a) / ms(r)),
+        );
+    }
+
+    // 3. Create → first mail against start → one activity run, one at a time.
+    let mut raw_first = Vec::new();
+    let mut api_first = Vec::new();
+    for i in 0..samples.min(100) {
+        let id = format!("raw-one-{}-{i}", uuid::Uuid::new_v4());
+        let began = raw::start(&client, &id).await?;
+        raw_first.push(raw::touched_at(&id).await - began);
+        let (case, began) = offload.create(&body).await?;
+        offload.mailed(&case, 1, Duration::from_secs(60)).await?;
+        api_first.push(began.elapsed());
+    }
+    let (a, r) = (
+        percentile(&mut api_first, 0.5),
+        percentile(&mut raw_first, 0.5),
+    );
+    row(
+        "create → first mail p50 (÷ raw one activity)",
+        format!("{:.1} ms", ms(a)),
+        format!("{:.1} ms", ms(r)),
+        format!("{:.2}", ms(a) / ms(r)),
+    );
+
+    // 4. Cases through outreach per second, end to end, and Temporal's CPU per case.
+    let cpu_before = cpu_time(offload.args.temporal_pid);
+    let began = Instant::now();
+    let (_, burst_cases) = rate(burst, concurrency, |_| offload.create(&body)).await?;
+    for (id, _) in &burst_cases {
+        offload.mailed(id, 1, Duration::from_secs(600)).await?;
+    }
+    let through = burst as f64 / began.elapsed().as_secs_f64();
+    let cpu = cpu_time(offload.args.temporal_pid).saturating_sub(cpu_before);
+    row(
+        "cases through outreach per second",
+        format!("{through:.1}/s"),
+        "".into(),
+        "".into(),
+    );
+    row(
+        "Temporal server CPU per case through outreach",
+        format!("{:.1} ms", ms(cpu) / burst as f64),
+        "".into(),
+        "".into(),
+    );
+
+    // 5. Follow-up lateness: 3 case hours (= OFFLOAD_HOUR_SECONDS × 3) after the outreach.
+    let hour = offload_core::config::Config::from_lookup(|k| std::env::var(k).ok())
+        .map_or(1, |c| c.hour_seconds);
+    let delay = Duration::from_secs(3 * hour);
+    let follow_body = Offload::body(3, 1);
+    let (_, followed) = rate(samples, concurrency, |_| offload.create(&follow_body)).await?;
+    let mut late = Vec::new();
+    for (id, _) in &followed {
+        let first = offload.mailed(id, 1, Duration::from_secs(120)).await?;
+        let second = offload
+            .mailed(id, 2, delay + Duration::from_secs(120))
+            .await?;
+        let gap = second.duration_since(first).unwrap_or_default();
+        late.push(gap.saturating_sub(delay));
+    }
+    row(
+        "follow-up lateness p50 / max",
+        format!(
+            "{:.0} / {:.0} ms",
+            ms(percentile(&mut late, 0.5)),
+            ms(percentile(&mut late, 1.0))
+        ),
+        "".into(),
+        "".into(),
+    );
+
+    // 6. History events of the typical case.
+    let events = typical_case_events(&offload, &client).await?;
+    row(
+        "history events, typical case",
+        events.to_string(),
+        "".into(),
+        "".into(),
+    );
+
+    // 7. Worker memory with open cases waiting on their follow-up.
+    let open_targets: &[usize] = if offload.args.full {
+        &[1000, 5000, 10000]
+    } else {
+        &[250, 500, 1000]
+    };
+    let mut open = burst * 2 + 20 + samples.min(100);
+    for &target in open_targets {
+        let more = target.saturating_sub(open);
+        let (_, made) = rate(more, concurrency, |_| offload.create(&body)).await?;
+        for (id, _) in &made {
+            offload.mailed(id, 1, Duration::from_secs(900)).await?;
+        }
+        open = open.max(target);
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        row(
+            &format!("worker RSS with {target} open cases"),
+            format!("{:.0} MiB", rss_mib(offload.args.worker_pid)),
+            "".into(),
+            "".into(),
+        );
+    }
+
+    if let Some(out) = &offload.args.out {
+        write_results(out, &lines, offload.args.full)?;
+        println!("wrote {}", out.display());
+    }
+    Ok(())
+}
+
+/// Outreach, two follow-ups, a question, the client's answer, evidence; its history's length.
+async fn typical_case_events(
+    offload: &Offload,
+    client: &temporalio_client::Client,
+) -> anyhow::Result<usize> {
+    use prost::Message;
+    let hour = offload_core::config::Config::from_lookup(|k| std::env::var(k).ok())
+        .map_or(1, |c| c.hour_seconds);
+    let (id, _) = offload.create(&Offload::body(1, 3)).await?;
+    offload
+        .mailed(&id, 3, Duration::from_secs(10 + 3 * hour))
+        .await?;
+    offload.inbound(&id, "Which tax year do you need?").await?;
+    let asked = offload
+        .wait_view(&id, |v| v["status"] == "INPUT_NEEDED")
+        .await?;
+    let answered = offload
+        .http
+        .post(format!("{}/cases/{id}/input", offload.args.api))
+        .header("x-api-key", &offload.args.key)
+        .json(&json!({"inputRequestId": asked["inputRequest"]["id"], "providedContext": "2025."}))
+        .send()
+        .await?;
+    if answered.status().as_u16() != 202 {
+        bail!("input: {}", answered.status());
+    }
+    offload.mailed(&id, 4, Duration::from_secs(60)).await?;
+    offload
+        .inbound(&id, "Here is the signed W-9, attached and confirmed.")
+        .await?;
+    offload
+        .wait_view(&id, |v| v["status"] == "COMPLETED")
+        .await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let bytes = offload_worker::history::export(client, &id).await?;
+    Ok(
+        temporalio_common::protos::temporal::api::history::v1::History::decode(bytes.as_slice())?
+            .events
+            .len(),
+    )
+}
+
+fn write_results(out: &Path, lines: &[String], full: bool) -> anyhow::Result<()> {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("model name")
+                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
+        })
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .unwrap_or_default()
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let date = std::process::Command::new("date")
+        .arg("-u")
+        .arg("+%Y-%m-%d %H:%M UTC")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let mut text = format!(
+        "# Benchmark results\n\nWritten by `scripts/bench.sh{}` on {date}: {cores} cores ({cpu}), {memory}. \
+         Release build; Temporal dev server (SQLite, in memory); outbox mailer; rules agent. \
+         \"raw\" is the same Rust client and SDK against a workflow that runs one no-op activity, \
+         measured in the same run.\n\n| measure | Offload | raw Temporal | ratio |\n|---|---|---|---|\n",
+        if full { " --full" } else { "" }
+    );
+    for line in lines {
+        text.push_str(line);
+        text.push('\n');
+    }
+    std::fs::write(out, text)?;
+    Ok(())
+}
