@@ -44,6 +44,27 @@ async fn runs(app: &TestApp, case_id: &str) -> Vec<WorkflowExecutionStatus> {
 /// Replies sent at once, three times over.
 const NOTES_PER_BURST: usize = 20;
 
+/// Waits until one of the case's runs has continued as new.
+async fn wait_for_a_continued_run(app: &TestApp, case_id: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !runs(app, case_id)
+        .await
+        .contains(&WorkflowExecutionStatus::ContinuedAsNew)
+    {
+        if std::time::Instant::now() > deadline {
+            let handle = app
+                .client
+                .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.to_string());
+            let description = handle.describe(Default::default()).await.unwrap();
+            panic!(
+                "the case never continued as new ({} events)",
+                description.history_length()
+            );
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+}
+
 fn inbound_count(thread: &str) -> usize {
     thread.matches(" · inbound · ").count()
 }
@@ -69,23 +90,7 @@ async fn a_burst_of_replies_across_runs_loses_none_and_the_case_finishes_in_a_la
         });
         futures::future::join_all(burst).await;
     }
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !runs(&app, &case_id)
-        .await
-        .contains(&WorkflowExecutionStatus::ContinuedAsNew)
-    {
-        if std::time::Instant::now() > deadline {
-            let handle = app
-                .client
-                .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.clone());
-            let description = handle.describe(Default::default()).await.unwrap();
-            panic!(
-                "the case never continued as new ({} events)",
-                description.history_length()
-            );
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    }
+    wait_for_a_continued_run(&app, &case_id).await;
 
     // The next run still waits on the same question, and takes its answer.
     let view = app.view(&case_id).await;
@@ -154,23 +159,7 @@ async fn a_continued_case_can_be_cancelled_and_counts_once_against_the_listing()
         let response = app.inbound(&raw).await;
         assert_eq!(response.status, 202, "{}", response.body);
     }
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !runs(&app, &case_id)
-        .await
-        .contains(&WorkflowExecutionStatus::ContinuedAsNew)
-    {
-        if std::time::Instant::now() > deadline {
-            let handle = app
-                .client
-                .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.clone());
-            let description = handle.describe(Default::default()).await.unwrap();
-            panic!(
-                "the case never continued as new ({} events)",
-                description.history_length()
-            );
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    }
+    wait_for_a_continued_run(&app, &case_id).await;
     let view = app.view(&case_id).await;
     assert_eq!(view["status"], "RUNNING");
     assert_eq!(view["attemptCount"], 1);

@@ -6,7 +6,7 @@ fn outbound(id: &str) -> TranscriptMessage {
     TranscriptMessage::new(Direction::Outbound, id, "hello")
 }
 
-fn reply(id: &str) -> InboundReply {
+pub(super) fn reply(id: &str) -> InboundReply {
     InboundReply {
         message_id: id.into(),
         from: "Maya".into(),

@@ -4,18 +4,9 @@ use super::super::*;
 
 fn automatic(id: &str) -> InboundReply {
     InboundReply {
-        message_id: id.into(),
-        from: "Maya".into(),
-        to: "Avery".into(),
-        subject: "Re: W-9".into(),
-        received_at: 5,
         text: "I am out of office".into(),
-        body_ref: None,
-        attachments: vec![],
-        skipped_attachments: vec![],
         automatic: Some("header auto-submitted: auto-replied".into()),
-        warnings: vec![],
-        untrusted: None,
+        ..crate::state::tests::reply(id)
     }
 }
 
