@@ -84,6 +84,37 @@ pub async fn start(client: &Client, id: &str) -> anyhow::Result<Instant> {
     Ok(began)
 }
 
+/// Starts a raw workflow carrying what an Offload case carries at start: six search attributes
+/// and a memo of a case view's size. (Tells Temporal's cost of those apart from Offload's own.)
+pub async fn start_with_attributes(client: &Client, id: &str) -> anyhow::Result<Instant> {
+    use temporalio_common::MemoValues;
+    use temporalio_common::search_attributes::{SearchAttributeKey, SearchAttributes};
+    let began = Instant::now();
+    let keyword = |name: &'static str, value: &str| {
+        SearchAttributeKey::<String>::keyword(name).value_set(value.to_string())
+    };
+    let attributes = SearchAttributes::new([
+        keyword("OffloadTenant", "bench-raw"),
+        keyword("OffloadStatus", "CREATED"),
+        keyword("OffloadCounterparty", "ap@northstar.example"),
+        keyword("OffloadClientReferenceId", id),
+        keyword("OffloadResultStatus", "none"),
+    ]);
+    let mut memo = MemoValues::new();
+    memo.insert("offloadView", "x".repeat(1500));
+    client
+        .start_workflow(
+            RawWorkflow::run,
+            id.to_string(),
+            WorkflowStartOptions::new(RAW_QUEUE, id.to_string())
+                .search_attributes(attributes)
+                .memo(memo)
+                .build(),
+        )
+        .await?;
+    Ok(began)
+}
+
 /// How long a query of a raw workflow takes.
 pub async fn query(client: &Client, id: &str) -> anyhow::Result<Duration> {
     let began = Instant::now();
