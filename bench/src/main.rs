@@ -406,13 +406,91 @@ async fn main() -> anyhow::Result<()> {
         "".into(),
     );
 
+    // 7. Overload: many cases fall due together while a create burst runs at the highest rate
+    //    the API takes; how late their follow-ups are, and how slow reads get meanwhile.
+    let due_count = if offload.args.full { 1000 } else { 300 };
+    let due_hours = 40;
+    let due_body = Offload::body(due_hours, 1);
+    let (_, due_cases) = rate(due_count, concurrency, |_| offload.create(&due_body)).await?;
+    let mut first_mail = Vec::new();
+    for (id, _) in &due_cases {
+        first_mail.push(offload.mailed(id, 1, Duration::from_secs(600)).await?);
+    }
+    let earliest_due = first_mail
+        .iter()
+        .min()
+        .copied()
+        .unwrap_or_else(SystemTime::now)
+        + Duration::from_secs(due_hours as u64 * hour);
+    // Start the burst a little before the first follow-up falls due.
+    let lead = earliest_due
+        .duration_since(SystemTime::now())
+        .unwrap_or_default()
+        .saturating_sub(Duration::from_secs(3));
+    tokio::time::sleep(lead).await;
+    let reads_stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let stop = reads_stop.clone();
+        let http = offload.http.clone();
+        let (api, key) = (offload.args.api.clone(), offload.args.key.clone());
+        let ids: Vec<String> = due_cases.iter().map(|(id, _)| id.clone()).collect();
+        tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let began = Instant::now();
+                let _ = http
+                    .get(format!("{api}/cases/{}", ids[i % ids.len()]))
+                    .header("x-api-key", &key)
+                    .send()
+                    .await;
+                latencies.push(began.elapsed());
+                i += 1;
+            }
+            latencies
+        })
+    };
+    let burst_body = Offload::body(720, 0);
+    let (burst_rate, _) = rate(burst * 2, concurrency * 2, |_| offload.create(&burst_body)).await?;
+    let mut late = Vec::new();
+    for ((id, _), first) in due_cases.iter().zip(&first_mail) {
+        let second = offload.mailed(id, 2, Duration::from_secs(600)).await?;
+        let due = *first + Duration::from_secs(due_hours as u64 * hour);
+        late.push(second.duration_since(due).unwrap_or_default());
+    }
+    reads_stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut reads = reader.await?;
+    row(
+        &format!(
+            "overload: {due_count} follow-ups due during a burst of {} creates",
+            burst * 2
+        ),
+        format!(
+            "late p50 {:.1} s, p99 {:.1} s",
+            percentile(&mut late, 0.5).as_secs_f64(),
+            percentile(&mut late, 0.99).as_secs_f64()
+        ),
+        format!("burst {burst_rate:.0}/s"),
+        "".into(),
+    );
+    row(
+        "overload: GET p50 / p99 meanwhile",
+        format!(
+            "{:.0} / {:.0} ms",
+            ms(percentile(&mut reads, 0.5)),
+            ms(percentile(&mut reads, 0.99))
+        ),
+        "".into(),
+        "".into(),
+    );
+
     // 7. Worker memory with open cases waiting on their follow-up.
     let open_targets: &[usize] = if offload.args.full {
         &[1000, 5000, 10000]
     } else {
         &[250, 500, 1000]
     };
-    let mut open = burst * 2 + 20 + samples.min(100);
+    let mut open = burst * 4 + 20 + samples.min(100);
     for &target in open_targets {
         let more = target.saturating_sub(open);
         let (_, made) = rate(more, concurrency, |_| offload.create(&body)).await?;
