@@ -78,6 +78,14 @@ pub enum Delivery {
     Closed,
 }
 
+/// Why a read could not be answered by the case's run.
+enum Unanswered {
+    /// The run ended without finishing the case (terminated, timed out, failed, cancelled).
+    RunEnded(WorkflowExecutionStatus),
+    /// No worker answered; why.
+    NoWorker(String),
+}
+
 /// How often a read retries a query that met a run as it continued as new.
 const CONTINUED_RUN_RETRIES: u64 = 5;
 
@@ -178,35 +186,7 @@ impl CaseStore {
         let handle = self
             .client
             .get_workflow_handle::<CaseWorkflow>(case_id.to_string());
-        // A run that ended without finishing its case (terminated, timed out, failed in its own
-        // code) must not read as still running: such queries are rejected, and answered below
-        // from the snapshot, marked failed.
-        let mut retries = 0;
-        let answer = loop {
-            let query = handle.query(
-                CaseWorkflow::case_view,
-                include_transcript,
-                WorkflowQueryOptions::builder()
-                    .reject_condition(QueryRejectCondition::NotCompletedCleanly)
-                    .build(),
-            );
-            let answer = tokio::time::timeout(self.query_timeout, query).await;
-            // The query met a run as it continued as new: the next run is current in a moment.
-            let continued = matches!(
-                &answer,
-                Ok(Err(WorkflowQueryError::Rejected {
-                    status: Some(WorkflowExecutionStatus::ContinuedAsNew)
-                }))
-            );
-            if continued && retries < CONTINUED_RUN_RETRIES {
-                retries += 1;
-                tokio::time::sleep(Duration::from_millis(100 * retries)).await;
-                continue;
-            }
-            break answer;
-        };
-        let mut died: Option<WorkflowExecutionStatus> = None;
-        let no_worker = match answer {
+        let unanswered = match self.query_current_run(&handle, include_transcript).await {
             Ok(Ok(record)) => {
                 return Ok(Some(Loaded {
                     record,
@@ -215,20 +195,22 @@ impl CaseStore {
             }
             Ok(Err(WorkflowQueryError::NotFound(_))) => return Ok(None),
             Ok(Err(WorkflowQueryError::Rejected { status })) => {
-                died = Some(status.unwrap_or(WorkflowExecutionStatus::Terminated));
-                String::new()
+                Unanswered::RunEnded(status.unwrap_or(WorkflowExecutionStatus::Terminated))
             }
             Ok(Err(WorkflowQueryError::Rpc(status))) if status.code() == Code::NotFound => {
                 return Ok(None);
             }
-            Err(_) => format!("no worker answered within {:?}", self.query_timeout),
+            Err(_) => Unanswered::NoWorker(format!(
+                "no worker answered within {:?}",
+                self.query_timeout
+            )),
             Ok(Err(WorkflowQueryError::Rpc(status)))
                 if matches!(
                     status.code(),
                     Code::DeadlineExceeded | Code::FailedPrecondition
                 ) =>
             {
-                format!("the query failed: {status}")
+                Unanswered::NoWorker(format!("the query failed: {status}"))
             }
             Ok(Err(WorkflowQueryError::Rpc(status))) => {
                 return Err(rpc_error("read case", &status));
@@ -243,9 +225,9 @@ impl CaseStore {
             }
             Err(error) => return Err(ApiError::Internal(format!("describe case: {error}"))),
         };
-        match description.memo().get::<CaseRecord>(VIEW_MEMO_KEY) {
-            Ok(Some(mut record)) if died.is_some() => {
-                let status = died.unwrap_or(WorkflowExecutionStatus::Terminated);
+        let snapshot = description.memo().get::<CaseRecord>(VIEW_MEMO_KEY);
+        match (snapshot, unanswered) {
+            (Ok(Some(mut record)), Unanswered::RunEnded(status)) => {
                 tracing::warn!(%case_id, ?status, "the case's run ended without finishing it");
                 mark_dead(&mut record, status);
                 Ok(Some(Loaded {
@@ -253,17 +235,52 @@ impl CaseStore {
                     stale: false,
                 }))
             }
-            Ok(Some(record)) => {
-                tracing::warn!(%case_id, reason = %no_worker, "serving the memo snapshot");
+            (Ok(Some(record)), Unanswered::NoWorker(reason)) => {
+                tracing::warn!(%case_id, %reason, "serving the memo snapshot");
                 Ok(Some(Loaded {
                     record,
                     stale: true,
                 }))
             }
-            _ if died.is_some() => Err(ApiError::Internal(format!(
-                "case {case_id}: its run ended ({died:?}) and it has no snapshot to read"
+            (_, Unanswered::RunEnded(status)) => Err(ApiError::Internal(format!(
+                "case {case_id}: its run ended ({status:?}) and it has no snapshot to read"
             ))),
-            _ => Err(ApiError::Unavailable(Dependency::CaseWorker, no_worker)),
+            (_, Unanswered::NoWorker(reason)) => {
+                Err(ApiError::Unavailable(Dependency::CaseWorker, reason))
+            }
+        }
+    }
+
+    /// The `case_view` query of the case's current run, within the query timeout (`Err`: no
+    /// answer in time). A run that ended without finishing its case (terminated, timed out,
+    /// failed in its own code) rejects it, so it never reads as still running; a query that meets
+    /// a run as it continues as new is retried, since the next run is current in a moment.
+    async fn query_current_run(
+        &self,
+        handle: &temporalio_client::WorkflowHandle<Client, CaseWorkflow>,
+        include_transcript: bool,
+    ) -> Result<Result<CaseRecord, WorkflowQueryError>, tokio::time::error::Elapsed> {
+        let mut retries = 0;
+        loop {
+            let query = handle.query(
+                CaseWorkflow::case_view,
+                include_transcript,
+                WorkflowQueryOptions::builder()
+                    .reject_condition(QueryRejectCondition::NotCompletedCleanly)
+                    .build(),
+            );
+            let answer = tokio::time::timeout(self.query_timeout, query).await;
+            let continued = matches!(
+                &answer,
+                Ok(Err(WorkflowQueryError::Rejected {
+                    status: Some(WorkflowExecutionStatus::ContinuedAsNew)
+                }))
+            );
+            if !continued || retries == CONTINUED_RUN_RETRIES {
+                return answer;
+            }
+            retries += 1;
+            tokio::time::sleep(Duration::from_millis(100 * retries)).await;
         }
     }
 

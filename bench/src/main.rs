@@ -26,6 +26,8 @@ struct Args {
     full: bool,
     out: Option<PathBuf>,
     config: offload_core::config::Config,
+    /// Real seconds in a case hour (`OFFLOAD_HOUR_SECONDS`, as the API and worker read it).
+    hour_seconds: u64,
 }
 
 fn args() -> anyhow::Result<Args> {
@@ -58,6 +60,8 @@ fn args() -> anyhow::Result<Args> {
         full: named.get("scale").is_some_and(|s| s == "full"),
         out: named.get("out").map(PathBuf::from),
         config,
+        hour_seconds: offload_core::config::Config::from_lookup(|k| std::env::var(k).ok())
+            .map_or(1, |c| c.hour_seconds),
     })
 }
 
@@ -65,6 +69,15 @@ fn percentile(samples: &mut [Duration], p: f64) -> Duration {
     samples.sort();
     let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
     samples.get(i).copied().unwrap_or_default()
+}
+
+/// Two percentiles of `samples`, as `"<a> / <b> ms"`.
+fn pair_ms(samples: &mut [Duration], a: f64, b: f64) -> String {
+    format!(
+        "{:.0} / {:.0} ms",
+        ms(percentile(samples, a)),
+        ms(percentile(samples, b))
+    )
 }
 
 fn ms(d: Duration) -> f64 {
@@ -372,8 +385,7 @@ async fn main() -> anyhow::Result<()> {
     );
 
     // 5. Follow-up lateness: 3 case hours (= OFFLOAD_HOUR_SECONDS × 3) after the outreach.
-    let hour = offload_core::config::Config::from_lookup(|k| std::env::var(k).ok())
-        .map_or(1, |c| c.hour_seconds);
+    let hour = offload.args.hour_seconds;
     let delay = Duration::from_secs(3 * hour);
     let follow_body = Offload::body(3, 1);
     let (_, followed) = rate(samples, concurrency, |_| offload.create(&follow_body)).await?;
@@ -388,11 +400,7 @@ async fn main() -> anyhow::Result<()> {
     }
     row(
         "follow-up lateness p50 / max",
-        format!(
-            "{:.0} / {:.0} ms",
-            ms(percentile(&mut late, 0.5)),
-            ms(percentile(&mut late, 1.0))
-        ),
+        pair_ms(&mut late, 0.5, 1.0),
         "".into(),
         "".into(),
     );
@@ -475,11 +483,7 @@ async fn main() -> anyhow::Result<()> {
     );
     row(
         "overload: GET p50 / p99 meanwhile",
-        format!(
-            "{:.0} / {:.0} ms",
-            ms(percentile(&mut reads, 0.5)),
-            ms(percentile(&mut reads, 0.99))
-        ),
+        pair_ms(&mut reads, 0.5, 0.99),
         "".into(),
         "".into(),
     );
@@ -520,8 +524,7 @@ async fn typical_case_events(
     client: &temporalio_client::Client,
 ) -> anyhow::Result<usize> {
     use prost::Message;
-    let hour = offload_core::config::Config::from_lookup(|k| std::env::var(k).ok())
-        .map_or(1, |c| c.hour_seconds);
+    let hour = offload.args.hour_seconds;
     let (id, _) = offload.create(&Offload::body(1, 3)).await?;
     offload
         .mailed(&id, 3, Duration::from_secs(10 + 3 * hour))

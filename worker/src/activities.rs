@@ -13,7 +13,7 @@ use offload_workflows::activities::{
     AGENT_FAILED, ARCHIVE_FAILED, AgentRequest, Decision, Draft, OutboundEmail, SEND_REJECTED,
     SentEmail, TranscriptSegment, WEBHOOK_GONE, WEBHOOK_REFUSED, WebhookDelivery,
 };
-use offload_workflows::state::INLINE_BODY_LIMIT;
+use offload_workflows::state::{INLINE_BODY_LIMIT, text_prefix};
 use std::sync::Arc;
 use temporalio_common::error::ApplicationFailure;
 use temporalio_macros::activities;
@@ -122,12 +122,8 @@ impl CaseActivities {
                 .await
                 .map_err(|e| retryable(format!("read a message body: {e}")))?;
             if let Some(bytes) = stored {
-                let text = String::from_utf8_lossy(&bytes);
-                let mut cut = AGENT_BODY_LIMIT.min(text.len());
-                while !text.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                message.body = text[..cut].to_string();
+                message.body =
+                    text_prefix(&String::from_utf8_lossy(&bytes), AGENT_BODY_LIMIT).to_string();
             }
         }
         Ok(request)
@@ -140,13 +136,23 @@ impl CaseActivities {
             return Ok(None);
         }
         let key = format!("{}/sent-{:03}", email.case_id, email.message_number);
-        match self
-            .blobs
-            .put(&key, email.body.as_bytes(), "text/plain; charset=utf-8")
+        self.store_once(&key, email.body.as_bytes(), "text/plain; charset=utf-8")
             .await
-        {
-            Ok(()) | Err(BlobError::AlreadyExists(_)) => Ok(Some(key)),
-            Err(error) => Err(retryable(format!("store the message body: {error}"))),
+            .map_err(|error| retryable(format!("store the message body: {error}")))?;
+        Ok(Some(key))
+    }
+
+    /// Stores bytes that their key fully determines (a retry writes the same ones), so a key
+    /// already taken means an earlier attempt stored them.
+    async fn store_once(
+        &self,
+        key: &str,
+        bytes: &[u8],
+        content_type: &str,
+    ) -> Result<(), BlobError> {
+        match self.blobs.put(key, bytes, content_type).await {
+            Ok(()) | Err(BlobError::AlreadyExists(_)) => Ok(()),
+            Err(error) => Err(error),
         }
     }
 }
@@ -261,11 +267,11 @@ impl CaseActivities {
         let key = format!("{}/transcript-{:05}", segment.case_id, segment.number);
         let bytes = serde_json::to_vec(&segment.messages)
             .map_err(|e| permanent(ARCHIVE_FAILED, format!("encode the segment: {e}")))?;
-        match self.blobs.put(&key, &bytes, "application/json").await {
-            // A retry of a segment already written: same number, same messages.
-            Ok(()) | Err(BlobError::AlreadyExists(_)) => Ok(key),
-            Err(error) => Err(retryable(format!("store the segment: {error}"))),
-        }
+        // A retry of a segment already written: same number, same messages.
+        self.store_once(&key, &bytes, "application/json")
+            .await
+            .map_err(|error| retryable(format!("store the segment: {error}")))?;
+        Ok(key)
     }
 
     #[activity(name = "deliver_webhook")]

@@ -100,13 +100,9 @@ pub(super) const VISIBILITY_PAGE: i32 = 1000;
 /// Start times before 2000 cover everything: no case is older.
 const EARLIEST_NS: i64 = 946_684_800 * 1_000_000_000;
 
-/// `filter`'s cases created in `(lo, before]`: by `OffloadCreatedAt`, or by the start time for
-/// cases created before that attribute existed (they never continue as new, so their start
-/// time is their creation). Runs that continued as new are left out: the case is listed once,
-/// by its current run.
+/// `filter`'s cases created in `(lo, before]` (see [`created_where`]), each once.
 fn window_query(filter: &CaseFilter, lo: Option<i64>, before: i64) -> String {
-    let mut query = filter.visibility_query();
-    query.push_str(" AND ExecutionStatus != 'ContinuedAsNew'");
+    let mut query = format!("{} AND {CURRENT_RUNS}", filter.visibility_query());
     let bounds = |field: &str| {
         let mut bounds = Vec::new();
         if let Some(lo) = lo {
@@ -117,15 +113,24 @@ fn window_query(filter: &CaseFilter, lo: Option<i64>, before: i64) -> String {
         }
         bounds.join(" AND ")
     };
-    let created = bounds(OFFLOAD_CREATED_AT.name());
-    if !created.is_empty() {
-        query.push_str(&format!(
-            " AND (({created}) OR ({} IS NULL AND {}))",
-            OFFLOAD_CREATED_AT.name(),
-            bounds("StartTime")
-        ));
+    if lo.is_some() || before < i64::MAX {
+        query.push_str(&format!(" AND {}", created_where(bounds)));
     }
     query
+}
+
+/// Each case once: runs that continued as new are left out (the case is its current run).
+const CURRENT_RUNS: &str = "ExecutionStatus != 'ContinuedAsNew'";
+
+/// `condition` on the creation time: `OffloadCreatedAt`, or the start time for cases created
+/// before that attribute existed (they never continue as new, so it is their creation).
+fn created_where(condition: impl Fn(&str) -> String) -> String {
+    let created = OFFLOAD_CREATED_AT.name();
+    format!(
+        "(({}) OR ({created} IS NULL AND {}))",
+        condition(created),
+        condition("StartTime")
+    )
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`.
@@ -274,13 +279,12 @@ impl CaseStore {
     /// How many cases `tenant` created at or after `since` (an ISO 8601 UTC timestamp); a case
     /// that continued as new counts once.
     pub async fn count_started_since(&self, tenant: &str, since: &str) -> Result<i64, ApiError> {
-        let created = OFFLOAD_CREATED_AT.name();
         let since = query_literal(since);
         let query = format!(
-            "{} = {} AND ExecutionStatus != 'ContinuedAsNew' AND ({created} >= {since} OR \
-             ({created} IS NULL AND StartTime >= {since}))",
+            "{} = {} AND {CURRENT_RUNS} AND {}",
             OFFLOAD_TENANT.name(),
             query_literal(tenant),
+            created_where(|field| format!("{field} >= {since}"))
         );
         self.count(query).await
     }

@@ -97,14 +97,7 @@ pub fn strip_quoted(text: &str) -> String {
 }
 
 fn cap(text: &str) -> &str {
-    if text.len() <= MAX_INPUT_BYTES {
-        return text;
-    }
-    let mut cut = MAX_INPUT_BYTES;
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    &text[..cut]
+    offload_workflows::state::text_prefix(text, MAX_INPUT_BYTES)
 }
 
 #[cfg(test)]

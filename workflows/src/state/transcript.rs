@@ -134,7 +134,12 @@ pub const INLINE_BODY_LIMIT: usize = 4 * 1024;
 
 /// `text` cut to at most [`INLINE_BODY_LIMIT`] bytes, on a character boundary.
 pub fn inline_part(text: &str) -> &str {
-    let mut cut = INLINE_BODY_LIMIT.min(text.len());
+    text_prefix(text, INLINE_BODY_LIMIT)
+}
+
+/// `text` cut to at most `max_bytes` bytes, on a character boundary.
+pub fn text_prefix(text: &str, max_bytes: usize) -> &str {
+    let mut cut = max_bytes.min(text.len());
     while !text.is_char_boundary(cut) {
         cut -= 1;
     }

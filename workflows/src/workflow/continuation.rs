@@ -24,7 +24,8 @@ const DELIVERY_GRACE: Duration = Duration::from_secs(30);
 /// for generation-1 cases (created before runs were bounded).
 pub(super) fn run_is_long(ctx: &Ctx) -> impl Fn() -> bool + use<> {
     let bound = ctx.state(|s| {
-        (s.input.generation >= 2).then(|| s.input.run_max_events.unwrap_or(DEFAULT_RUN_MAX_EVENTS))
+        s.modern()
+            .then(|| s.input.run_max_events.unwrap_or(DEFAULT_RUN_MAX_EVENTS))
     });
     let ctx = ctx.clone();
     move || {

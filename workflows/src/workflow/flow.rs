@@ -11,7 +11,7 @@ use crate::events::WebhookEvent;
 use crate::search::{OFFLOAD_RESULT_STATUS, OFFLOAD_STATUS, describe_for_operators};
 use crate::state::{
     Direction, INPUT_TIMEOUT_REASON, MAX_RETRIES_REASON, OPERATOR_CANCELLED_REASON, OpenQuestion,
-    OutboundKind, ResultStatus, TimerDecision, TranscriptMessage, inline_part,
+    OutboundKind, ResultStatus, TimerDecision, TranscriptMessage, inline_part, text_prefix,
 };
 use std::time::Duration;
 use temporalio_workflow::common::ActivityDefinition;
@@ -28,8 +28,8 @@ pub(super) fn after_change(ctx: &Ctx, announce: bool) {
             s.events.extend(WebhookEvent::for_state(&s.input, &s.case));
         }
         let listed = (s.case.status, s.case.result_status);
-        let unchanged = s.modern() && s.listed == Some(listed);
-        s.listed = Some(listed);
+        let unchanged = s.modern() && s.listed == listed;
+        s.listed = listed;
         (
             s.case.status,
             s.case.result_status,
@@ -96,19 +96,12 @@ pub(super) fn operator_cancelled(ctx: &Ctx) -> bool {
 /// A short operator-readable reason from an activity failure: the activity's own message (the
 /// outer wrapper only says "Activity task failed"), never message bodies.
 pub(super) fn failure_text(error: &ActivityExecutionError) -> String {
-    let mut text = error
+    let text = error
         .cause()
         .map(|cause| cause.failure().message.clone())
         .filter(|m| !m.is_empty())
         .unwrap_or_else(|| error.to_string());
-    if text.len() > 500 {
-        let mut cut = 500;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        text.truncate(cut);
-    }
-    text
+    text_prefix(&text, 500).to_string()
 }
 
 /// Sends one message; on a send that failed for good the case fails with `send_failed` and this

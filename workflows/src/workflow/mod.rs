@@ -72,7 +72,7 @@ pub struct CaseWorkflow {
     /// Archiving failed for good in this run: the run stops trying.
     archiving_failed: bool,
     /// The status and result the search attributes show (generation 2 upserts only changes).
-    listed: Option<(CaseStatus, Option<ResultStatus>)>,
+    listed: (CaseStatus, Option<ResultStatus>),
 }
 
 /// The handle type clients use for this workflow.
@@ -88,7 +88,7 @@ impl CaseWorkflow {
             None => (1, CaseState::new(input.created_at), VecDeque::new()),
         };
         // The API lists a new case as CREATED; a continued run inherits its search attributes.
-        let listed = Some((case.status, case.result_status));
+        let listed = (case.status, case.result_status);
         Self {
             input,
             case,

@@ -7,6 +7,7 @@ use super::continuation::{continue_as_new, run_is_long};
 use super::{CaseWorkflow, Ctx, now};
 use crate::activities::{ArchiveMessages, TranscriptSegment, archive_local_options};
 use crate::case::hours_to_ms;
+use futures::FutureExt;
 use std::pin::Pin;
 use std::time::Duration;
 use temporalio_workflow::workflows::select;
@@ -64,15 +65,32 @@ pub(super) async fn condition_before_timer(
     ctx: &Ctx,
     wait: Duration,
     summary: &str,
-    mut condition: impl FnMut(&CaseWorkflow) -> bool,
+    condition: impl FnMut(&CaseWorkflow) -> bool,
 ) -> Result<bool, WorkflowTermination> {
-    let long = run_is_long(ctx);
     let timer = ctx.timer(
         TimerOptions::builder(wait)
             .summary(summary.to_string())
             .build(),
     );
     let mut timer = std::pin::pin!(timer);
+    let held = wait_keeping_small(ctx, timer.as_mut(), condition).await?;
+    if held {
+        timer.as_ref().get_ref().cancel();
+    }
+    Ok(held)
+}
+
+/// Waits until `condition` holds (true) or `timer` fires (false), archiving old messages and
+/// continuing as new as the wait requires.
+async fn wait_keeping_small<T>(
+    ctx: &Ctx,
+    mut timer: Pin<&mut T>,
+    mut condition: impl FnMut(&CaseWorkflow) -> bool,
+) -> Result<bool, WorkflowTermination>
+where
+    T: futures::future::FusedFuture<Output = TimerResult>,
+{
+    let long = run_is_long(ctx);
     loop {
         let woke = condition_or_timer(ctx, timer.as_mut(), |s: &CaseWorkflow| {
             condition(s) || long() || s.needs_archiving()
@@ -82,7 +100,6 @@ pub(super) async fn condition_before_timer(
             return Ok(false);
         }
         if ctx.state(|s| condition(s)) {
-            timer.as_ref().get_ref().cancel();
             return Ok(true);
         }
         if long() {
@@ -105,7 +122,7 @@ pub(super) async fn wait_for_answer(ctx: &Ctx) -> Result<bool, WorkflowTerminati
 /// `inputTimeoutHours` (counted from the request) passed first.
 pub(super) async fn wait_for(
     ctx: &Ctx,
-    mut answered: impl FnMut(&CaseWorkflow) -> bool,
+    answered: impl FnMut(&CaseWorkflow) -> bool,
 ) -> Result<bool, WorkflowTermination> {
     let deadline = ctx.state(|s| {
         let limit = s.input.request.input_timeout_hours?;
@@ -114,18 +131,8 @@ pub(super) async fn wait_for(
     });
     match deadline {
         None => {
-            let long = run_is_long(ctx);
-            loop {
-                ctx.wait_condition(|s: &CaseWorkflow| answered(s) || long() || s.needs_archiving())
-                    .await?;
-                if ctx.state(|s| answered(s)) {
-                    return Ok(true);
-                }
-                if long() {
-                    return Err(continue_as_new(ctx).await);
-                }
-                archive_old_messages(ctx).await;
-            }
+            let never = std::pin::pin!(futures::future::pending::<TimerResult>().fuse());
+            wait_keeping_small(ctx, never, answered).await
         }
         // An answer that arrives together with the deadline wins: it was already accepted (202).
         Some(deadline) => {
