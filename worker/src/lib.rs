@@ -25,6 +25,7 @@ use offload_workflows::CaseWorkflow;
 use std::sync::Arc;
 use std::time::Duration;
 use temporalio_client::Client;
+use temporalio_sdk::workflow_interceptors::WorkflowInterceptorConstructor;
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 use tokio_util::sync::CancellationToken;
 
@@ -89,8 +90,12 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     offload_core::temporal::ensure_search_attributes(&client, &config.namespace).await?;
     let runtime = Runtime::from_current_tokio(Default::default())?;
+    let counted = metrics.clone();
     let options = WorkerOptions::new(config.task_queue.clone())
         .register_workflow::<CaseWorkflow>()?
+        .workflow_interceptor(WorkflowInterceptorConstructor::new(move |_| {
+            counted.run_in_memory()
+        }))
         .register_activities(case_activities(&config, metrics).await?)
         .graceful_shutdown_period(Duration::from_secs(20))
         .max_cached_workflows(config.worker_max_cached_cases)

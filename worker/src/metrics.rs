@@ -1,5 +1,6 @@
-//! The worker's own series — webhook deliveries by outcome, the largest agent request — and the
-//! minimal `/metrics` endpoint that serves them when `OFFLOAD_WORKER_METRICS_ADDR` is set.
+//! The worker's own series — webhook deliveries by outcome, the largest agent request, the case
+//! runs held in memory — and the minimal `/metrics` endpoint that serves them when
+//! `OFFLOAD_WORKER_METRICS_ADDR` is set.
 
 use offload_core::metrics::Counter;
 use std::sync::Arc;
@@ -10,6 +11,8 @@ pub struct WorkerMetrics {
     webhooks: Counter,
     /// The largest agent request (activity input, as JSON) this worker was handed.
     largest_agent_request: std::sync::atomic::AtomicU64,
+    /// Case runs whose workflow context is alive (see [`RunInMemory`]).
+    runs_in_memory: Arc<std::sync::atomic::AtomicI64>,
 }
 
 /// How a webhook delivery attempt ended (a closed set: these are the label values).
@@ -41,6 +44,7 @@ impl Default for WorkerMetrics {
                 &["outcome"],
             ),
             largest_agent_request: std::sync::atomic::AtomicU64::new(0),
+            runs_in_memory: Arc::default(),
         }
     }
 }
@@ -67,6 +71,20 @@ impl WorkerMetrics {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// Case runs whose workflow context is alive in this worker: at most the workflow cache
+    /// (`OFFLOAD_WORKER_MAX_CACHED_CASES`) once evicted runs are gone.
+    pub fn runs_in_memory(&self) -> i64 {
+        self.runs_in_memory
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Counts a run in memory until the returned guard is dropped.
+    pub fn run_in_memory(&self) -> RunInMemory {
+        self.runs_in_memory
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        RunInMemory(self.runs_in_memory.clone())
+    }
+
     pub fn render(&self) -> String {
         let mut out = String::new();
         self.webhooks.render(&mut out);
@@ -76,7 +94,27 @@ impl WorkerMetrics {
              offload_agent_request_bytes_max {}\n",
             self.largest_agent_request()
         ));
+        out.push_str(&format!(
+            "# HELP offload_worker_case_runs_in_memory Case runs whose workflow context this \
+             worker holds (the cache, and anything an evicted run left behind).\n\
+             # TYPE offload_worker_case_runs_in_memory gauge\n\
+             offload_worker_case_runs_in_memory {}\n",
+            self.runs_in_memory()
+        ));
         out
+    }
+}
+
+/// A workflow interceptor that does nothing but live exactly as long as its run's workflow
+/// context (the SDK builds one per run and keeps it in the context), so the count of these is
+/// the count of run contexts in memory: what proves evicted runs are really freed.
+pub struct RunInMemory(Arc<std::sync::atomic::AtomicI64>);
+
+impl temporalio_sdk::workflow_interceptors::WorkflowInterceptor for RunInMemory {}
+
+impl Drop for RunInMemory {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

@@ -1,9 +1,10 @@
-//! What a case costs Temporal: the history events of the typical case (outreach, two follow-ups,
-//! a question, the client's answer, evidence), counted by kind. Few events mean less server work
-//! per case and quicker replays. (A webhook receiver adds 6 events per event delivered: its
-//! activity and the workflow task that learns of it.)
+//! What a case costs: in Temporal, the history events of the typical case (outreach, two
+//! follow-ups, a question, the client's answer, evidence), counted by kind — few events mean less
+//! server work per case and quicker replays (a webhook receiver adds 6 events per event
+//! delivered: its activity and the workflow task that learns of it); in the worker, memory only
+//! for the cases its cache holds.
 
-use crate::harness::{case_body, spawn_app};
+use crate::harness::{Options, case_body, spawn_app, spawn_app_with};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -70,5 +71,32 @@ async fn the_typical_case_makes_at_most_60_history_events() {
         events.len() <= TYPICAL_CASE_EVENTS,
         "{} events: {by_kind:#?}",
         events.len()
+    );
+}
+
+#[tokio::test]
+async fn a_worker_holds_only_the_cases_its_cache_keeps_evicted_ones_are_freed() {
+    const CACHE: usize = 2;
+    let app = spawn_app_with(Options {
+        env: vec![("OFFLOAD_WORKER_MAX_CACHED_CASES", CACHE.to_string())],
+        ..Options::default()
+    })
+    .await;
+    // Each case waits on its follow-up timer when the next one pushes it out of the cache.
+    let mut cases = Vec::new();
+    for _ in 0..12 {
+        let case_id = app.create_case(case_body()).await;
+        app.wait_for_outreach(&case_id).await;
+        cases.push(case_id);
+    }
+    // An evicted case still works: it is replayed for the reply and answers it.
+    app.reply(&cases[0], "Which tax year do you need?").await;
+    app.wait_for_status(&cases[0], "INPUT_NEEDED").await;
+
+    let in_memory = app.worker_metrics.runs_in_memory();
+    println!("12 cases, cache of {CACHE}: {in_memory} runs in memory");
+    assert!(
+        in_memory as usize <= CACHE,
+        "{in_memory} case runs still in memory with a cache of {CACHE}"
     );
 }

@@ -2,7 +2,7 @@
 //! and the steps it shares (sending, running the agent, failing, keeping operators informed).
 
 use super::waits::{archive_old_messages, condition_before_timer, wait_for, wait_for_answer};
-use super::{CaseWorkflow, Ctx, now};
+use super::{CaseWorkflow, Ctx, now, wait_token};
 use crate::activities::{
     AgentRequest, ComposeFollowUp, ComposeOutreach, Decision, EvaluateReply, SendEmail,
     agent_local_options, agent_options, send_local_options, send_options,
@@ -17,7 +17,9 @@ use std::time::Duration;
 use temporalio_workflow::common::ActivityDefinition;
 use temporalio_workflow::common::error::ActivityExecutionError;
 use temporalio_workflow::workflows::select;
-use temporalio_workflow::{CancellableFuture, MemoValue, WorkflowTermination};
+use temporalio_workflow::{
+    ActivityOptions, CancellableFuture, MemoValue, WorkflowCancellationToken, WorkflowTermination,
+};
 
 /// Keeps what operators see (search attributes, the memo snapshot, current details) in step
 /// with the state, and queues the webhook event of the new state when `announce` is set.
@@ -104,6 +106,15 @@ pub(super) fn failure_text(error: &ActivityExecutionError) -> String {
     text_prefix(&text, 500).to_string()
 }
 
+/// `options` cancelled by `cancellation` (a [`wait_token`] the caller holds).
+fn cancelled_by(
+    mut options: ActivityOptions,
+    cancellation: &WorkflowCancellationToken,
+) -> ActivityOptions {
+    options.cancellation_token = Some(cancellation.clone());
+    options
+}
+
 /// Sends one message; on a send that failed for good the case fails with `send_failed` and this
 /// returns false.
 pub(super) async fn send(ctx: &Ctx, subject: String, body: String, kind: OutboundKind) -> bool {
@@ -112,12 +123,17 @@ pub(super) async fn send(ctx: &Ctx, subject: String, body: String, kind: Outboun
         return false;
     }
     let email = ctx.state(|s| s.outbound_email(subject, body));
+    let cancellation = wait_token(ctx);
     let outcome = if ctx.state(CaseWorkflow::modern) {
         ctx.execute_local_activity(SendEmail, email.clone(), send_local_options())
             .await
     } else {
-        ctx.execute_activity(SendEmail, email.clone(), send_options())
-            .await
+        ctx.execute_activity(
+            SendEmail,
+            email.clone(),
+            cancelled_by(send_options(), &cancellation),
+        )
+        .await
     };
     match outcome {
         Ok(sent) => {
@@ -268,7 +284,12 @@ where
         )
         .await?
     } else {
-        let call = ctx.execute_activity(activity, request, agent_options());
+        let cancellation = wait_token(ctx);
+        let call = ctx.execute_activity(
+            activity,
+            request,
+            cancelled_by(agent_options(), &cancellation),
+        );
         if ctx.patched(STOP_WINS_PATCH) {
             stop_wins(ctx, call).await?
         } else {

@@ -1,6 +1,6 @@
 //! The webhook pump: the case's events, one at a time, in order.
 
-use super::{CaseWorkflow, Ctx};
+use super::{CaseWorkflow, Ctx, wait_token};
 use crate::activities::{DeliverWebhook, WebhookDelivery, webhook_options};
 use temporalio_workflow::{WaitConditionOptions, WorkflowCancellationToken};
 
@@ -12,12 +12,15 @@ use temporalio_workflow::{WaitConditionOptions, WorkflowCancellationToken};
 /// Generation 2 delivers on when an operator cancels the run in Temporal (the case's `case.failed`
 /// included), so the pump's waits and deliveries do not inherit the run's cancellation.
 pub(super) async fn deliver_events(ctx: &Ctx) {
-    let detached = ctx
-        .state(CaseWorkflow::modern)
-        .then(WorkflowCancellationToken::new);
+    // Generation 1 inherits the run's cancellation (through a child token: see `wait_token`).
+    let token = if ctx.state(CaseWorkflow::modern) {
+        WorkflowCancellationToken::new()
+    } else {
+        wait_token(ctx)
+    };
     loop {
         let wait = WaitConditionOptions::builder()
-            .maybe_cancellation_token(detached.clone())
+            .cancellation_token(token.clone())
             .build();
         if ctx
             .wait_condition_with_options(
@@ -44,7 +47,7 @@ pub(super) async fn deliver_events(ctx: &Ctx) {
         };
         ctx.state_mut(|s| s.delivering = true);
         let mut options = webhook_options();
-        options.cancellation_token = detached.clone();
+        options.cancellation_token = Some(token.clone());
         let _ = ctx
             .execute_activity(DeliverWebhook, delivery, options)
             .await;

@@ -4,7 +4,7 @@
 //! (see `continuation`), the next run waiting on from the same state for the same deadline.
 
 use super::continuation::{continue_as_new, run_is_long};
-use super::{CaseWorkflow, Ctx, now};
+use super::{CaseWorkflow, Ctx, now, wait_token};
 use crate::activities::{ArchiveMessages, TranscriptSegment, archive_local_options};
 use crate::case::hours_to_ms;
 use futures::FutureExt;
@@ -45,9 +45,11 @@ pub(super) async fn race(
     summary: &str,
     condition: impl FnMut(&CaseWorkflow) -> bool,
 ) -> Result<bool, WorkflowTermination> {
+    let cancellation = wait_token(ctx);
     let timer = ctx.timer(
         TimerOptions::builder(wait)
             .summary(summary.to_string())
+            .cancellation_token(cancellation.clone())
             .build(),
     );
     let mut timer = std::pin::pin!(timer);
@@ -67,9 +69,11 @@ pub(super) async fn condition_before_timer(
     summary: &str,
     condition: impl FnMut(&CaseWorkflow) -> bool,
 ) -> Result<bool, WorkflowTermination> {
+    let cancellation = wait_token(ctx);
     let timer = ctx.timer(
         TimerOptions::builder(wait)
             .summary(summary.to_string())
+            .cancellation_token(cancellation.clone())
             .build(),
     );
     let mut timer = std::pin::pin!(timer);
