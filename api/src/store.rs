@@ -4,6 +4,7 @@
 use crate::error::{ApiError, Dependency};
 
 mod listing;
+mod snapshot;
 
 use listing::VISIBILITY_PAGE;
 pub use listing::{CaseFilter, CaseSummary, ListPosition};
@@ -14,8 +15,7 @@ use offload_workflows::search::{
 use offload_workflows::state::{DeliveryFailure, InboundReply, ProvidedInput};
 use offload_workflows::state::{InputRequestStatus, NOTHING_SCHEDULED, ResultStatus};
 use offload_workflows::workflow::CaseRun;
-use offload_workflows::workflow::VIEW_MEMO_KEY;
-use offload_workflows::{CaseInput, CaseRecord, CaseState, CaseStatus, CaseView, CaseWorkflow};
+use offload_workflows::{CaseInput, CaseRecord, CaseStatus, CaseWorkflow};
 use std::time::Duration;
 use temporalio_client::errors::{WorkflowInteractionError, WorkflowQueryError, WorkflowStartError};
 use temporalio_client::tonic::Code;
@@ -23,9 +23,9 @@ use temporalio_client::{
     Client, QueryRejectCondition, WorkflowDescribeOptions, WorkflowExecutionStatus,
     WorkflowIdReusePolicy, WorkflowQueryOptions, WorkflowSignalOptions, WorkflowStartOptions,
 };
+use temporalio_common::SignalDefinition;
 use temporalio_common::protos::temporal::api::workflowservice::v1::GetSystemInfoRequest;
 use temporalio_common::search_attributes::SearchAttributes;
-use temporalio_common::{MemoValues, SignalDefinition};
 use uuid::Uuid;
 
 /// How long a read waits for a worker to answer before falling back to the case's memo snapshot.
@@ -145,22 +145,10 @@ impl CaseStore {
             attributes.push(OFFLOAD_CLIENT_REFERENCE_ID.value_set(reference.clone()));
         }
         let objective: String = request.goal.objective.chars().take(120).collect();
-        // The snapshot reads fall back to until the workflow writes its own.
-        let mut memo = MemoValues::new();
-        memo.insert(
-            VIEW_MEMO_KEY,
-            CaseRecord {
-                tenant: input.tenant.clone(),
-                view: CaseView::build(input, &CaseState::new(input.created_at), false),
-                transcript: None,
-                archived: Vec::new(),
-                request_hash: input.request_hash.clone(),
-            },
-        );
+        // No memo: reads fall back to the start event until the workflow writes its snapshot.
         let options = WorkflowStartOptions::new(self.task_queue.clone(), input.case_id.clone())
             .id_reuse_policy(WorkflowIdReusePolicy::RejectDuplicate)
             .search_attributes(SearchAttributes::new(attributes))
-            .memo(memo)
             .static_summary(format!("{objective} → {}", request.counterparty.name))
             .build();
         match self
@@ -176,8 +164,8 @@ impl CaseStore {
     }
 
     /// The case's owner and public view, or `None` when no such case exists. Answered by the
-    /// workflow (a query); when no worker answers in time, by the snapshot the workflow keeps in
-    /// its memo, marked stale (without transcript).
+    /// workflow (a query); when no worker answers in time, by its last snapshot (see
+    /// `snapshot`), marked stale (without transcript).
     pub async fn record(
         &self,
         case_id: Uuid,
@@ -225,9 +213,8 @@ impl CaseStore {
             }
             Err(error) => return Err(ApiError::Internal(format!("describe case: {error}"))),
         };
-        let snapshot = description.memo().get::<CaseRecord>(VIEW_MEMO_KEY);
-        match (snapshot, unanswered) {
-            (Ok(Some(mut record)), Unanswered::RunEnded(status)) => {
+        match (self.snapshot(&description).await?, unanswered) {
+            (Some(mut record), Unanswered::RunEnded(status)) => {
                 tracing::warn!(%case_id, ?status, "the case's run ended without finishing it");
                 mark_dead(&mut record, status);
                 Ok(Some(Loaded {
@@ -235,7 +222,7 @@ impl CaseStore {
                     stale: false,
                 }))
             }
-            (Ok(Some(record)), Unanswered::NoWorker(reason)) => {
+            (Some(record), Unanswered::NoWorker(reason)) => {
                 tracing::warn!(%case_id, %reason, "serving the memo snapshot");
                 Ok(Some(Loaded {
                     record,

@@ -84,31 +84,31 @@ pub async fn start(client: &Client, id: &str) -> anyhow::Result<Instant> {
     Ok(began)
 }
 
-/// Starts a raw workflow carrying what an Offload case carries at start: six search attributes
-/// and a memo of a case view's size. (Tells Temporal's cost of those apart from Offload's own.)
+/// Starts a raw workflow carrying what an Offload case carries at start: the same search
+/// attributes (tenant, status, counterparty, creation time) and a static summary. (Tells
+/// Temporal's cost of those apart from Offload's own.)
 pub async fn start_with_attributes(client: &Client, id: &str) -> anyhow::Result<Instant> {
-    use temporalio_common::MemoValues;
-    use temporalio_common::search_attributes::{SearchAttributeKey, SearchAttributes};
-    let began = Instant::now();
-    let keyword = |name: &'static str, value: &str| {
-        SearchAttributeKey::<String>::keyword(name).value_set(value.to_string())
+    use offload_workflows::search::{
+        OFFLOAD_COUNTERPARTY, OFFLOAD_CREATED_AT, OFFLOAD_STATUS, OFFLOAD_TENANT, created_at_value,
     };
+    use temporalio_common::search_attributes::SearchAttributes;
+    let began = Instant::now();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
     let attributes = SearchAttributes::new([
-        keyword("OffloadTenant", "bench-raw"),
-        keyword("OffloadStatus", "CREATED"),
-        keyword("OffloadCounterparty", "ap@northstar.example"),
-        keyword("OffloadClientReferenceId", id),
-        keyword("OffloadResultStatus", "none"),
+        OFFLOAD_TENANT.value_set("bench-raw".to_string()),
+        OFFLOAD_STATUS.value_set("CREATED".to_string()),
+        OFFLOAD_COUNTERPARTY.value_set("ap@northstar.example".to_string()),
+        OFFLOAD_CREATED_AT.value_set(created_at_value(now)),
     ]);
-    let mut memo = MemoValues::new();
-    memo.insert("offloadView", "x".repeat(1500));
     client
         .start_workflow(
             RawWorkflow::run,
             id.to_string(),
             WorkflowStartOptions::new(RAW_QUEUE, id.to_string())
                 .search_attributes(attributes)
-                .memo(memo)
+                .static_summary("Collect the signed W-9 for Northstar Supplies → Maya Chen")
                 .build(),
         )
         .await?;

@@ -144,6 +144,58 @@ async fn a_terminated_case_reads_as_failed_with_workflow_error_not_as_running() 
     assert_eq!(listed["status"], "FAILED", "the listing agrees");
 }
 
+#[tokio::test]
+async fn a_case_no_worker_has_touched_reads_as_created_and_replays_its_create() {
+    let app = spawn_app_with(Options {
+        worker: false,
+        ..Options::default()
+    })
+    .await;
+    let create = |body: serde_json::Value| {
+        app.http
+            .post(format!("{}/cases", app.base))
+            .header("x-api-key", app.key.clone())
+            .header("idempotency-key", "untouched-1")
+            .json(&body)
+            .send()
+    };
+    let first = create(case_body()).await.unwrap();
+    assert_eq!(first.status(), 201);
+    let case_id = first.json::<serde_json::Value>().await.unwrap()["data"]["caseId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // No snapshot was written yet: the read is the case as created, from its start.
+    let read = app.get(&format!("/cases/{case_id}")).await;
+    assert_eq!(read.status, 200, "{}", read.body);
+    assert_eq!(read.headers["offload-stale"], "true");
+    let view = read.data();
+    assert_eq!(view["caseId"], json!(case_id));
+    assert_eq!(view["status"], "CREATED");
+    assert_eq!(view["attemptCount"], 0);
+    assert_eq!(view["counterparty"]["address"], "ap@northstar.example");
+
+    // An idempotent create is still told apart from a different one.
+    let again = create(case_body()).await.unwrap();
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let mut other = case_body();
+    other["goal"]["objective"] = json!("Something else entirely.");
+    let conflict = create(other).await.unwrap();
+    assert_eq!(conflict.status(), 409);
+
+    // Terminated before any worker ran it: failed, not created.
+    app.client
+        .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.clone())
+        .terminate(temporalio_client::WorkflowTerminateOptions::builder().build())
+        .await
+        .unwrap();
+    let view = app.view(&case_id).await;
+    assert_eq!(view["status"], "FAILED");
+    assert_eq!(view["resultStatus"], "workflow_error");
+}
+
 /// An operator cancels the run in the Temporal UI or CLI (a workflow cancellation request, not
 /// the API's cancel): the case ends as cancelled, the client gets `case.failed`, and the run
 /// closes cancelled.
