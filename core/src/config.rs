@@ -453,7 +453,7 @@ impl Config {
             })?),
         };
         let worker_max_cached_cases =
-            number("OFFLOAD_WORKER_MAX_CACHED_CASES", 1000, 0, 1_000_000)? as usize;
+            number("OFFLOAD_WORKER_MAX_CACHED_CASES", 500, 0, 1_000_000)? as usize;
         let case_run_max_events = number(
             "OFFLOAD_CASE_RUN_MAX_EVENTS",
             u64::from(offload_workflows::case::DEFAULT_RUN_MAX_EVENTS),
@@ -557,7 +557,7 @@ mod tests {
         assert_eq!(c.mailer, MailerKind::Outbox);
         assert_eq!(c.agent, AgentKind::Rules);
         assert!(!c.webhook_allow_http);
-        assert_eq!(c.worker_max_cached_cases, 1000);
+        assert_eq!(c.worker_max_cached_cases, 500);
         assert_eq!(c.case_run_max_events, 2000);
     }
 
