@@ -61,6 +61,10 @@ pub(super) fn after_change(ctx: &Ctx, announce: bool) {
 /// `ctx.patched(id)` for generation-1 cases; generation 2 has every change of that generation
 /// built in, so it records no marker for it.
 pub(super) fn patched(ctx: &Ctx, id: &str) -> bool {
+    #[cfg(test)]
+    if super::edits::active(super::edits::Edit::PatchedBranchesRemoved) {
+        return true;
+    }
     ctx.state(CaseWorkflow::modern) || ctx.patched(id)
 }
 
@@ -168,11 +172,28 @@ pub(super) async fn send(ctx: &Ctx, subject: String, body: String, kind: Outboun
     }
 }
 
+/// The follow-up wait as a test's edit of the workflow changes it (see `edits`).
+#[cfg(test)]
+async fn edited_follow_up_wait(ctx: &Ctx, wait: Duration) -> Duration {
+    use super::edits::{Edit, active};
+    if active(Edit::TimerAdded) {
+        ctx.timer(Duration::from_secs(1)).await;
+    }
+    if active(Edit::TimerLonger) {
+        return wait + Duration::from_secs(60);
+    }
+    wait
+}
+
 /// The case routine. Returns when the case is terminal (or the workflow is cancelled, or the run
 /// continues as new: then with that termination).
 pub(super) async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> {
     // A continued run has sent its outreach long ago.
     if ctx.state(|s| s.case.attempt_count == 0) {
+        #[cfg(test)]
+        if super::edits::active(super::edits::Edit::SendBeforeCompose) {
+            send(ctx, "edit".into(), "edit".into(), OutboundKind::Outreach).await;
+        }
         let request = ctx.state(|s| s.agent_request(Vec::new()));
         let Some(draft) = run_agent(ctx, ComposeOutreach, request).await else {
             return Ok(());
@@ -216,6 +237,8 @@ pub(super) async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> 
             }
             let due = ctx.state(|s| s.case.next_action_at);
             let wait = Duration::from_millis(u64::try_from(due - now(ctx)).unwrap_or(0));
+            #[cfg(test)]
+            let wait = edited_follow_up_wait(ctx, wait).await;
             let woken = condition_before_timer(ctx, wait, "follow-up due", |s| {
                 s.case.has_unevaluated_replies()
                     || s.case.stop.is_some()

@@ -9,6 +9,8 @@
 //! - `pump`: webhook delivery.
 
 mod continuation;
+#[cfg(test)]
+mod edits;
 mod flow;
 mod pump;
 mod waits;
