@@ -190,7 +190,8 @@ async fn cancelling_stops_a_case_for_good_and_a_finished_case_gives_409() {
     let mut hooks = WebhookReceiver::start(0).await;
     let mut body = case_body();
     body["clientWebhookUrl"] = json!(hooks.url);
-    body["followUpDelayHours"] = json!(4);
+    // The follow-up is due 30 s after the outreach: the cancel has a wide margin to come first.
+    body["followUpDelayHours"] = json!(30);
     let case_id = app.create_case(body).await;
     app.wait_for_outreach(&case_id).await;
 
@@ -223,8 +224,18 @@ async fn cancelling_stops_a_case_for_good_and_a_finished_case_gives_409() {
     assert_eq!(event["data"]["failureReason"], "Cancelled by the client.");
     app.record_history(&case_id, "cancelled").await;
 
-    // No further email: the follow-up that was due in 4 s never goes out.
-    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    // No further email: the run has closed (its follow-up timer cancelled), so nothing more
+    // can go out.
+    let handle = app
+        .client
+        .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.clone());
+    tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        handle.get_result(Default::default()),
+    )
+    .await
+    .expect("the run closes")
+    .expect("the run completes");
     assert_eq!(app.sent(&case_id).len(), 1);
     assert_eq!(app.view(&case_id).await["attemptCount"], 1);
 

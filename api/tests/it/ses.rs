@@ -358,7 +358,11 @@ async fn throttling_and_server_errors_are_retried_until_ses_takes_the_message() 
 async fn a_send_whose_outcome_is_unknown_is_recorded_not_repeated() {
     let (endpoint, requests) = scripted_ses(vec!["hang-up"]).await;
     let app = app_sending_to(&endpoint).await;
-    let case_id = app.create_case(case_body()).await;
+    let mut body = case_body();
+    // One follow-up, one case hour (1 s) later: the next and last message SES must see.
+    body["followUpDelayHours"] = json!(1);
+    body["maxAttempts"] = json!(1);
+    let case_id = app.create_case(body).await;
     let view = app
         .wait_for(&case_id, "the outreach", |v| v["attemptCount"] == 1)
         .await;
@@ -373,11 +377,14 @@ async fn a_send_whose_outcome_is_unknown_is_recorded_not_repeated() {
                 .ends_with(" · delivery unconfirmed"),
         "{thread}"
     );
-    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    // The outreach is settled before the follow-up timer starts, so once the follow-up is out,
+    // any second send of the outreach would already have reached SES.
+    app.wait_for(&case_id, "the follow-up", |v| v["attemptCount"] == 2)
+        .await;
     assert_eq!(
         requests.load(std::sync::atomic::Ordering::SeqCst),
-        1,
-        "never sent twice"
+        2,
+        "the outreach once (unconfirmed), then the follow-up: never sent twice"
     );
 }
 
