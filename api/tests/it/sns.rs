@@ -122,6 +122,25 @@ fn feedback(case_id: &str, event: Value) -> Value {
     notification
 }
 
+/// Requests the API has answered at `POST /inbound/ses` (by its own `/metrics`).
+async fn ses_notifications_answered(app: &crate::harness::TestApp) -> u64 {
+    let text = app
+        .http
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .filter(|l| {
+            l.starts_with("offload_http_requests_total{method=\"POST\",route=\"/inbound/ses\"")
+        })
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum()
+}
+
 #[tokio::test]
 async fn permanent_bounces_and_complaints_fail_the_case_and_transient_bounces_do_not() {
     let domain = unique_domain();
@@ -134,9 +153,20 @@ async fn permanent_bounces_and_complaints_fail_the_case_and_transient_bounces_do
 
     let bounced = app.create_case(body.clone()).await;
     app.wait_for_outreach(&bounced).await;
+    let handled = ses_notifications_answered(&app).await;
     publish(&topic, &feedback(&bounced, json!({"notificationType": "Bounce",
         "bounce": {"bounceType": "Transient", "bounceSubType": "MailboxFull", "bouncedRecipients": [{"emailAddress": "ap@northstar.example"}]}}))).await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // The API has answered the notification before the permanent bounce below is published;
+    // a case ends once, so had the transient bounce ended it, the failure reason checked below
+    // would be the transient's.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while ses_notifications_answered(&app).await == handled {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the notification arrives"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     assert_eq!(
         app.view(&bounced).await["status"],
         "RUNNING",
