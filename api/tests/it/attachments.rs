@@ -40,7 +40,8 @@ async fn files_over_the_limits_are_skipped_and_recorded_and_bytes_round_trip_exa
         env: vec![
             ("OFFLOAD_ATTACHMENT_MAX_BYTES", "1000".into()),
             ("OFFLOAD_ATTACHMENT_MAX_COUNT", "2".into()),
-            ("OFFLOAD_DOWNLOAD_URL_TTL_SECONDS", "2".into()),
+            // Long enough that the download below never races the expiry on a busy machine.
+            ("OFFLOAD_DOWNLOAD_URL_TTL_SECONDS", "10".into()),
         ],
         ..Options::default()
     })
@@ -118,8 +119,33 @@ async fn files_over_the_limits_are_skipped_and_recorded_and_bytes_round_trip_exa
         .unwrap();
     assert_eq!(missing.status(), 400);
 
-    // Refused once expired (TTL 2 s).
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    // Refused once expired: the clock is past the expiry the link itself carries (whole
+    // seconds; the link is valid while now < expires).
+    use base64::Engine;
+    let payload = url
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split('.')
+        .next()
+        .unwrap();
+    let grant: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap();
+    let expires = grant["expires"].as_i64().unwrap();
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+    };
+    assert!(expires - now() <= 10, "the link lives 10 s: {expires}");
+    while now() < expires {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     let expired = reqwest::get(&url).await.unwrap();
     assert_eq!(expired.status(), 403);
     let body: Value = expired.json().await.unwrap();
