@@ -55,6 +55,8 @@ fn args() -> anyhow::Result<Args> {
         "OFFLOAD_TEMPORAL_ADDRESS" => Some(temporal.clone()),
         _ => None,
     })?;
+    // What the API and worker read from the same environment.
+    let running = offload_core::config::Config::from_lookup(|k| std::env::var(k).ok()).ok();
     Ok(Args {
         api: get("api")?,
         key: get("key")?,
@@ -65,10 +67,8 @@ fn args() -> anyhow::Result<Args> {
         full: named.get("scale").is_some_and(|s| s == "full"),
         out: named.get("out").map(PathBuf::from),
         config,
-        hour_seconds: offload_core::config::Config::from_lookup(|k| std::env::var(k).ok())
-            .map_or(1, |c| c.hour_seconds),
-        cached_cases: offload_core::config::Config::from_lookup(|k| std::env::var(k).ok())
-            .map_or(500, |c| c.worker_max_cached_cases),
+        hour_seconds: running.as_ref().map_or(1, |c| c.hour_seconds),
+        cached_cases: running.as_ref().map_or(500, |c| c.worker_max_cached_cases),
     })
 }
 

@@ -40,16 +40,7 @@ async fn the_typical_case_makes_at_most_60_history_events() {
         .await;
     app.wait_for_status(&case_id, "COMPLETED").await;
     // The run ends once the last webhook is delivered.
-    let handle = app
-        .client
-        .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.clone());
-    tokio::time::timeout(
-        std::time::Duration::from_secs(30),
-        handle.get_result(Default::default()),
-    )
-    .await
-    .expect("the run closes")
-    .expect("the run completes");
+    app.wait_for_run_to_close(&case_id).await;
 
     let bytes = offload_worker::history::export(&app.client, &case_id)
         .await

@@ -226,16 +226,7 @@ async fn cancelling_stops_a_case_for_good_and_a_finished_case_gives_409() {
 
     // No further email: the run has closed (its follow-up timer cancelled), so nothing more
     // can go out.
-    let handle = app
-        .client
-        .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.clone());
-    tokio::time::timeout(
-        std::time::Duration::from_secs(60),
-        handle.get_result(Default::default()),
-    )
-    .await
-    .expect("the run closes")
-    .expect("the run completes");
+    app.wait_for_run_to_close(&case_id).await;
     assert_eq!(app.sent(&case_id).len(), 1);
     assert_eq!(app.view(&case_id).await["attemptCount"], 1);
 

@@ -58,16 +58,7 @@ async fn a_410_gone_stops_the_retries() {
     let case_id = app.create_case(body).await;
     app.wait_for_status(&case_id, "FAILED").await;
     // The run closes only once its pump is done with the event for good: no retry can follow.
-    let handle = app
-        .client
-        .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.clone());
-    tokio::time::timeout(
-        std::time::Duration::from_secs(60),
-        handle.get_result(Default::default()),
-    )
-    .await
-    .expect("the run closes")
-    .expect("the run completes");
+    app.wait_for_run_to_close(&case_id).await;
     assert_eq!(hooks.attempts.load(Ordering::SeqCst), 1);
     assert_eq!(app.worker_metrics.webhooks(WebhookOutcome::Gone), 1);
     assert_eq!(app.worker_metrics.webhooks(WebhookOutcome::Retrying), 0);

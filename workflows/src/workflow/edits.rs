@@ -50,17 +50,21 @@ mod tests {
         WorkflowHistory::from(History::decode(bytes.as_slice()).expect("a History protobuf"))
     }
 
-    /// Replays the recorded history `name` with `edit` active.
-    async fn replay_edited(edit: Edit, name: &str) -> Result<(), WorkflowReplayError> {
-        let _one_at_a_time = SERIAL.lock().await;
-        *ACTIVE.lock().unwrap() = Some(edit);
-        let replayer = WorkflowReplayer::new(
+    fn case_replayer() -> WorkflowReplayer {
+        WorkflowReplayer::new(
             WorkflowReplayerOptions::new()
                 .register_workflow::<CaseWorkflow>()
                 .expect("register")
                 .build(),
         )
-        .expect("replayer");
+        .expect("replayer")
+    }
+
+    /// Replays the recorded history `name` with `edit` active.
+    async fn replay_edited(edit: Edit, name: &str) -> Result<(), WorkflowReplayError> {
+        let _one_at_a_time = SERIAL.lock().await;
+        *ACTIVE.lock().unwrap() = Some(edit);
+        let replayer = case_replayer();
         let outcome = replayer.replay_workflow(history(name)).await;
         *ACTIVE.lock().unwrap() = None;
         outcome
@@ -115,13 +119,7 @@ mod tests {
     #[tokio::test]
     async fn without_an_edit_the_same_histories_replay() {
         let _one_at_a_time = SERIAL.lock().await;
-        let replayer = WorkflowReplayer::new(
-            WorkflowReplayerOptions::new()
-                .register_workflow::<CaseWorkflow>()
-                .expect("register")
-                .build(),
-        )
-        .expect("replayer");
+        let replayer = case_replayer();
         for name in [
             "v1-completed",
             "v2-completed",

@@ -418,6 +418,21 @@ impl TestApp {
             .await
     }
 
+    /// Waits until the case's run has closed (it completes once its routine and its webhook
+    /// pump are both done): after that, nothing more can happen on the case.
+    pub async fn wait_for_run_to_close(&self, case_id: &str) {
+        let handle = self
+            .client
+            .get_workflow_handle::<offload_workflows::CaseWorkflow>(case_id.to_string());
+        tokio::time::timeout(
+            Duration::from_secs(60),
+            handle.get_result(Default::default()),
+        )
+        .await
+        .expect("the run closes")
+        .expect("the run completes");
+    }
+
     pub async fn wait_for_status(&self, case_id: &str, status: &str) -> Value {
         self.wait_for(case_id, status, |v| v["status"] == json!(status))
             .await
