@@ -3,6 +3,7 @@
 //! guard at delivery time.
 
 mod fake_model;
+mod guards;
 mod hostile;
 mod send_once;
 mod webhook;

@@ -12,4 +12,4 @@ mod policy;
 mod prompts;
 
 pub use client::{ChatClient, strict_compatible};
-pub use policy::OpenAiAgent;
+pub use policy::{OpenAiAgent, overruled};

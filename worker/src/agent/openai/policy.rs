@@ -16,6 +16,21 @@ use offload_workflows::state::TranscriptMessage;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+/// Why the code overruled the model's verdict — the decision's reason, so that operators (and
+/// tests) see which guard fired.
+pub mod overruled {
+    /// The reply holds hidden text or text addressed to an AI (prefix; the signal follows).
+    pub const SUSPICIOUS_REPLY: &str = "suspicious reply";
+    /// Success claimed without a valid quote or file from the counterparty's new mail.
+    pub const SUCCESS_WITHOUT_EVIDENCE: &str =
+        "the model claimed success without evidence from the counterparty";
+    /// A refusal claimed without a valid quote from the counterparty's new mail.
+    pub const REFUSAL_WITHOUT_EVIDENCE: &str =
+        "the model read a refusal the counterparty's words do not show";
+    /// The result broke the schema or held values not in the counterparty's words.
+    pub const RESULT_REFUSED: &str = "the extracted result did not validate";
+}
+
 /// What the model answers to "evaluate".
 #[derive(Deserialize, Debug, Clone)]
 struct Envelope {
@@ -373,12 +388,12 @@ impl Agent for OpenAiAgent {
                         request.counterparty.name,
                         envelope.decision.replace('_', " "),
                     ),
-                    reason: format!("suspicious reply: {why}"),
+                    reason: format!("{}: {why}", overruled::SUSPICIOUS_REPLY),
                 })
             }
             "goal_achieved" if evidence.is_empty() => Ok(Decision::Reply {
                 body: self.checked_reply(request, None).await?,
-                reason: "the model claimed success without evidence from the counterparty".into(),
+                reason: overruled::SUCCESS_WITHOUT_EVIDENCE.into(),
             }),
             "goal_achieved" => match self.extract(request, &new_text).await? {
                 Ok(result) => Ok(Decision::GoalAchieved { result, reason }),
@@ -389,12 +404,12 @@ impl Agent for OpenAiAgent {
                          result, or how to proceed.",
                         request.counterparty.name
                     ),
-                    reason: "the extracted result did not validate".into(),
+                    reason: overruled::RESULT_REFUSED.into(),
                 }),
             },
             "rejected" if evidence.is_empty() => Ok(Decision::Reply {
                 body: self.checked_reply(request, None).await?,
-                reason: "the model read a refusal the counterparty's words do not show".into(),
+                reason: overruled::REFUSAL_WITHOUT_EVIDENCE.into(),
             }),
             "rejected" => Ok(Decision::Rejected { reason }),
             "needs_input" => {
