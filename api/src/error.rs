@@ -53,9 +53,9 @@ pub enum ApiError {
     /// A dependency cannot be reached; the answer names it, the detail is logged, not returned.
     #[error("{}, try again shortly", .0.unavailable())]
     Unavailable(Dependency, String),
-    /// The request took longer than [`crate::REQUEST_TIMEOUT`].
-    #[error("the request took longer than {} s, try again shortly", crate::REQUEST_TIMEOUT.as_secs())]
-    TimedOut,
+    /// The request took longer than `OFFLOAD_REQUEST_TIMEOUT_SECONDS`.
+    #[error("the request took longer than {} s, try again shortly", .0.as_secs())]
+    TimedOut(std::time::Duration),
     /// Anything unexpected; the detail is logged, not returned.
     #[error("internal error")]
     Internal(String),
@@ -223,7 +223,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE")
             }
-            ApiError::Unavailable(..) | ApiError::TimedOut => {
+            ApiError::Unavailable(..) | ApiError::TimedOut(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE")
             }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR"),
@@ -246,7 +246,7 @@ impl IntoResponse for ApiError {
             ApiError::Unavailable(dependency, detail) => {
                 tracing::warn!(%request_id, dependency = dependency.name(), %detail, "dependency unavailable");
             }
-            ApiError::TimedOut => tracing::warn!(%request_id, "request timed out"),
+            ApiError::TimedOut(_) => tracing::warn!(%request_id, "request timed out"),
             _ => {}
         }
         let body = Envelope {
@@ -259,7 +259,7 @@ impl IntoResponse for ApiError {
         };
         let mut response = (status, axum::Json(body)).into_response();
         let retry_after = match &self {
-            ApiError::Unavailable(..) | ApiError::TimedOut => Some(5),
+            ApiError::Unavailable(..) | ApiError::TimedOut(_) => Some(5),
             ApiError::RateLimited(wait) => Some(wait.as_secs_f64().ceil().max(1.0) as u64),
             _ => None,
         };

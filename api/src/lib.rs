@@ -217,9 +217,6 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     axum::response::IntoResponse::into_response(error::ApiError::Internal(detail))
 }
 
-/// How long one request may take before it is answered 503.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-
 /// Gives each request an id (`x-request-id`, and `requestId` in error bodies), a time limit, one
 /// log line and its metrics: method, matched route, status, latency. Never bodies, keys or
 /// addresses.
@@ -240,12 +237,16 @@ async fn request_context(
         "OPTIONS" => "OPTIONS",
         _ => "OTHER",
     };
+    let limit = state.config().request_timeout;
+    let in_flight = state.metrics().request_started();
     let started = Instant::now();
     let mut response = error::REQUEST_ID
         .scope(request_id.clone(), async move {
-            match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+            match tokio::time::timeout(limit, next.run(request)).await {
                 Ok(response) => response,
-                Err(_) => axum::response::IntoResponse::into_response(error::ApiError::TimedOut),
+                Err(_) => {
+                    axum::response::IntoResponse::into_response(error::ApiError::TimedOut(limit))
+                }
             }
         })
         .await;
@@ -262,6 +263,7 @@ async fn request_context(
     state
         .metrics()
         .observe_request(method, &route, status, elapsed);
+    drop(in_flight);
     tracing::info!(
         %request_id,
         %method,

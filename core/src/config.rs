@@ -4,6 +4,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 use url::Url;
 
 /// A secret that never appears in `Debug` output or logs.
@@ -158,6 +159,8 @@ pub struct Config {
     pub sns_cert_endpoint: Option<Url>,
     /// Requests per minute per API key (0: no limit).
     pub rate_limit_per_minute: u32,
+    /// How long one API request may take before it is answered 503.
+    pub request_timeout: Duration,
     /// Where the worker serves `/metrics`, if anywhere.
     pub worker_metrics_addr: Option<SocketAddr>,
     /// How many cases a worker keeps in memory between their steps (least recently used go
@@ -443,6 +446,8 @@ impl Config {
         )?;
         let rate_limit_per_minute =
             number("OFFLOAD_RATE_LIMIT_PER_MINUTE", 600, 0, 1_000_000)? as u32;
+        let request_timeout =
+            Duration::from_secs(number("OFFLOAD_REQUEST_TIMEOUT_SECONDS", 30, 1, 3600)?);
         let worker_metrics_addr = match get("OFFLOAD_WORKER_METRICS_ADDR") {
             None => None,
             Some(raw) => Some(raw.trim().parse().map_err(|_| {
@@ -491,6 +496,7 @@ impl Config {
             inbound_max_bytes,
             sns_cert_endpoint,
             rate_limit_per_minute,
+            request_timeout,
             worker_metrics_addr,
             worker_max_cached_cases,
             case_run_max_events,

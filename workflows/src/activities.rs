@@ -303,3 +303,36 @@ pub fn webhook_options() -> ActivityOptions {
     ))
     .build()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The webhook schedule the README states: retries after 1, 2, 4 … s (at most an hour
+    /// apart), each try at most 15 s (the HTTP client gives up after 10 s), and given up 24 h
+    /// after the event was first scheduled. The first retries are timed in the integration tests;
+    /// the 24 h bound cannot be waited for there, so it is held here.
+    #[test]
+    fn webhooks_are_retried_with_doubling_backoff_and_given_up_after_24_hours() {
+        let options = webhook_options();
+        match options.close_timeouts {
+            temporalio_workflow::ActivityCloseTimeouts::ScheduleAndStartToClose {
+                schedule_to_close,
+                start_to_close,
+            } => {
+                assert_eq!(schedule_to_close, Duration::from_secs(24 * 3600));
+                assert_eq!(start_to_close, Duration::from_secs(15));
+            }
+            other => panic!("{other:?}"),
+        }
+        let policy = options.retry_policy.expect("a retry policy");
+        assert_eq!(policy.initial_interval(), Duration::from_secs(1));
+        assert_eq!(policy.backoff_coefficient(), 2.0);
+        assert_eq!(policy.maximum_interval(), Some(Duration::from_secs(3600)));
+        assert_eq!(policy.maximum_attempts(), 0, "unlimited within the 24 h");
+        assert_eq!(
+            policy.non_retryable_error_types(),
+            [WEBHOOK_GONE, WEBHOOK_REFUSED]
+        );
+    }
+}

@@ -157,13 +157,14 @@ async fn an_unanswered_input_request_fails_the_case_after_input_timeout_hours() 
         "Is a scan enough?",
     ))
     .await;
-    let asked = app.wait_for_status(&case_id, "INPUT_NEEDED").await;
+    // The question lasts 2 s: the webhook, not a poll, shows it was asked.
     let view = app.wait_for_status(&case_id, "FAILED").await;
     assert_eq!(view["resultStatus"], "input_timeout");
-    assert!(view["updatedAt"].as_i64().unwrap() - asked["updatedAt"].as_i64().unwrap() >= 2000);
     let (_, first) = hooks.next().await;
     let (_, second) = hooks.next().await;
     assert_eq!(first["event_type"], "case.input_needed");
+    let asked_at = first["data"]["inputRequestedAt"].as_i64().unwrap();
+    assert!(view["updatedAt"].as_i64().unwrap() - asked_at >= 2000);
     assert_eq!(second["event_type"], "case.failed");
     assert_eq!(second["data"]["resultStatus"], "input_timeout");
     assert_eq!(
@@ -172,4 +173,42 @@ async fn an_unanswered_input_request_fails_the_case_after_input_timeout_hours() 
     );
 
     app.record_history(&case_id, "input_timeout").await;
+}
+
+#[tokio::test]
+async fn a_reply_that_arrives_while_the_client_is_asked_is_read_with_the_answer() {
+    let app = spawn_app().await;
+    let case_id = app.create_case(case_body()).await;
+    app.wait_for_outreach(&case_id).await;
+    app.reply(&case_id, "Do you need the 2024 or 2025 form?")
+        .await;
+    let asked = app.wait_for_status(&case_id, "INPUT_NEEDED").await;
+    // Meanwhile the counterparty sends the form anyway: kept, not acted on without the client.
+    app.reply(
+        &case_id,
+        "Never mind, here is the signed W-9 for 2025, attached and confirmed.",
+    )
+    .await;
+    app.wait_for(&case_id, "the second reply on the case", |v| {
+        v["status"] == "INPUT_NEEDED" && v["updatedAt"] != asked["updatedAt"]
+    })
+    .await;
+    assert!(
+        app.thread(&case_id)
+            .await
+            .contains("here is the signed W-9 for 2025"),
+        "the reply is on the thread while the case waits"
+    );
+    let accepted = app
+        .post(
+            &format!("/cases/{case_id}/input"),
+            json!({"inputRequestId": asked["inputRequest"]["id"], "providedContext": "2025"}),
+        )
+        .await;
+    assert_eq!(accepted.status, 202);
+    // Read together with the answer, the waiting reply settles the case: no relay goes out.
+    let view = app.wait_for_status(&case_id, "COMPLETED").await;
+    assert_eq!(view["resultStatus"], "goal_achieved");
+    assert_eq!(view["attemptCount"], 1, "{view}");
+    assert_eq!(app.sent(&case_id).len(), 1);
 }

@@ -268,3 +268,35 @@ async fn a_second_answer_while_the_first_is_acted_on_gets_409_input_request_not_
         .await;
     assert_eq!(view["humanInputs"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_model_that_refuses_every_request_fails_the_case_with_workflow_error() {
+    // A 400 (a model name the endpoint does not know) is not retried: the case fails at once.
+    let model = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(json!({"error": {"message": "The model does not exist"}})),
+        )
+        .mount(&model)
+        .await;
+    let app = app_on(&model).await;
+    let mut hooks = crate::harness::WebhookReceiver::start(0).await;
+    let mut body = case_body();
+    body["clientWebhookUrl"] = json!(hooks.url);
+    let case_id = app.create_case(body).await;
+    let view = app.wait_for_status(&case_id, "FAILED").await;
+    assert_eq!(view["resultStatus"], "workflow_error");
+    assert_eq!(view["attemptCount"], 0, "nothing was sent");
+    assert!(app.sent(&case_id).is_empty());
+    let (_, event) = hooks.next().await;
+    assert_eq!(event["event_type"], "case.failed");
+    assert_eq!(event["data"]["resultStatus"], "workflow_error");
+    let reason = event["data"]["failureReason"].as_str().unwrap();
+    assert!(reason.contains("400"), "{reason}");
+    assert_eq!(
+        model.received_requests().await.unwrap().len(),
+        1,
+        "a permanent failure is not retried"
+    );
+}

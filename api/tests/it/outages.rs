@@ -54,6 +54,39 @@ async fn with_no_worker_reads_serve_the_snapshot_and_answers_still_queue() {
 }
 
 #[tokio::test]
+async fn with_no_worker_mail_and_a_cancel_are_accepted_and_applied_when_a_worker_returns() {
+    let app = spawn_app().await;
+    let asked = app.create_case(case_body()).await;
+    let cancelled = app.create_case(case_body()).await;
+    app.wait_for_outreach(&asked).await;
+    app.wait_for_outreach(&cancelled).await;
+
+    app.stop_worker().await;
+    app.reply(&asked, "Do you need the 2024 or 2025 form?")
+        .await;
+    // The cancel is recorded on the case but nobody can end it yet: 202, still running.
+    let response = app
+        .request(
+            reqwest::Method::POST,
+            &format!("/cases/{cancelled}/cancel"),
+            Some(&app.key),
+            None,
+        )
+        .await;
+    assert_eq!(response.status, 202, "{}", response.body);
+    assert_eq!(
+        response.body,
+        json!({"ok": true, "data": {"caseId": cancelled, "status": "RUNNING"}})
+    );
+
+    app.start_worker();
+    app.wait_for_status(&asked, "INPUT_NEEDED").await;
+    let view = app.wait_for_status(&cancelled, "FAILED").await;
+    assert_eq!(view["resultStatus"], "cancelled");
+    assert_eq!(app.sent(&cancelled).len(), 1, "nothing more went out");
+}
+
+#[tokio::test]
 async fn with_temporal_down_reads_and_readiness_answer_503_with_retry_after() {
     let app = spawn_app_with(Options {
         own_temporal: true,

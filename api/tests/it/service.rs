@@ -186,3 +186,63 @@ async fn readiness_metrics_openapi_and_docs_are_served() {
             .contains("data-url=\"/openapi.json\"")
     );
 }
+
+#[tokio::test]
+async fn a_request_over_the_time_limit_gets_503_and_every_answer_carries_its_request_id() {
+    let app = spawn_app_with(Options {
+        env: vec![("OFFLOAD_REQUEST_TIMEOUT_SECONDS", "2".into())],
+        ..Options::default()
+    })
+    .await;
+    // A client that sends half its body and stalls: the limit answers for it.
+    let body = serde_json::to_vec(&case_body()).unwrap();
+    let address = app.base.trim_start_matches("http://").to_string();
+    let began = std::time::Instant::now();
+    let response = {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
+        let head = format!(
+            "POST /cases HTTP/1.1\r\nHost: x\r\nx-api-key: {}\r\ncontent-type: application/json\r\n\
+             content-length: {}\r\nconnection: close\r\n\r\n",
+            app.key,
+            body.len()
+        );
+        socket.write_all(head.as_bytes()).await.unwrap();
+        socket.write_all(&body[..body.len() / 2]).await.unwrap();
+        let mut response = String::new();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            socket.read_to_string(&mut response),
+        )
+        .await
+        .expect("answered before the client gave up")
+        .unwrap();
+        response
+    };
+    assert!(began.elapsed() >= std::time::Duration::from_secs(2));
+    assert!(response.starts_with("HTTP/1.1 503"), "{response}");
+    assert!(
+        response.contains("\"code\":\"UNAVAILABLE\"")
+            && response.contains("the request took longer than 2 s"),
+        "{response}"
+    );
+    assert!(
+        response.to_ascii_lowercase().contains("retry-after: 5"),
+        "{response}"
+    );
+    let listed = app.get("/cases").await;
+    assert_eq!(
+        listed.data()["cases"],
+        serde_json::json!([]),
+        "no case was made"
+    );
+
+    // The id a request is logged under: on successes, and in error bodies as well.
+    let header =
+        |r: &crate::harness::Response| r.headers["x-request-id"].to_str().unwrap().to_string();
+    assert!(header(&listed).starts_with("req_"));
+    let failed = app.get("/cases/not-a-uuid").await;
+    failed.assert_error(400, "INVALID_REQUEST");
+    assert_eq!(header(&failed), failed.body["error"]["requestId"]);
+    assert_ne!(header(&failed), header(&listed), "one id per request");
+}

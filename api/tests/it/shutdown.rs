@@ -64,7 +64,12 @@ async fn one_token_lets_running_activities_and_in_flight_requests_finish() {
         socket.read_to_string(&mut response).await.unwrap();
         response
     });
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The API is handling it (headers read, body awaited) when the token fires.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while app.api_state.metrics().requests_in_flight() == 0 {
+        assert!(Instant::now() < deadline, "the request reached the API");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let stopping = Instant::now();
     app.shut_down().await;
     let response = in_flight.await.unwrap();

@@ -142,7 +142,7 @@ async fn ses_notifications_answered(app: &crate::harness::TestApp) -> u64 {
 }
 
 #[tokio::test]
-async fn permanent_bounces_and_complaints_fail_the_case_and_transient_bounces_do_not() {
+async fn permanent_bounces_complaints_and_rejects_fail_the_case_transient_bounces_do_not() {
     let domain = unique_domain();
     verify_domain(&domain).await;
     let app = ses_app(&domain).await;
@@ -186,7 +186,7 @@ async fn permanent_bounces_and_complaints_fail_the_case_and_transient_bounces_do
     app.record_history(&bounced, "bounced").await;
 
     // Configuration-set event publishing spells it `eventType`.
-    let complained = app.create_case(body).await;
+    let complained = app.create_case(body.clone()).await;
     app.wait_for_outreach(&complained).await;
     publish(&topic, &feedback(&complained, json!({"eventType": "Complaint",
         "complaint": {"complaintFeedbackType": "abuse", "complainedRecipients": [{"emailAddress": "ap@northstar.example"}]}}))).await;
@@ -194,6 +194,26 @@ async fn permanent_bounces_and_complaints_fail_the_case_and_transient_bounces_do
     assert_eq!(view["resultStatus"], "COMPLAINED");
     let (_, event) = hooks.next().await;
     assert_eq!(event["data"]["resultStatus"], "COMPLAINED");
+
+    // SES refusing the message after accepting it (a virus, say) is the provider's rejection.
+    let rejected = app.create_case(body).await;
+    app.wait_for_outreach(&rejected).await;
+    publish(
+        &topic,
+        &feedback(
+            &rejected,
+            json!({"notificationType": "Reject", "reject": {"reason": "Bad content"}}),
+        ),
+    )
+    .await;
+    let view = app.wait_for_status(&rejected, "FAILED").await;
+    assert_eq!(view["resultStatus"], "REJECTED");
+    let (_, event) = hooks.next().await;
+    assert_eq!(event["data"]["resultStatus"], "REJECTED");
+    assert_eq!(
+        event["data"]["failureReason"],
+        "SES rejected the message (Bad content)."
+    );
 }
 
 #[tokio::test]

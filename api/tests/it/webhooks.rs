@@ -170,3 +170,77 @@ async fn redirects_are_not_followed_and_the_same_event_id_is_kept_on_every_try()
         "the redirect was not followed"
     );
 }
+
+#[tokio::test]
+async fn a_failed_delivery_is_retried_after_1_2_and_4_seconds() {
+    let app = spawn_app().await;
+    let mut hooks = WebhookReceiver::start(3).await;
+    let case_id = app.create_case_reporting_to(&hooks.url).await;
+    app.reply(&case_id, "Which year?").await;
+    let (_, event) = hooks.next().await;
+    assert_eq!(event["event_type"], "case.input_needed");
+    let gaps = hooks.gaps();
+    assert_eq!(gaps.len(), 3, "three failures, then the delivery: {gaps:?}");
+    for (gap, expected) in gaps.iter().zip([1, 2, 4]) {
+        let expected = std::time::Duration::from_secs(expected);
+        // Never sooner than the backoff; later by what a busy machine adds to a retry.
+        assert!(
+            *gap >= expected - std::time::Duration::from_millis(50)
+                && *gap < expected + std::time::Duration::from_secs(8),
+            "retry gaps {gaps:?}"
+        );
+    }
+    // The activity records its outcome once the receiver has answered.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while app.worker_metrics.webhooks(WebhookOutcome::Delivered) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the delivery is counted"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(app.worker_metrics.webhooks(WebhookOutcome::Retrying), 3);
+}
+
+#[tokio::test]
+async fn a_receiver_that_never_answers_is_given_up_on_after_10_seconds_and_retried() {
+    let app = spawn_app().await;
+    let arrivals: std::sync::Arc<std::sync::Mutex<Vec<std::time::Instant>>> = Default::default();
+    let seen = arrivals.clone();
+    let hanging = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move || {
+            let first = {
+                let mut seen = seen.lock().unwrap();
+                seen.push(std::time::Instant::now());
+                seen.len() == 1
+            };
+            async move {
+                if first {
+                    tokio::time::sleep(std::time::Duration::from_secs(120)).await;
+                }
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, hanging).await });
+
+    let case_id = app.create_case_reporting_to(&url).await;
+    app.reply(&case_id, "Which year?").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while app.worker_metrics.webhooks(WebhookOutcome::Delivered) == 0 {
+        assert!(std::time::Instant::now() < deadline, "the retry delivers");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let arrivals = arrivals.lock().unwrap().clone();
+    assert_eq!(arrivals.len(), 2, "one hung attempt, one retry");
+    let gap = arrivals[1] - arrivals[0];
+    // The 10 s request timeout, then the first retry 1 s later.
+    assert!(
+        gap >= std::time::Duration::from_secs(11) && gap < std::time::Duration::from_secs(20),
+        "the retry came {gap:?} after the hung attempt"
+    );
+    assert_eq!(app.worker_metrics.webhooks(WebhookOutcome::Retrying), 1);
+}

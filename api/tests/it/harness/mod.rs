@@ -87,6 +87,8 @@ pub struct TestApp {
     worker: std::sync::Mutex<Option<RunningWorker>>,
     /// What this app's workers counted (one registry across worker restarts).
     pub worker_metrics: Arc<WorkerMetrics>,
+    /// The API's state (its own metrics registry among it).
+    pub api_state: offload_api::AppState,
     temporal: std::sync::Mutex<Option<TemporalServer>>,
     api: std::sync::Mutex<Option<tokio::task::JoinHandle<std::io::Result<()>>>>,
 }
@@ -200,6 +202,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         offload_api::download_key(&config).unwrap(),
         config.case_addresses().unwrap(),
     );
+    let api_state = state.clone();
     let api = tokio::spawn(offload_api::serve(listener, state, shutdown.clone()));
 
     TestApp {
@@ -215,6 +218,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         shutdown,
         worker: std::sync::Mutex::new(worker),
         worker_metrics,
+        api_state,
         temporal: std::sync::Mutex::new(own_temporal),
         api: std::sync::Mutex::new(Some(api)),
     }

@@ -1,9 +1,9 @@
 //! A local HTTP receiver for webhooks.
 
 use serde_json::Value;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 /// A webhook as received: headers, the parsed body, and the raw bytes (for signatures).
@@ -13,11 +13,15 @@ pub struct Delivered {
     pub raw: String,
 }
 
-/// A local HTTP receiver for webhooks; it can be told to fail its first requests.
+/// A local HTTP receiver for webhooks; it can be told to fail its first requests, or every
+/// request until released.
 pub struct WebhookReceiver {
     pub url: String,
     events: mpsc::UnboundedReceiver<Delivered>,
     pub attempts: Arc<AtomicUsize>,
+    /// When each request arrived, in order.
+    pub arrivals: Arc<Mutex<Vec<Instant>>>,
+    failures_left: Arc<AtomicUsize>,
 }
 
 impl WebhookReceiver {
@@ -30,14 +34,22 @@ impl WebhookReceiver {
     pub async fn start_answering(fail_first: usize, status: u16) -> Self {
         let (tx, events) = mpsc::unbounded_channel();
         let attempts = Arc::new(AtomicUsize::new(0));
-        let seen = attempts.clone();
+        let arrivals = Arc::new(Mutex::new(Vec::new()));
+        let failures_left = Arc::new(AtomicUsize::new(fail_first));
+        let (seen, arrived, failing) = (attempts.clone(), arrivals.clone(), failures_left.clone());
         let app = axum::Router::new().route(
             "/hook",
             axum::routing::post(move |headers: axum::http::HeaderMap, raw: String| {
                 let tx = tx.clone();
-                let attempt = seen.fetch_add(1, Ordering::SeqCst);
+                seen.fetch_add(1, Ordering::SeqCst);
+                arrived.lock().unwrap().push(Instant::now());
+                let fail = failing
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                        left.checked_sub(1)
+                    })
+                    .is_ok();
                 async move {
-                    if attempt < fail_first {
+                    if fail {
                         return axum::http::StatusCode::from_u16(status).unwrap();
                     }
                     let body: Value = serde_json::from_str(&raw).expect("webhook body is JSON");
@@ -53,7 +65,25 @@ impl WebhookReceiver {
             url,
             events,
             attempts,
+            arrivals,
+            failures_left,
         }
+    }
+
+    /// Answers 500 to every request until [`WebhookReceiver::release`].
+    pub async fn start_failing_until_released() -> Self {
+        Self::start(usize::MAX).await
+    }
+
+    /// From now on every request is answered 200.
+    pub fn release(&self) {
+        self.failures_left.store(0, Ordering::SeqCst);
+    }
+
+    /// Gaps between consecutive requests, in order.
+    pub fn gaps(&self) -> Vec<Duration> {
+        let arrivals = self.arrivals.lock().unwrap();
+        arrivals.windows(2).map(|w| w[1] - w[0]).collect()
     }
 
     /// The next delivered event.
