@@ -7,6 +7,7 @@
 //!               --worker-pid N --temporal-pid N [--scale small|full] [--out FILE]
 //! ```
 
+mod cpu;
 mod offload;
 mod raw;
 mod results;
@@ -88,45 +89,8 @@ fn pair_ms(samples: &mut [Duration], a: f64, b: f64) -> String {
     )
 }
 
-fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-/// CPU time (user + system) a process has used.
-fn cpu_time(pid: u32) -> Duration {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let after_name = stat.rsplit(')').next().unwrap_or("");
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    // utime and stime are fields 14 and 15; after the name, the third field is 3.
-    Duration::from_millis((ticks(11) + ticks(12)) * 10)
-}
-
-/// Waits until the Temporal server is idle — under 20 ms of CPU per second over a 2 s window,
-/// for at most a minute — and returns its idle rate (CPU ms per second).
-async fn settle(pid: u32) -> f64 {
-    let window = Duration::from_secs(2);
-    let mut rate = f64::MAX;
-    for _ in 0..30 {
-        let before = cpu_time(pid);
-        tokio::time::sleep(window).await;
-        rate = ms(cpu_time(pid).saturating_sub(before)) / window.as_secs_f64();
-        if rate < 20.0 {
-            break;
-        }
-    }
-    rate
-}
-
-/// CPU ms the server spent since `before`/`began`, less its idle rate over that time.
-fn net_cpu(pid: u32, before: Duration, began: Instant, idle_per_second: f64) -> f64 {
-    let spent = ms(cpu_time(pid).saturating_sub(before));
-    (spent - idle_per_second * began.elapsed().as_secs_f64()).max(0.0)
 }
 
 fn rss_mib(pid: u32) -> f64 {
@@ -139,7 +103,11 @@ fn rss_mib(pid: u32) -> f64 {
 }
 
 /// Runs `n` calls of `call` with `concurrency` in flight; calls per second.
-async fn rate<F, Fut, T>(n: usize, concurrency: usize, call: F) -> anyhow::Result<(f64, Vec<T>)>
+pub(crate) async fn rate<F, Fut, T>(
+    n: usize,
+    concurrency: usize,
+    call: F,
+) -> anyhow::Result<(f64, Vec<T>)>
 where
     F: Fn(usize) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<T>>,
@@ -205,6 +173,25 @@ async fn main() -> anyhow::Result<()> {
         raw::start(&client, &format!("warm-{}-{i}", uuid::Uuid::new_v4())).await?;
         offload.create(&Offload::body(720, 0)).await?;
     }
+
+    // 0. Temporal's CPU per case on a server that holds only the warm-up workflows.
+    let fresh = cpu::through_outreach(
+        &offload,
+        &client,
+        &Offload::body(720, 0),
+        burst,
+        concurrency,
+    )
+    .await?;
+    row(
+        &format!(
+            "Temporal server CPU per case through outreach, server holding {} workflows (÷ raw through its activity)",
+            fresh.workflows_before
+        ),
+        format!("{:.1} ms", fresh.case_ms),
+        format!("{:.1} ms", fresh.raw_ms),
+        format!("{:.2}", fresh.case_ms / fresh.raw_ms),
+    );
 
     // 1. Starts per second: rounds of equal bursts of each kind, their order rotated every
     //    round so that no kind always meets the busier server (each burst leaves work behind:
@@ -335,46 +322,23 @@ async fn main() -> anyhow::Result<()> {
         format!("{:.2}", ms(a) / ms(r)),
     );
 
-    // 4. Cases through outreach per second, end to end, and Temporal's CPU per case: from an
-    //    idle server (earlier steps' visibility writes are not billed here) until it is idle
-    //    again (this burst's own are), less the idle server's own rate over that time. The raw
-    //    figure is the same for raw workflows through their one activity.
-    let temporal = offload.args.temporal_pid;
-    let idle = settle(temporal).await;
-    let (cpu_before, began) = (cpu_time(temporal), Instant::now());
-    let (_, burst_cases) = rate(burst, concurrency, |_| offload.create(&body)).await?;
-    for (id, _) in &burst_cases {
-        offload.mailed(id, 1, Duration::from_secs(600)).await?;
-    }
-    let through = burst as f64 / began.elapsed().as_secs_f64();
-    settle(temporal).await;
-    let case_cpu = net_cpu(temporal, cpu_before, began, idle) / burst as f64;
-    let idle = settle(temporal).await;
-    let (cpu_before, began) = (cpu_time(temporal), Instant::now());
-    let ids: Vec<String> = (0..burst)
-        .map(|i| format!("raw-cpu-{}-{i}", uuid::Uuid::new_v4()))
-        .collect();
-    rate(burst, concurrency, |i| {
-        let (client, id) = (&client, &ids[i]);
-        async move { raw::start(client, id).await }
-    })
-    .await?;
-    for id in &ids {
-        raw::touched_at(id).await;
-    }
-    settle(temporal).await;
-    let raw_cpu = net_cpu(temporal, cpu_before, began, idle) / burst as f64;
+    // 4. Cases through outreach per second, end to end, and Temporal's CPU per case, now that
+    //    the server holds the earlier steps' workflows (see `cpu`).
+    let loaded = cpu::through_outreach(&offload, &client, &body, burst, concurrency).await?;
     row(
         "cases through outreach per second",
-        format!("{through:.1}/s"),
+        format!("{:.1}/s", loaded.per_second),
         "".into(),
         "".into(),
     );
     row(
-        "Temporal server CPU per case through outreach (÷ raw through its activity)",
-        format!("{case_cpu:.1} ms"),
-        format!("{raw_cpu:.1} ms"),
-        format!("{:.2}", case_cpu / raw_cpu),
+        &format!(
+            "Temporal server CPU per case through outreach, server holding {} workflows (÷ raw through its activity)",
+            loaded.workflows_before
+        ),
+        format!("{:.1} ms", loaded.case_ms),
+        format!("{:.1} ms", loaded.raw_ms),
+        format!("{:.2}", loaded.case_ms / loaded.raw_ms),
     );
 
     // 5. Follow-up lateness: 3 case hours (= OFFLOAD_HOUR_SECONDS × 3) after the outreach.
