@@ -335,4 +335,30 @@ mod tests {
             [WEBHOOK_GONE, WEBHOOK_REFUSED]
         );
     }
+
+    /// A send that keeps failing transiently is tried 8 times over about 4 minutes (backoff 2,
+    /// 4, … 120 s), then the case fails with `send_failed` — the same path as SES refusing the
+    /// message outright (`SEND_REJECTED`, not retried), which the integration tests run.
+    #[test]
+    fn sends_are_tried_8_times_then_given_up() {
+        let options = send_local_options();
+        assert_eq!(options.retry_policy.maximum_attempts(), 8);
+        assert_eq!(
+            options.retry_policy.initial_interval(),
+            Duration::from_secs(2)
+        );
+        assert_eq!(options.retry_policy.backoff_coefficient(), 2.0);
+        assert_eq!(
+            options.retry_policy.maximum_interval(),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            options.retry_policy.non_retryable_error_types(),
+            [SEND_REJECTED]
+        );
+        assert_eq!(
+            options.schedule_to_close_timeout,
+            Some(Duration::from_secs(3600))
+        );
+    }
 }
