@@ -30,6 +30,19 @@ use uuid::Uuid;
 
 /// How long a read waits for a worker to answer before falling back to the case's memo snapshot.
 const QUERY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a read without transcript waits for the workflow's own answer before it fetches the
+/// snapshot too and takes whichever comes first. A case whose next step is queued behind others
+/// on a busy worker (its query waits for that step) still reads at once.
+const SNAPSHOT_AFTER: Duration = Duration::from_millis(200);
+
+/// A query's answer, or `Err` when none came within the query timeout.
+type QueryOutcome = Result<Result<CaseRecord, WorkflowQueryError>, tokio::time::error::Elapsed>;
+
+/// What a read got first: the workflow's answer, or its open run's snapshot.
+enum Read {
+    Answered(QueryOutcome),
+    Snapshot(CaseRecord),
+}
 
 /// A case whose run ended without finishing it reads as failed: `workflow_error` (or
 /// `cancelled` for a run cancelled through Temporal), nothing scheduled, no pending question.
@@ -94,6 +107,7 @@ pub struct CaseStore {
     client: Client,
     task_queue: String,
     query_timeout: Duration,
+    snapshot_after: Duration,
     visibility_page: i32,
 }
 
@@ -116,6 +130,7 @@ impl CaseStore {
             client,
             task_queue,
             query_timeout: QUERY_TIMEOUT,
+            snapshot_after: SNAPSHOT_AFTER,
             visibility_page: VISIBILITY_PAGE,
         }
     }
@@ -129,6 +144,12 @@ impl CaseStore {
     /// How long reads wait for a worker before answering 503.
     pub fn with_query_timeout(mut self, timeout: Duration) -> Self {
         self.query_timeout = timeout;
+        self
+    }
+
+    /// How long a read without transcript waits for the workflow before the snapshot may answer.
+    pub fn with_snapshot_after(mut self, wait: Duration) -> Self {
+        self.snapshot_after = wait;
         self
     }
 
@@ -164,8 +185,8 @@ impl CaseStore {
     }
 
     /// The case's owner and public view, or `None` when no such case exists. Answered by the
-    /// workflow (a query); when no worker answers in time, by its last snapshot (see
-    /// `snapshot`), marked stale (without transcript).
+    /// workflow (a query); when it does not answer within `snapshot_after` (no transcript asked
+    /// for) or the query timeout, by its last snapshot (see `snapshot`), marked stale.
     pub async fn record(
         &self,
         case_id: Uuid,
@@ -174,7 +195,26 @@ impl CaseStore {
         let handle = self
             .client
             .get_workflow_handle::<CaseWorkflow>(case_id.to_string());
-        let unanswered = match self.query_current_run(&handle, include_transcript).await {
+        let query = self.query_current_run(&handle, include_transcript);
+        tokio::pin!(query);
+        let answer = if include_transcript {
+            query.await
+        } else {
+            match tokio::time::timeout(self.snapshot_after, query.as_mut()).await {
+                Ok(answer) => answer,
+                Err(_) => match self.snapshot_unless_answered(&handle, query).await? {
+                    Read::Answered(answer) => answer,
+                    Read::Snapshot(record) => {
+                        tracing::info!(%case_id, "the workflow is slow to answer: serving its snapshot");
+                        return Ok(Some(Loaded {
+                            record,
+                            stale: true,
+                        }));
+                    }
+                },
+            }
+        };
+        let unanswered = match answer {
             Ok(Ok(record)) => {
                 return Ok(Some(Loaded {
                     record,
@@ -246,7 +286,7 @@ impl CaseStore {
         &self,
         handle: &temporalio_client::WorkflowHandle<Client, CaseWorkflow>,
         include_transcript: bool,
-    ) -> Result<Result<CaseRecord, WorkflowQueryError>, tokio::time::error::Elapsed> {
+    ) -> QueryOutcome {
         let mut retries = 0;
         loop {
             let query = handle.query(
@@ -269,6 +309,26 @@ impl CaseStore {
             retries += 1;
             tokio::time::sleep(Duration::from_millis(100 * retries)).await;
         }
+    }
+
+    /// While the query is still out: the open run's snapshot, unless the query answers first.
+    /// A closed run, or a failed describe, leaves the read to the query.
+    async fn snapshot_unless_answered(
+        &self,
+        handle: &temporalio_client::WorkflowHandle<Client, CaseWorkflow>,
+        mut query: std::pin::Pin<&mut impl std::future::Future<Output = QueryOutcome>>,
+    ) -> Result<Read, ApiError> {
+        let described = tokio::select! {
+            answer = query.as_mut() => return Ok(Read::Answered(answer)),
+            described = handle.describe(WorkflowDescribeOptions::default()) => described,
+        };
+        if let Ok(description) = described
+            && description.status() == WorkflowExecutionStatus::Running
+            && let Some(record) = self.snapshot(&description).await?
+        {
+            return Ok(Read::Snapshot(record));
+        }
+        Ok(Read::Answered(query.await))
     }
 
     /// Whether Temporal answers (for `/readyz`).

@@ -273,3 +273,27 @@ async fn an_operator_cancelling_the_run_in_temporal_ends_the_case_and_tells_the_
     );
     app.record_history(&case_id, "operator_cancelled").await;
 }
+
+#[tokio::test]
+async fn a_read_the_workflow_is_slow_to_answer_is_served_from_its_snapshot_without_waiting() {
+    let app = spawn_app_with(Options {
+        snapshot_after: std::time::Duration::from_millis(200),
+        ..Options::default()
+    })
+    .await;
+    let case_id = app.create_case(case_body()).await;
+    let live = app.wait_for_outreach(&case_id).await;
+    // No worker answers the query (as when its next step is queued behind others).
+    app.stop_worker().await;
+    let began = std::time::Instant::now();
+    let read = app.get(&format!("/cases/{case_id}")).await;
+    let took = began.elapsed();
+    assert_eq!(read.status, 200, "{}", read.body);
+    assert_eq!(read.headers["offload-stale"], "true");
+    assert_eq!(read.data()["attemptCount"], live["attemptCount"]);
+    assert_eq!(read.data()["updatedAt"], live["updatedAt"]);
+    assert!(
+        took >= std::time::Duration::from_millis(200) && took < std::time::Duration::from_secs(2),
+        "served after the 200 ms wait, before the 2 s query timeout: {took:?}"
+    );
+}

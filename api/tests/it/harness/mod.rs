@@ -120,6 +120,10 @@ pub struct Options {
     pub own_temporal: bool,
     /// Executions per visibility page the API reads (small: listings work in slices).
     pub visibility_page: Option<i32>,
+    /// How long a read waits for the workflow before its snapshot may answer (tests default to
+    /// a second, so that a busy test machine does not turn fresh reads stale; the service's
+    /// default is 200 ms).
+    pub snapshot_after: Duration,
 }
 
 impl Default for Options {
@@ -130,6 +134,7 @@ impl Default for Options {
             monthly_case_cap: None,
             own_temporal: false,
             visibility_page: None,
+            snapshot_after: Duration::from_secs(1),
         }
     }
 }
@@ -197,6 +202,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         KeyStore::load(&keys_file).unwrap(),
         CaseStore::new(client.clone(), config.task_queue.clone())
             .with_query_timeout(Duration::from_secs(2))
+            .with_snapshot_after(options.snapshot_after)
             .with_visibility_page(options.visibility_page.unwrap_or(1000)),
         offload_api::blob_store(&config).await,
         offload_api::download_key(&config).unwrap(),
