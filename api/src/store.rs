@@ -38,6 +38,17 @@ const SNAPSHOT_AFTER: Duration = Duration::from_millis(200);
 /// A query's answer, or `Err` when none came within the query timeout.
 type QueryOutcome = Result<Result<CaseRecord, WorkflowQueryError>, tokio::time::error::Elapsed>;
 
+/// How long a read waits for the workflow's own answer before its snapshot may answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wait {
+    /// Up to the query timeout: reads that decide what the API accepts (an answer, a cancel,
+    /// mail, an idempotent replay) check against the newest state the workflow has.
+    ForTheWorkflow,
+    /// `snapshot_after` (without transcript): what a client reads (`GET /cases/{id}`) comes at
+    /// once even when the case's next step is queued on a busy worker.
+    SnapshotAfterAWhile,
+}
+
 /// What a read got first: the workflow's answer, or its open run's snapshot.
 enum Read {
     Answered(QueryOutcome),
@@ -185,19 +196,20 @@ impl CaseStore {
     }
 
     /// The case's owner and public view, or `None` when no such case exists. Answered by the
-    /// workflow (a query); when it does not answer within `snapshot_after` (no transcript asked
-    /// for) or the query timeout, by its last snapshot (see `snapshot`), marked stale.
+    /// workflow (a query); when it does not answer in time (see [`Wait`]), by its last snapshot
+    /// (see `snapshot`), marked stale.
     pub async fn record(
         &self,
         case_id: Uuid,
         include_transcript: bool,
+        wait: Wait,
     ) -> Result<Option<Loaded>, ApiError> {
         let handle = self
             .client
             .get_workflow_handle::<CaseWorkflow>(case_id.to_string());
         let query = self.query_current_run(&handle, include_transcript);
         tokio::pin!(query);
-        let answer = if include_transcript {
+        let answer = if include_transcript || wait == Wait::ForTheWorkflow {
             query.await
         } else {
             match tokio::time::timeout(self.snapshot_after, query.as_mut()).await {

@@ -8,7 +8,7 @@ use crate::AppState;
 use crate::error::{ApiError, Dependency};
 use crate::extract::{CaseId, JsonBody, Tenant};
 use crate::response::{Envelope, now_ms, ok};
-use crate::store::{Loaded, Start};
+use crate::store::{Loaded, Start, Wait};
 use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -114,11 +114,15 @@ pub async fn owned_case(
     case_id: Uuid,
     include_transcript: bool,
 ) -> Result<CaseRecord, ApiError> {
-    Ok(
-        owned_case_loaded(state, tenant, case_id, include_transcript)
-            .await?
-            .record,
+    Ok(owned_case_loaded(
+        state,
+        tenant,
+        case_id,
+        include_transcript,
+        Wait::ForTheWorkflow,
     )
+    .await?
+    .record)
 }
 
 /// [`owned_case`], saying whether the answer is the memo snapshot (no worker answered).
@@ -127,10 +131,11 @@ pub async fn owned_case_loaded(
     tenant: &Tenant,
     case_id: Uuid,
     include_transcript: bool,
+    wait: Wait,
 ) -> Result<Loaded, ApiError> {
     let loaded = state
         .cases()
-        .record(case_id, include_transcript)
+        .record(case_id, include_transcript, wait)
         .await?
         .ok_or(ApiError::CaseNotFound)?;
     if loaded.record.tenant != tenant.0 {
@@ -245,7 +250,12 @@ async fn check_monthly_cap(
 ) -> Result<(), ApiError> {
     if let Some(key) = idempotency_key {
         let existing = idempotency::case_id(&tenant.0, key);
-        if state.cases().record(existing, false).await?.is_some() {
+        if state
+            .cases()
+            .record(existing, false, Wait::ForTheWorkflow)
+            .await?
+            .is_some()
+        {
             return Ok(());
         }
     }
@@ -303,7 +313,8 @@ pub async fn get_case(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let include = include_transcript(query.as_deref())?;
-    let loaded = owned_case_loaded(&state, &tenant, case_id, include).await?;
+    let loaded =
+        owned_case_loaded(&state, &tenant, case_id, include, Wait::SnapshotAfterAWhile).await?;
     let mut view = loaded.record.view;
     if let Some(live) = loaded.record.transcript {
         let mut messages = archived_messages(&state, &loaded.record.archived).await?;

@@ -151,7 +151,11 @@ pub async fn route_reply(
     let Some(case_id) = mail.case_id(state.addresses()) else {
         return Ok(Routed::NoCase);
     };
-    let Some(loaded) = state.cases().record(case_id, false).await? else {
+    let Some(loaded) = state
+        .cases()
+        .record(case_id, false, crate::store::Wait::ForTheWorkflow)
+        .await?
+    else {
         return Ok(Routed::NoCase);
     };
     let record = loaded.record;

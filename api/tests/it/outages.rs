@@ -296,4 +296,14 @@ async fn a_read_the_workflow_is_slow_to_answer_is_served_from_its_snapshot_witho
         took >= std::time::Duration::from_millis(200) && took < std::time::Duration::from_secs(2),
         "served after the 200 ms wait, before the 2 s query timeout: {took:?}"
     );
+    // What decides whether an answer is accepted waits for the workflow (here until the 2 s
+    // query timeout, then checks against the snapshot): a second answer must meet its 409.
+    let began = std::time::Instant::now();
+    app.post(
+        &format!("/cases/{case_id}/input"),
+        json!({"inputRequestId": "none", "providedContext": "x"}),
+    )
+    .await
+    .assert_error(409, "CASE_NOT_WAITING_FOR_INPUT");
+    assert!(began.elapsed() >= std::time::Duration::from_secs(2));
 }
