@@ -19,10 +19,11 @@ async fn the_typical_case_makes_at_most_60_history_events() {
 
     let app = spawn_app().await;
     let mut body = case_body();
-    body["followUpDelayHours"] = json!(1);
+    // Ten case hours (10 s here) apart, so the reply below comes well before a third follow-up.
+    body["followUpDelayHours"] = json!(10);
     body["maxAttempts"] = json!(3);
     let case_id = app.create_case(body).await;
-    // Outreach and two follow-ups, one case hour (1 s here) apart.
+    // Outreach and two follow-ups.
     app.wait_for(&case_id, "two follow-ups", |v| v["attemptCount"] == 3)
         .await;
     app.reply(&case_id, "Which tax year do you need?").await;
