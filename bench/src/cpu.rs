@@ -20,6 +20,21 @@ pub struct Through {
     pub raw_ms: f64,
 }
 
+impl Through {
+    /// Its results-table row: measure, Offload, raw, ratio.
+    pub fn cpu_row(&self) -> [String; 4] {
+        [
+            format!(
+                "Temporal server CPU per case through outreach, server holding {} workflows (÷ raw through its activity)",
+                self.workflows_before
+            ),
+            format!("{:.1} ms", self.case_ms),
+            format!("{:.1} ms", self.raw_ms),
+            format!("{:.2}", self.case_ms / self.raw_ms),
+        ]
+    }
+}
+
 /// A burst of `burst` cases through their outreach, then as many raw workflows through their
 /// activity, each measured from idle to idle.
 pub async fn through_outreach(

@@ -183,15 +183,8 @@ async fn main() -> anyhow::Result<()> {
         concurrency,
     )
     .await?;
-    row(
-        &format!(
-            "Temporal server CPU per case through outreach, server holding {} workflows (÷ raw through its activity)",
-            fresh.workflows_before
-        ),
-        format!("{:.1} ms", fresh.case_ms),
-        format!("{:.1} ms", fresh.raw_ms),
-        format!("{:.2}", fresh.case_ms / fresh.raw_ms),
-    );
+    let [name, case_ms, raw_ms, ratio] = fresh.cpu_row();
+    row(&name, case_ms, raw_ms, ratio);
 
     // 1. Starts per second: rounds of equal bursts of each kind, their order rotated every
     //    round so that no kind always meets the busier server (each burst leaves work behind:
@@ -331,15 +324,8 @@ async fn main() -> anyhow::Result<()> {
         "".into(),
         "".into(),
     );
-    row(
-        &format!(
-            "Temporal server CPU per case through outreach, server holding {} workflows (÷ raw through its activity)",
-            loaded.workflows_before
-        ),
-        format!("{:.1} ms", loaded.case_ms),
-        format!("{:.1} ms", loaded.raw_ms),
-        format!("{:.2}", loaded.case_ms / loaded.raw_ms),
-    );
+    let [name, case_ms, raw_ms, ratio] = loaded.cpu_row();
+    row(&name, case_ms, raw_ms, ratio);
 
     // 5. Follow-up lateness: 3 case hours (= OFFLOAD_HOUR_SECONDS × 3) after the outreach.
     let hour = offload.args.hour_seconds;

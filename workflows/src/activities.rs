@@ -87,6 +87,18 @@ pub enum Decision {
     NeedsInput { question: String, reason: String },
 }
 
+impl Decision {
+    /// Why the agent decided so (for operators; names the guard when code overruled the model).
+    pub fn reason(&self) -> &str {
+        match self {
+            Decision::GoalAchieved { reason, .. }
+            | Decision::Rejected { reason }
+            | Decision::Reply { reason, .. }
+            | Decision::NeedsInput { reason, .. } => reason,
+        }
+    }
+}
+
 /// One outbound message of a case.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]

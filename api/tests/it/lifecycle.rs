@@ -342,7 +342,7 @@ async fn a_failing_webhook_receiver_does_not_hold_up_the_case() {
     .await;
     app.reply(&case_id, "Not interested after all.").await;
     app.wait_for_status(&case_id, "FAILED").await;
-    let failed_so_far = hooks.attempts.load(std::sync::atomic::Ordering::SeqCst);
+    let failed_so_far = hooks.attempts();
     assert!(failed_so_far >= 1, "the first event was being retried");
 
     hooks.release();

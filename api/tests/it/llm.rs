@@ -1,6 +1,6 @@
 //! The whole case lifecycle driven by the OpenAI-compatible agent against a fake model.
 
-use crate::harness::{Options, case_body, reply_with_attachment, spawn_app_with};
+use crate::harness::{Options, case_body, reply_with_attachment, spawn_app_with, until};
 use mail_parser::MessageParser;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
@@ -197,11 +197,10 @@ async fn a_cancel_while_the_model_is_deciding_wins() {
     let mut hooks = crate::harness::WebhookReceiver::start(0).await;
     let case_id = app.create_case_reporting_to(&hooks.url).await;
     app.reply(&case_id, "Here is the signed form.").await;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while decisions.load(std::sync::atomic::Ordering::SeqCst) == 0 {
-        assert!(std::time::Instant::now() < deadline, "the model is asked");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    until("the model is asked", || {
+        decisions.load(std::sync::atomic::Ordering::SeqCst) > 0
+    })
+    .await;
 
     let started = std::time::Instant::now();
     let cancelled = app

@@ -1,7 +1,7 @@
 //! Limits and service routes: rate limits, the monthly case cap, readiness, metrics, the
 //! OpenAPI document and its reference page.
 
-use crate::harness::{Options, case_body, spawn_app, spawn_app_with};
+use crate::harness::{Options, case_body, spawn_app, spawn_app_with, until};
 use reqwest::Method;
 
 #[tokio::test]
@@ -143,14 +143,10 @@ async fn readiness_metrics_openapi_and_docs_are_served() {
     );
     use offload_worker::metrics::WebhookOutcome;
     // The receiver has the event; the worker counts it once the answer reaches it.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while app.worker_metrics.webhooks(WebhookOutcome::Delivered) == 0 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the delivery is counted"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    until("the delivery is counted", || {
+        app.worker_metrics.webhooks(WebhookOutcome::Delivered) > 0
+    })
+    .await;
     assert_eq!(app.worker_metrics.webhooks(WebhookOutcome::Delivered), 1);
     assert_eq!(app.worker_metrics.webhooks(WebhookOutcome::Retrying), 0);
     assert!(

@@ -1,6 +1,6 @@
 //! One shutdown token stops the API and the worker gracefully.
 
-use crate::harness::{case_body, spawn_app};
+use crate::harness::{case_body, spawn_app, until};
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -34,14 +34,10 @@ async fn one_token_lets_running_activities_and_in_flight_requests_finish() {
     let case_id = app.create_case(body).await;
     app.wait_for_outreach(&case_id).await;
     app.reply(&case_id, "Which year?").await;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while started.load(Ordering::SeqCst) == 0 {
-        assert!(
-            Instant::now() < deadline,
-            "the webhook activity never started"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    until("the webhook activity has started", || {
+        started.load(Ordering::SeqCst) > 0
+    })
+    .await;
 
     // An API request in flight when the token fires: its body arrives in two halves, a second
     // apart, over a raw connection.
@@ -65,11 +61,10 @@ async fn one_token_lets_running_activities_and_in_flight_requests_finish() {
         response
     });
     // The API is handling it (headers read, body awaited) when the token fires.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while app.api_state.metrics().requests_in_flight() == 0 {
-        assert!(Instant::now() < deadline, "the request reached the API");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    until("the request has reached the API", || {
+        app.api_state.metrics().requests_in_flight() > 0
+    })
+    .await;
     let stopping = Instant::now();
     app.shut_down().await;
     let response = in_flight.await.unwrap();

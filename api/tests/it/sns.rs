@@ -582,7 +582,7 @@ async fn a_validly_signed_message_from_a_foreign_topic_changes_nothing() {
     assert_eq!(app.view(&case_id).await, before);
     assert_eq!(app.thread(&case_id).await, thread_before);
     assert_eq!(app.sent(&case_id).len(), 1);
-    assert_eq!(hooks.attempts.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(hooks.attempts(), 0);
 
     // The same message from our topic is read: the topic is the only difference.
     let (status, body) = post_sns(&app, &signed_received(ours, &case_id, raw)).await;

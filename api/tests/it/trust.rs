@@ -4,7 +4,6 @@
 
 use crate::harness::{TestApp, WebhookReceiver, our_message_id, reply_address, spawn_app};
 use serde_json::{Value, json};
-use std::sync::atomic::Ordering;
 
 /// Everything an attack could change about a case.
 #[derive(Debug, PartialEq)]
@@ -30,7 +29,7 @@ async fn snapshot(app: &TestApp, case_id: &str, hooks: &WebhookReceiver) -> Snap
         view,
         thread,
         sent: app.sent(case_id).len(),
-        webhook_attempts: hooks.attempts.load(Ordering::SeqCst),
+        webhook_attempts: hooks.attempts(),
     }
 }
 

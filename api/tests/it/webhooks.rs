@@ -1,11 +1,10 @@
 //! Webhook delivery: Standard Webhooks signatures, 410 stops, and the SSRF guard at creation and
 //! at delivery.
 
-use crate::harness::{Options, WebhookReceiver, case_body, spawn_app, spawn_app_with};
+use crate::harness::{Options, WebhookReceiver, case_body, spawn_app, spawn_app_with, until};
 use base64::Engine;
 use offload_worker::metrics::WebhookOutcome;
 use serde_json::json;
-use std::sync::atomic::Ordering;
 
 #[tokio::test]
 async fn webhooks_carry_a_standard_webhooks_signature_a_receiver_can_verify() {
@@ -59,7 +58,7 @@ async fn a_410_gone_stops_the_retries() {
     app.wait_for_status(&case_id, "FAILED").await;
     // The run closes only once its pump is done with the event for good: no retry can follow.
     app.wait_for_run_to_close(&case_id).await;
-    assert_eq!(hooks.attempts.load(Ordering::SeqCst), 1);
+    assert_eq!(hooks.attempts(), 1);
     assert_eq!(app.worker_metrics.webhooks(WebhookOutcome::Gone), 1);
     assert_eq!(app.worker_metrics.webhooks(WebhookOutcome::Retrying), 0);
 }
@@ -115,7 +114,7 @@ async fn webhooks_never_reach_non_public_addresses_unless_allow_listed() {
             .await
             .assert_error(400, "INVALID_REQUEST");
     }
-    assert_eq!(hooks.attempts.load(Ordering::SeqCst), 0);
+    assert_eq!(hooks.attempts(), 0);
     assert_eq!(app.worker_metrics.webhooks(WebhookOutcome::Delivered), 0);
 }
 
@@ -153,22 +152,17 @@ async fn redirects_are_not_followed_and_the_same_event_id_is_kept_on_every_try()
     app.wait_for_status(&case_id, "FAILED").await;
     // Retries after 1 s and 2 s. By the third try, a redirect followed on either earlier one
     // would have reached the target: all with the same id, none followed.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while seen_ids.lock().unwrap().len() < 3 {
-        assert!(std::time::Instant::now() < deadline, "three tries");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    until("three tries have come", || {
+        seen_ids.lock().unwrap().len() >= 3
+    })
+    .await;
     let ids = seen_ids.lock().unwrap().clone();
     assert!(
         ids.iter().all(|id| id == &ids[0])
             && ids[0].starts_with(&format!("evt_{case_id}_case_failed_")),
         "{ids:?}"
     );
-    assert_eq!(
-        target.attempts.load(Ordering::SeqCst),
-        0,
-        "the redirect was not followed"
-    );
+    assert_eq!(target.attempts(), 0, "the redirect was not followed");
 }
 
 #[tokio::test]
@@ -191,14 +185,10 @@ async fn a_failed_delivery_is_retried_after_1_2_and_4_seconds() {
         );
     }
     // The activity records its outcome once the receiver has answered.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while app.worker_metrics.webhooks(WebhookOutcome::Delivered) == 0 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the delivery is counted"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    until("the delivery is counted", || {
+        app.worker_metrics.webhooks(WebhookOutcome::Delivered) > 0
+    })
+    .await;
     assert_eq!(app.worker_metrics.webhooks(WebhookOutcome::Retrying), 3);
 }
 
@@ -229,11 +219,10 @@ async fn a_receiver_that_never_answers_is_given_up_on_after_10_seconds_and_retri
 
     let case_id = app.create_case_reporting_to(&url).await;
     app.reply(&case_id, "Which year?").await;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while app.worker_metrics.webhooks(WebhookOutcome::Delivered) == 0 {
-        assert!(std::time::Instant::now() < deadline, "the retry delivers");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    until("the retry delivers", || {
+        app.worker_metrics.webhooks(WebhookOutcome::Delivered) > 0
+    })
+    .await;
     let arrivals = arrivals.lock().unwrap().clone();
     assert_eq!(arrivals.len(), 2, "one hung attempt, one retry");
     let gap = arrivals[1] - arrivals[0];

@@ -119,3 +119,15 @@ pub fn task_of(body: &Value) -> String {
         .unwrap_or("")
         .to_string()
 }
+
+/// The bodies of the requests `server` received for `task`, in order.
+pub async fn requests_for(server: &wiremock::MockServer, task: &str) -> Vec<Value> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap_or(Value::Null))
+        .filter(|body| task_of(body) == task)
+        .collect()
+}

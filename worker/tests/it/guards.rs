@@ -2,11 +2,11 @@
 //! the model's claim is overruled by exactly the guard under test (the decision's reason names
 //! it), and the drafts that reach the counterparty are the ones the guards cleared.
 
-use crate::fake_model::{PRIVATE_PO, agent, completion, request_with_reply, task_of};
+use crate::fake_model::{PRIVATE_PO, agent, completion, request_with_reply, requests_for, task_of};
 use offload_worker::agent::guards::injection_signal;
 use offload_worker::agent::openai::overruled;
 use offload_worker::agent::{Agent, rules};
-use offload_workflows::activities::Decision;
+use offload_workflows::activities::{AgentRequest, Decision};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -71,13 +71,9 @@ const EXTRACTION: &str = "json_object";
 
 /// The system prompts of the requests the fake model received for `task`, in order.
 async fn prompts(server: &MockServer, task: &str) -> Vec<String> {
-    server
-        .received_requests()
+    requests_for(server, task)
         .await
-        .unwrap_or_default()
         .iter()
-        .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap())
-        .filter(|body| task_of(body) == task)
         .map(|body| {
             body["messages"][0]["content"]
                 .as_str()
@@ -85,6 +81,18 @@ async fn prompts(server: &MockServer, task: &str) -> Vec<String> {
                 .to_string()
         })
         .collect()
+}
+
+/// What the agent sends as outreach (or follow-up) for a quiet case, and that case.
+async fn written(server: &MockServer, follow_up: bool) -> (AgentRequest, String) {
+    let request = request_with_reply("", vec![], None);
+    let agent = agent(server, Duration::from_secs(5));
+    let draft = if follow_up {
+        agent.compose_follow_up(&request).await
+    } else {
+        agent.compose_outreach(&request).await
+    };
+    (request, draft.unwrap().body)
 }
 
 async fn evaluate(server: &MockServer, reply: &str) -> Decision {
@@ -98,15 +106,6 @@ async fn evaluate(server: &MockServer, reply: &str) -> Decision {
         .unwrap()
 }
 
-fn reason(decision: &Decision) -> &str {
-    match decision {
-        Decision::Reply { reason, .. }
-        | Decision::NeedsInput { reason, .. }
-        | Decision::Rejected { reason }
-        | Decision::GoalAchieved { reason, .. } => reason,
-    }
-}
-
 #[tokio::test]
 async fn success_quoting_words_the_counterparty_never_wrote_is_overruled_by_the_evidence_guard() {
     let server = Script::deciding(verdict(
@@ -117,7 +116,7 @@ async fn success_quoting_words_the_counterparty_never_wrote_is_overruled_by_the_
     .await;
     let decision = evaluate(&server, "Thanks, we will look into it next week.").await;
     assert!(matches!(decision, Decision::Reply { .. }), "{decision:?}");
-    assert_eq!(reason(&decision), overruled::SUCCESS_WITHOUT_EVIDENCE);
+    assert_eq!(decision.reason(), overruled::SUCCESS_WITHOUT_EVIDENCE);
     assert!(
         prompts(&server, EXTRACTION).await.is_empty(),
         "no result is extracted"
@@ -136,7 +135,7 @@ async fn a_quote_that_is_an_instruction_once_its_lines_are_joined_is_not_evidenc
         .await;
     let decision = evaluate(&server, reply).await;
     assert!(matches!(decision, Decision::Reply { .. }), "{decision:?}");
-    assert_eq!(reason(&decision), overruled::SUCCESS_WITHOUT_EVIDENCE);
+    assert_eq!(decision.reason(), overruled::SUCCESS_WITHOUT_EVIDENCE);
 }
 
 #[tokio::test]
@@ -146,7 +145,7 @@ async fn a_refusal_the_counterparty_never_wrote_is_overruled_by_the_evidence_gua
         .await;
     let decision = evaluate(&server, "Let me check with our accountant first.").await;
     assert!(matches!(decision, Decision::Reply { .. }), "{decision:?}");
-    assert_eq!(reason(&decision), overruled::REFUSAL_WITHOUT_EVIDENCE);
+    assert_eq!(decision.reason(), overruled::REFUSAL_WITHOUT_EVIDENCE);
 }
 
 #[tokio::test]
@@ -160,7 +159,7 @@ async fn a_result_not_in_the_counterpartys_words_is_refused_by_the_grounding_gua
         matches!(decision, Decision::NeedsInput { .. }),
         "{decision:?}"
     );
-    assert_eq!(reason(&decision), overruled::RESULT_REFUSED);
+    assert_eq!(decision.reason(), overruled::RESULT_REFUSED);
     let extractions = prompts(&server, EXTRACTION).await;
     assert_eq!(extractions.len(), 2, "one repair round");
     assert!(
@@ -194,12 +193,8 @@ async fn a_draft_the_reviewer_finds_against_the_constraints_is_rewritten_with_it
         json!({"compliant": true, "violations": []}),
     ];
     let server = script.serve().await;
-    let request = request_with_reply("", vec![], None);
-    let sent = agent(&server, Duration::from_secs(5))
-        .compose_outreach(&request)
-        .await
-        .unwrap();
-    assert_eq!(sent.body, "Hi Maya, could you send the signed W-9? Avery");
+    let (_, sent) = written(&server, false).await;
+    assert_eq!(sent, "Hi Maya, could you send the signed W-9? Avery");
     let drafts = prompts(&server, "email_draft").await;
     assert_eq!(drafts.len(), 2);
     assert!(
@@ -216,12 +211,8 @@ async fn a_draft_the_reviewer_refuses_twice_is_replaced_by_the_safe_template() {
     script.drafts = vec![FEE_DRAFT];
     script.reviews = vec![json!({"compliant": false, "violations": ["it offers to pay a fee"]})];
     let server = script.serve().await;
-    let request = request_with_reply("", vec![], None);
-    let sent = agent(&server, Duration::from_secs(5))
-        .compose_outreach(&request)
-        .await
-        .unwrap();
-    assert_eq!(sent.body, rules::outreach(&request).body);
+    let (request, sent) = written(&server, false).await;
+    assert_eq!(sent, rules::outreach(&request).body);
     assert_eq!(prompts(&server, "email_draft").await.len(), 2);
     assert_eq!(prompts(&server, "draft_review").await.len(), 2);
 }
@@ -231,13 +222,9 @@ async fn a_draft_that_leaks_a_private_value_is_refused_by_the_code_before_any_re
     let mut script = Script::deciding(verdict("reply", &[]));
     script.drafts = vec!["Hi Maya, please quote PO-88231 on the form. Avery"];
     let server = script.serve().await;
-    let request = request_with_reply("", vec![], None);
-    let sent = agent(&server, Duration::from_secs(5))
-        .compose_follow_up(&request)
-        .await
-        .unwrap();
-    assert!(!sent.body.contains(PRIVATE_PO), "{}", sent.body);
-    assert_eq!(sent.body, rules::follow_up(&request).body);
+    let (request, sent) = written(&server, true).await;
+    assert!(!sent.contains(PRIVATE_PO), "{sent}");
+    assert_eq!(sent, rules::follow_up(&request).body);
     let drafts = prompts(&server, "email_draft").await;
     assert_eq!(drafts.len(), 2);
     assert!(

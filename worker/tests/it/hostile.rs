@@ -6,7 +6,9 @@
 //! no confidential value or wholesale knowledge in any mail we would send. The summary it prints
 //! is computed here and must be the one the README states.
 
-use crate::fake_model::{KNOWLEDGE, PRIVATE_PO, agent, completion, request_with_reply, task_of};
+use crate::fake_model::{
+    KNOWLEDGE, PRIVATE_PO, agent, completion, request_with_reply, requests_for, task_of,
+};
 use offload_core::mail::inbound::InboundMail;
 use offload_worker::agent::guards::{draft_violations, injection_signal};
 use offload_worker::agent::openai::overruled;
@@ -125,23 +127,9 @@ fn safe_reply(request: &AgentRequest) -> String {
     }
 }
 
-/// Requests the fake model received for `task`.
-async fn asked(server: &MockServer, task: &str) -> usize {
-    let requests = server.received_requests().await.unwrap_or_default();
-    requests
-        .iter()
-        .filter(|r| task_of(&serde_json::from_slice(&r.body).unwrap_or(Value::Null)) == task)
-        .count()
-}
-
 /// The guard `decision` shows fired, as a tally label.
 fn guard_of(decision: &Decision) -> &'static str {
-    let reason = match decision {
-        Decision::Reply { reason, .. }
-        | Decision::NeedsInput { reason, .. }
-        | Decision::Rejected { reason }
-        | Decision::GoalAchieved { reason, .. } => reason.as_str(),
-    };
+    let reason = decision.reason();
     if reason.starts_with(overruled::SUSPICIOUS_REPLY) {
         "suspicion"
     } else if reason == overruled::SUCCESS_WITHOUT_EVIDENCE
@@ -202,12 +190,12 @@ async fn each_hostile_reply_is_stopped_by_the_guard_it_names() {
             let mail = InboundMail::parse(sample.raw.as_bytes()).expect("a sample parses");
             let request = request_with_reply(&mail.text, mail.warnings.clone(), None);
             let context = format!("{} ({}), {behaviour:?}", sample.name, sample.kind);
-            let drafts_before = asked(&server, "email_draft").await;
+            let drafts_before = requests_for(&server, "email_draft").await.len();
             let decision = agent
                 .evaluate(&request)
                 .await
                 .unwrap_or_else(|e| panic!("{context}: {e}"));
-            let drafts = asked(&server, "email_draft").await - drafts_before;
+            let drafts = requests_for(&server, "email_draft").await.len() - drafts_before;
             let outcome = outcome_of(&decision);
             let mut guard = guard_of(&decision);
             match &decision {

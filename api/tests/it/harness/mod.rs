@@ -267,6 +267,16 @@ fn start_worker(
 
 /// The dev server accepts connections a moment before it serves; retry until it answers.
 /// A valid create body; tests change what they exercise.
+/// Waits until `done` holds (checked every 20 ms, for at most a minute): for what the test can
+/// see without asking the API — a receiver's requests, a metric of this app's own.
+pub async fn until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 pub fn case_body() -> Value {
     json!({
         "channel": "EMAIL",

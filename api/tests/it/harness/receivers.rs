@@ -18,9 +18,8 @@ pub struct Delivered {
 pub struct WebhookReceiver {
     pub url: String,
     events: mpsc::UnboundedReceiver<Delivered>,
-    pub attempts: Arc<AtomicUsize>,
     /// When each request arrived, in order.
-    pub arrivals: Arc<Mutex<Vec<Instant>>>,
+    arrivals: Arc<Mutex<Vec<Instant>>>,
     failures_left: Arc<AtomicUsize>,
 }
 
@@ -33,15 +32,13 @@ impl WebhookReceiver {
     /// Answers `status` to the first `fail_first` requests, then 200.
     pub async fn start_answering(fail_first: usize, status: u16) -> Self {
         let (tx, events) = mpsc::unbounded_channel();
-        let attempts = Arc::new(AtomicUsize::new(0));
         let arrivals = Arc::new(Mutex::new(Vec::new()));
         let failures_left = Arc::new(AtomicUsize::new(fail_first));
-        let (seen, arrived, failing) = (attempts.clone(), arrivals.clone(), failures_left.clone());
+        let (arrived, failing) = (arrivals.clone(), failures_left.clone());
         let app = axum::Router::new().route(
             "/hook",
             axum::routing::post(move |headers: axum::http::HeaderMap, raw: String| {
                 let tx = tx.clone();
-                seen.fetch_add(1, Ordering::SeqCst);
                 arrived.lock().unwrap().push(Instant::now());
                 let fail = failing
                     .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
@@ -64,7 +61,6 @@ impl WebhookReceiver {
         WebhookReceiver {
             url,
             events,
-            attempts,
             arrivals,
             failures_left,
         }
@@ -78,6 +74,11 @@ impl WebhookReceiver {
     /// From now on every request is answered 200.
     pub fn release(&self) {
         self.failures_left.store(0, Ordering::SeqCst);
+    }
+
+    /// Requests received so far, answered or not.
+    pub fn attempts(&self) -> usize {
+        self.arrivals.lock().unwrap().len()
     }
 
     /// Gaps between consecutive requests, in order.
