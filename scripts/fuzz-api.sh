@@ -57,35 +57,53 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 
-say "schemathesis against http://$OFFLOAD_API_ADDR"
-set +e
-PYTHONPATH="$PWD/scripts" SCHEMATHESIS_HOOKS=schemathesis_hooks \
-"$venv/bin/schemathesis" run openapi.json \
-  --url "http://$OFFLOAD_API_ADDR" \
-  --header "x-api-key: $KEY" \
-  --header "x-offload-inbound-secret: $OFFLOAD_INBOUND_SECRET" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
-  --max-examples "${OFFLOAD_FUZZ_EXAMPLES:-100}" \
-  --seed 20261128 \
-  --no-color \
-  "$@" | tee "$work/schemathesis.txt"
-status=${PIPESTATUS[0]}
-set -e
-# The figures the README states are the ones this run computed: every generated test case
-# passed, and the run says so in its summary.
-python3 - "$work/schemathesis.txt" "$status" <<'PY'
+# Every check; the fixed seed (so a change that breaks it is seen at once) and, unless one is
+# given, a fresh seed per run (so each run explores new inputs), printed so it can be replayed:
+#   OFFLOAD_FUZZ_SEEDS="20261128 <seed>" ./scripts/fuzz-api.sh
+seeds="${OFFLOAD_FUZZ_SEEDS:-20261128 $(python3 -c 'import secrets; print(secrets.randbelow(2**31))')}"
+export OFFLOAD_OUTBOX_DIR="$OFFLOAD_DATA_DIR/outbox" OFFLOAD_FUZZ_KEY="$KEY"
+export OFFLOAD_FUZZ_REPORT="$work/counterparty.txt"
+failed=0
+for seed in $seeds; do
+  say "schemathesis against http://$OFFLOAD_API_ADDR, seed $seed"
+  : > "$OFFLOAD_FUZZ_REPORT"
+  set +e
+  PYTHONPATH="$PWD/scripts" SCHEMATHESIS_HOOKS=schemathesis_hooks \
+  "$venv/bin/schemathesis" --config-file scripts/schemathesis.toml run openapi.json \
+    --url "http://$OFFLOAD_API_ADDR" \
+    --header "x-api-key: $KEY" \
+    --header "x-offload-inbound-secret: $OFFLOAD_INBOUND_SECRET" \
+    ${OFFLOAD_FUZZ_CHECKS:+--checks "$OFFLOAD_FUZZ_CHECKS"} \
+    --max-examples "${OFFLOAD_FUZZ_EXAMPLES:-100}" \
+    --seed "$seed" \
+    --no-color \
+    "$@" | tee "$work/schemathesis.txt"
+  status=${PIPESTATUS[0]}
+  set -e
+  # The figures the README states are the ones this run computed: every generated test case
+  # passed, and the run says so in its summary.
+  python3 - "$work/schemathesis.txt" "$status" "$seed" "$OFFLOAD_FUZZ_REPORT" <<'PY' || failed=1
 import re, sys
 text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-status = int(sys.argv[2])
+status, seed = int(sys.argv[2]), sys.argv[3]
+played = len(open(sys.argv[4]).read().split())
 cases = re.search(r"(\d+) generated, (\d+) passed", text)
 scenarios = re.search(r"Scenarios:\s+(\d+)", text)
 operations = re.search(r"Tested: (\d+)", text)
-seed = re.search(r"Seed: (\d+)", text)
+links = re.search(r"API Links:\s+(\d+) covered / (\d+) selected", text)
 if status != 0 or not cases or cases.group(1) != cases.group(2) or int(cases.group(1)) == 0:
-    print(f"contract fuzzing FAILED (schemathesis exit {status}): "
+    print(f"contract fuzzing FAILED with seed {seed} (schemathesis exit {status}): "
           f"{cases.group(0) if cases else 'no test case summary'}", file=sys.stderr)
     sys.exit(1)
-print(f"contract fuzzing: {operations.group(1) if operations else '?'} operations, "
+if played == 0:
+    print(f"contract fuzzing FAILED with seed {seed}: the counterparty answered no case, "
+          "so the stateful phase never reached a live one", file=sys.stderr)
+    sys.exit(1)
+print(f"contract fuzzing (all checks, seed {seed}): {operations.group(1) if operations else '?'} operations, "
       f"{cases.group(1)} generated test cases, {cases.group(2)} passed, "
-      f"{scenarios.group(1) if scenarios else 0} stateful scenarios, seed {seed.group(1) if seed else '?'}")
+      f"{scenarios.group(1) if scenarios else 0} stateful scenarios, "
+      f"{links.group(1) if links else 0}/{links.group(2) if links else 0} API links covered, "
+      f"{played} live cases answered by the counterparty")
 PY
+done
+exit "$failed"

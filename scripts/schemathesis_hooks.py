@@ -1,6 +1,144 @@
-"""Schemathesis hooks for Offload's contract fuzzing (loaded through SCHEMATHESIS_HOOKS)."""
+"""Schemathesis hooks for Offload's contract fuzzing (loaded through SCHEMATHESIS_HOOKS).
+
+- `POST /inbound/email` takes a raw RFC 822 message: generated strings are sent as text.
+- The counterparty: for the first cases the stateful phase creates, the hook reads the message the
+  service sent (the outbox), replies to it from the counterparty's address with a question (the
+  case asks its client: `INPUT_NEEDED`), then with an attachment. The links from `GET
+  /cases/{id}` (answer the input request, fetch the attachment, cancel) then reach live cases
+  instead of 404s.
+- Cursors are opaque: a schema cannot tell an issued cursor from any other base64url string, so
+  valid-data requests carry only cursors the API issued (for the same filters) or none.
+"""
+
+import email
+import email.policy
+import json
+import os
+import threading
+import time
+import urllib.request
+import uuid
+from email.message import EmailMessage
 
 import schemathesis
 
-# POST /inbound/email takes a raw RFC 822 message: send generated strings as text.
 schemathesis.serializer.alias("message/rfc822", "text/plain")
+
+API = f"http://{os.environ['OFFLOAD_API_ADDR']}"
+OUTBOX = os.environ["OFFLOAD_OUTBOX_DIR"]
+KEY = os.environ["OFFLOAD_FUZZ_KEY"]
+INBOUND_SECRET = os.environ["OFFLOAD_INBOUND_SECRET"]
+# How many created cases the counterparty answers (each costs a few seconds of waiting).
+PLAYED_CASES = int(os.environ.get("OFFLOAD_FUZZ_PLAYED_CASES", "6"))
+
+_lock = threading.Lock()
+_played: list[str] = []
+_issued_cursors: dict[tuple, set[str]] = {}
+# What the counterparty did, printed by fuzz-api.sh from this file.
+_REPORT = os.environ.get("OFFLOAD_FUZZ_REPORT")
+
+
+def _request(method, path, body=None, headers=None):
+    request = urllib.request.Request(API + path, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def _case(case_id):
+    status, body = _request("GET", f"/cases/{case_id}", headers={"x-api-key": KEY})
+    return body["data"] if status == 200 else None
+
+
+def _until(what, condition, seconds=20.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"counterparty: timed out waiting for {what}")
+
+
+def _reply(sent, build):
+    """A reply to `sent` from its recipient, to its Reply-To address, in its thread."""
+    reply = EmailMessage()
+    reply["From"] = sent["To"]
+    reply["To"] = sent["Reply-To"]
+    reply["Subject"] = "Re: " + (sent["Subject"] or "")
+    reply["Message-ID"] = f"<{uuid.uuid4()}@counterparty.example>"
+    reply["In-Reply-To"] = sent["Message-ID"]
+    reply["References"] = sent["Message-ID"]
+    build(reply)
+    status, body = _request(
+        "POST",
+        "/inbound/email",
+        body=reply.as_bytes(policy=email.policy.SMTP),
+        headers={"content-type": "message/rfc822", "x-offload-inbound-secret": INBOUND_SECRET},
+    )
+    if status != 202:
+        raise AssertionError(f"counterparty: reply refused with {status}: {body}")
+
+
+def _play_counterparty(case_id):
+    path = os.path.join(OUTBOX, f"{case_id}-001.eml")
+    _until(f"the first message of {case_id}", lambda: os.path.exists(path))
+    with open(path, "rb") as file:
+        sent = email.message_from_binary_file(file, policy=email.policy.default)
+    _reply(sent, lambda m: m.set_content("Thanks. Which tax year should the form cover?"))
+    _until(
+        f"{case_id} to ask its client",
+        lambda: (_case(case_id) or {}).get("status") == "INPUT_NEEDED",
+    )
+
+    def with_attachment(message):
+        message.set_content("A draft of the form is attached.")
+        message.add_attachment(b"W-9 draft\n", maintype="text", subtype="plain", filename="w9-draft.txt")
+
+    _reply(sent, with_attachment)
+    _until(f"{case_id}'s attachment", lambda: (_case(case_id) or {}).get("attachments"))
+    if _REPORT:
+        with _lock, open(_REPORT, "a", encoding="utf-8") as report:
+            report.write(case_id + "\n")
+
+
+def _filters(query):
+    return tuple((name, str(query.get(name))) for name in ("status", "clientReferenceId"))
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    if case.operation.label != "GET /cases" or not case.query or "cursor" not in case.query:
+        return
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return
+    with _lock:
+        issued = sorted(_issued_cursors.get(_filters(case.query), ()))
+    if case.query["cursor"] not in issued:
+        if issued:
+            case.query["cursor"] = issued[0]
+        else:
+            del case.query["cursor"]
+
+
+@schemathesis.hook
+def after_call(context, case, response):
+    label = case.operation.label
+    if label == "GET /cases" and response.status_code == 200:
+        cursor = (response.json().get("data") or {}).get("nextCursor")
+        if cursor:
+            with _lock:
+                _issued_cursors.setdefault(_filters(case.query or {}), set()).add(cursor)
+        return
+    if label != "POST /cases" or response.status_code != 201:
+        return
+    if case.meta is None or case.meta.phase.name != "stateful":
+        return
+    with _lock:
+        if len(_played) >= PLAYED_CASES:
+            return
+        case_id = response.json()["data"]["caseId"]
+        _played.append(case_id)
+    _play_counterparty(case_id)

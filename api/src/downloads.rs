@@ -19,6 +19,9 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/attachments/download", get(download))
 }
 
+/// `<payload>.<signature>`, both base64url.
+type DownloadToken = crate::rules::Token<3, 4096>;
+
 /// What a token grants: one blob, until a moment.
 #[derive(Serialize, Deserialize, Debug, PartialEq)]
 pub struct Grant {
@@ -72,7 +75,7 @@ pub fn verify(token: &str, key: &[u8], now: i64) -> Result<Grant, TokenProblem> 
 /// Download an attachment with a token minted by `GET /cases/{id}/attachments/{attachmentId}`.
 #[utoipa::path(
     get, path = "/attachments/download", tag = "cases",
-    params(("token" = String, Query, description = "The token of a minted download URL")),
+    params(("token" = inline(DownloadToken), Query, description = "The token of a minted download URL")),
     responses(
         crate::error::OpenRouteErrors,
         (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
@@ -88,8 +91,10 @@ pub async fn download(
     let token = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .find(|(k, _)| k == "token")
         .map(|(_, v)| v.into_owned())
-        .filter(|t| !t.is_empty())
         .ok_or_else(|| ApiError::invalid("token", "is required"))?;
+    let token = DownloadToken::check(&token)
+        .map_err(|rule| ApiError::invalid("token", rule))?
+        .0;
     let grant = verify(
         &token,
         state.download_key(),

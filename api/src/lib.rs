@@ -25,6 +25,7 @@ pub mod meta;
 pub mod metrics;
 pub mod openapi;
 pub mod response;
+pub mod rules;
 pub mod store;
 
 use axum::Router;

@@ -65,6 +65,7 @@ pub fn document() -> String {
     let mut document =
         serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes");
     fix_link_keys(&mut document);
+    crate::cases::result_schema::describe(&mut document);
     let mut json = serde_json::to_string_pretty(&document).expect("JSON serializes");
     json.push('\n');
     json

@@ -149,6 +149,11 @@ pub enum WebhookUrlProblem {
 }
 
 impl WebhookPolicy {
+    /// Whether this is the production policy: `https` only, public targets only.
+    pub fn is_strict(&self) -> bool {
+        !self.allow_http && self.allowed.is_empty()
+    }
+
     /// Whether a webhook may go to `ip`.
     pub fn may_reach(&self, ip: IpAddr) -> bool {
         webhook_may_reach(ip, &self.allowed)

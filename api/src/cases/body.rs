@@ -4,7 +4,8 @@
 //! the workflow's own types.
 
 use crate::error::ApiError;
-use offload_core::config::is_email_address;
+use super::result_schema;
+use crate::rules::{AtMost, Chars, EmailAddress, TimeZone, Trimmed, Whole, WebhookUrl};
 use offload_core::net::WebhookPolicy;
 use offload_workflows::case::{
     CaseRequest, Channel, Counterparty, DEFAULT_FOLLOW_UP_DELAY_HOURS, DEFAULT_MAX_ATTEMPTS, Goal,
@@ -16,11 +17,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::str::FromStr;
 
-const KIB: usize = 1024;
-/// Schemas nested deeper than this are refused before compiling (deep nesting overflows stacks).
-const MAX_SCHEMA_DEPTH: usize = 32;
+pub(super) const KIB: usize = 1024;
 
 /// The body of `POST /cases`. Unknown fields are refused.
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -53,49 +51,38 @@ pub struct CreateCaseBody {
     pub goal: GoalBody,
     pub counterparty: CounterpartyBody,
     pub sender_persona: SenderPersonaBody,
-    /// Your reference; not unique. At most 200 characters.
-    #[schema(max_length = 200)]
-    pub client_reference_id: Option<String>,
+    /// Your reference; not unique. At most 200 characters after trimming.
+    #[schema(inline)]
+    pub client_reference_id: Option<Trimmed<0, 200>>,
     /// Rules the agent must keep. At most 20 items of at most 500 characters.
-    #[schema(max_items = 20, inline)]
-    pub constraints: Option<Vec<Constraint>>,
+    #[schema(schema_with = constraints_schema)]
+    pub constraints: Option<AtMost<Chars<0, 500>, 20>>,
     /// Automated follow-ups after the first message (default 3).
-    #[schema(minimum = 0, maximum = 10, default = 3)]
-    pub max_attempts: Option<i64>,
+    #[schema(inline, default = 3)]
+    pub max_attempts: Option<Whole<0, 10>>,
     /// Hours between follow-ups (default 72).
-    #[schema(minimum = 1, maximum = 720, default = 72)]
-    pub follow_up_delay_hours: Option<i64>,
-    /// A JSON Schema (draft 2020-12) whose root accepts an object; the result is validated
-    /// against it. At most 16 KiB.
+    #[schema(inline, default = 72)]
+    pub follow_up_delay_hours: Option<Whole<1, 720>>,
+    /// Described in `openapi.json` by [`result_schema::describe`].
     #[schema(value_type = Option<Object>)]
     pub result_schema: Option<Map<String, Value>>,
-    /// Where events are POSTed: an absolute `https` URL (plain `http` only when the deployment
-    /// allows it).
-    #[schema(max_length = 2048)]
-    pub client_webhook_url: Option<String>,
+    /// Where events are POSTed: an absolute `https` URL naming its host by a domain name.
+    /// Deployments that allow plain `http` (`OFFLOAD_WEBHOOK_ALLOW_HTTP`) or private targets
+    /// (`OFFLOAD_WEBHOOK_ALLOW_CIDRS`) also accept `http` and literal addresses; a host that
+    /// is local or resolves only to private addresses is refused.
+    #[schema(inline)]
+    pub client_webhook_url: Option<WebhookUrl>,
     /// Opaque, echoed in webhooks, never returned by GET. At most 16 KiB.
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<Map<String, Value>>,
     /// Hours an input request may stay unanswered before the case fails with `input_timeout`.
-    #[schema(minimum = 1, maximum = 2160)]
-    pub input_timeout_hours: Option<i64>,
+    #[schema(inline)]
+    pub input_timeout_hours: Option<Whole<1, 2160>>,
 }
 
-/// One rule the agent must keep (at most 500 characters).
-#[derive(Deserialize)]
-#[serde(transparent)]
-pub struct Constraint(String);
-
-impl utoipa::PartialSchema for Constraint {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .max_length(Some(500))
-            .into()
-    }
+fn constraints_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    crate::rules::nullable(<AtMost<Chars<0, 500>, 20> as utoipa::PartialSchema>::schema())
 }
-
-impl utoipa::ToSchema for Constraint {}
 
 /// The channel; only `EMAIL` is implemented.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -120,8 +107,8 @@ impl<'de> Deserialize<'de> for ChannelName {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GoalBody {
     /// What the case should achieve; 1..2000 characters after trimming.
-    #[schema(min_length = 1, max_length = 2000)]
-    pub objective: String,
+    #[schema(inline)]
+    pub objective: Trimmed<1, 2000>,
     /// Context the agent may use when writing (a string or an object, at most 16 KiB).
     pub knowledge: Option<Knowledge>,
     /// Facts that inform decisions but never leave in mail (a string or an object, ≤ 16 KiB).
@@ -167,15 +154,18 @@ impl Knowledge {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CounterpartyBody {
-    /// A valid email address, at most 254 characters.
-    #[schema(max_length = 254, format = Email)]
-    pub address: String,
-    #[schema(min_length = 1, max_length = 200)]
-    pub name: String,
-    #[schema(max_length = 200)]
-    pub company: Option<String>,
+    /// A valid email address (a dot-atom addr-spec), at most 254 characters.
+    #[schema(inline)]
+    pub address: EmailAddress,
+    /// 1..200 characters after trimming.
+    #[schema(inline)]
+    pub name: Trimmed<1, 200>,
+    /// At most 200 characters after trimming.
+    #[schema(inline)]
+    pub company: Option<Trimmed<0, 200>>,
     /// An IANA time zone name such as `Europe/Berlin`.
-    pub timezone: Option<String>,
+    #[schema(inline)]
+    pub timezone: Option<TimeZone>,
     /// String values only; at most 4 KiB.
     pub custom_data: Option<BTreeMap<String, String>>,
     /// Whether replies from other addresses of the counterparty's domain count as theirs
@@ -187,15 +177,18 @@ pub struct CounterpartyBody {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SenderPersonaBody {
-    #[schema(min_length = 1, max_length = 200)]
-    pub name: String,
-    #[schema(max_length = 200)]
-    pub role: Option<String>,
-    #[schema(max_length = 200)]
-    pub company: Option<String>,
-    /// e.g. `formal`, `friendly`.
-    #[schema(max_length = 200)]
-    pub tone: Option<String>,
+    /// 1..200 characters after trimming.
+    #[schema(inline)]
+    pub name: Trimmed<1, 200>,
+    /// At most 200 characters after trimming.
+    #[schema(inline)]
+    pub role: Option<Trimmed<0, 200>>,
+    /// At most 200 characters after trimming.
+    #[schema(inline)]
+    pub company: Option<Trimmed<0, 200>>,
+    /// e.g. `formal`, `friendly`; at most 200 characters after trimming.
+    #[schema(inline)]
+    pub tone: Option<Trimmed<0, 200>>,
 }
 
 /// The body of `POST /cases/{id}/input`.
@@ -206,49 +199,15 @@ pub struct SenderPersonaBody {
     "providedContext": "Tax year 2025, please."
 }))]
 pub struct InputBody {
-    /// The id of the pending input request.
-    #[schema(min_length = 1, max_length = 200)]
-    pub input_request_id: String,
+    /// The id of the pending input request (trimmed).
+    #[schema(inline)]
+    pub input_request_id: Trimmed<1, 200>,
     /// The answer; 1..8000 characters after trimming.
-    #[schema(min_length = 1, max_length = 8000)]
-    pub provided_context: String,
+    #[schema(inline)]
+    pub provided_context: Trimmed<1, 8000>,
 }
 
-/// `text` trimmed, of `min..=max` characters.
-fn trimmed(field: &str, text: String, min: usize, max: usize) -> Result<String, ApiError> {
-    let trimmed = text.trim();
-    let len = trimmed.chars().count();
-    if len < min || len > max {
-        let rule = if min == 0 {
-            format!("must be at most {max} characters")
-        } else {
-            format!("must be {min}..{max} characters after trimming")
-        };
-        return Err(ApiError::invalid(field, rule));
-    }
-    Ok(trimmed.to_string())
-}
-
-fn optional_trimmed(
-    field: &str,
-    text: Option<String>,
-    max: usize,
-) -> Result<Option<String>, ApiError> {
-    text.map(|t| trimmed(field, t, 0, max)).transpose()
-}
-
-fn in_range(field: &str, value: Option<i64>, min: i64, max: i64) -> Result<Option<u32>, ApiError> {
-    match value {
-        None => Ok(None),
-        Some(v) if (min..=max).contains(&v) => Ok(Some(v as u32)),
-        Some(_) => Err(ApiError::invalid(
-            field,
-            format!("must be between {min} and {max}"),
-        )),
-    }
-}
-
-fn at_most(value: &Value, field: &str, limit: usize) -> Result<(), ApiError> {
+pub(super) fn at_most(value: &Value, field: &str, limit: usize) -> Result<(), ApiError> {
     let len = serde_json::to_vec(value)
         .map(|v| v.len())
         .unwrap_or(usize::MAX);
@@ -269,137 +228,64 @@ fn knowledge(field: &str, knowledge: Option<Knowledge>) -> Result<Option<Value>,
     Ok(Some(value))
 }
 
-fn depth(value: &Value) -> usize {
-    match value {
-        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
-        Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
-        _ => 0,
-    }
-}
-
-/// A valid JSON Schema (draft 2020-12) whose root accepts an object.
-fn result_schema(schema: Option<Map<String, Value>>) -> Result<Option<Value>, ApiError> {
-    let field = "resultSchema";
-    let Some(schema) = schema.map(Value::Object) else {
-        return Ok(None);
-    };
-    at_most(&schema, field, 16 * KIB)?;
-    if depth(&schema) > MAX_SCHEMA_DEPTH {
-        return Err(ApiError::invalid(
-            field,
-            format!("nested deeper than {MAX_SCHEMA_DEPTH} levels"),
-        ));
-    }
-    if let Err(error) = jsonschema::draft202012::meta::validate(&schema) {
-        let at = error.instance_path().to_string();
-        let at = if at.is_empty() {
-            String::new()
-        } else {
-            format!(" at {at}")
-        };
-        return Err(ApiError::invalid(
-            field,
-            format!("not a valid JSON Schema (draft 2020-12){at}: {error}"),
-        ));
-    }
-    let accepts_object = match schema.get("type") {
-        None => true,
-        Some(Value::String(t)) => t == "object",
-        Some(Value::Array(types)) => types.iter().any(|t| t == "object"),
-        Some(_) => false,
-    };
-    if !accepts_object {
-        return Err(ApiError::invalid(
-            field,
-            "the root must accept an object (type \"object\")",
-        ));
-    }
-    if let Err(error) = jsonschema::draft202012::new(&schema) {
-        return Err(ApiError::invalid(field, format!("cannot be used: {error}")));
-    }
-    Ok(Some(schema))
-}
-
 impl CreateCaseBody {
-    /// Checks every rule of spec §2 the types cannot express and applies the defaults.
+    /// Checks the rules of spec §2 that reach across fields or need the deployment's policy,
+    /// and applies the defaults; each field's own rule was kept as serde read it.
     pub fn into_request(self, webhooks: &WebhookPolicy) -> Result<CaseRequest, ApiError> {
         let ChannelName::Email = self.channel;
         let goal = Goal {
-            objective: trimmed("goal.objective", self.goal.objective, 1, 2000)?,
+            objective: self.goal.objective.into_inner(),
             knowledge: knowledge("goal.knowledge", self.goal.knowledge)?,
             private_knowledge: knowledge("goal.privateKnowledge", self.goal.private_knowledge)?,
         };
 
         let counterparty = self.counterparty;
-        let address = counterparty.address.trim().to_string();
-        if !is_email_address(&address) {
-            return Err(ApiError::invalid(
-                "counterparty.address",
-                "not a valid email address",
-            ));
-        }
-        let timezone = optional_trimmed("counterparty.timezone", counterparty.timezone, 64)?;
-        if let Some(zone) = &timezone
-            && chrono_tz::Tz::from_str(zone).is_err()
-        {
-            return Err(ApiError::invalid(
-                "counterparty.timezone",
-                "not a valid IANA time zone name (such as Europe/Berlin)",
-            ));
-        }
         if let Some(data) = &counterparty.custom_data {
             let value = serde_json::to_value(data).expect("a string map serializes");
             at_most(&value, "counterparty.customData", 4 * KIB)?;
         }
         let counterparty = Counterparty {
-            address,
-            name: trimmed("counterparty.name", counterparty.name, 1, 200)?,
-            company: optional_trimmed("counterparty.company", counterparty.company, 200)?,
-            timezone,
+            address: counterparty.address.0,
+            name: counterparty.name.into_inner(),
+            company: counterparty.company.map(Trimmed::into_inner),
+            timezone: counterparty.timezone.map(|zone| zone.0),
             custom_data: counterparty.custom_data,
             allow_domain_replies: counterparty.allow_domain_replies,
         };
 
         let persona = self.sender_persona;
         let sender_persona = SenderPersona {
-            name: trimmed("senderPersona.name", persona.name, 1, 200)?,
-            role: optional_trimmed("senderPersona.role", persona.role, 200)?,
-            company: optional_trimmed("senderPersona.company", persona.company, 200)?,
-            tone: optional_trimmed("senderPersona.tone", persona.tone, 200)?,
+            name: persona.name.into_inner(),
+            role: persona.role.map(Trimmed::into_inner),
+            company: persona.company.map(Trimmed::into_inner),
+            tone: persona.tone.map(Trimmed::into_inner),
         };
 
-        let constraints = match self.constraints {
-            None => None,
-            Some(items) if items.len() > 20 => {
-                return Err(ApiError::invalid("constraints", "at most 20 items"));
-            }
-            Some(items) => Some(
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, Constraint(text))| {
-                        if text.chars().count() > 500 {
-                            return Err(ApiError::invalid(
-                                &format!("constraints[{i}]"),
-                                "must be at most 500 characters",
-                            ));
-                        }
-                        Ok(text.trim().to_string())
-                    })
-                    .collect::<Result<Vec<_>, _>>()?,
-            ),
-        };
+        let constraints = self.constraints.map(|items| {
+            items
+                .0
+                .into_iter()
+                .map(|Chars(text)| text.trim().to_string())
+                .collect()
+        });
 
         let metadata = self.metadata.map(Value::Object);
         if let Some(value) = &metadata {
             at_most(value, "metadata", 16 * KIB)?;
         }
-        let client_webhook_url =
-            optional_trimmed("clientWebhookUrl", self.client_webhook_url, 2048)?;
+        let client_webhook_url = self.client_webhook_url.map(|url| url.0);
         if let Some(url) = &client_webhook_url {
             webhooks
                 .check_url(url)
                 .map_err(|problem| ApiError::invalid("clientWebhookUrl", problem))?;
+            // What the document states, for the production policy; the checks above give the
+            // more specific reason first.
+            if webhooks.is_strict() && !WebhookUrl(url.clone()).has_documented_shape() {
+                return Err(ApiError::invalid(
+                    "clientWebhookUrl",
+                    WebhookUrl::SHAPE_RULE,
+                ));
+            }
         }
 
         Ok(CaseRequest {
@@ -407,35 +293,28 @@ impl CreateCaseBody {
             goal,
             counterparty,
             sender_persona,
-            client_reference_id: optional_trimmed(
-                "clientReferenceId",
-                self.client_reference_id,
-                200,
-            )?,
+            client_reference_id: self.client_reference_id.map(Trimmed::into_inner),
             constraints,
-            max_attempts: in_range("maxAttempts", self.max_attempts, 0, 10)?
-                .unwrap_or(DEFAULT_MAX_ATTEMPTS),
-            follow_up_delay_hours: in_range(
-                "followUpDelayHours",
-                self.follow_up_delay_hours,
-                1,
-                720,
-            )?
-            .unwrap_or(DEFAULT_FOLLOW_UP_DELAY_HOURS),
-            result_schema: result_schema(self.result_schema)?,
+            max_attempts: self
+                .max_attempts
+                .map_or(DEFAULT_MAX_ATTEMPTS, Whole::get),
+            follow_up_delay_hours: self
+                .follow_up_delay_hours
+                .map_or(DEFAULT_FOLLOW_UP_DELAY_HOURS, Whole::get),
+            result_schema: result_schema::check(self.result_schema)?,
             client_webhook_url,
             metadata,
-            input_timeout_hours: in_range("inputTimeoutHours", self.input_timeout_hours, 1, 2160)?,
+            input_timeout_hours: self.input_timeout_hours.map(Whole::get),
         })
     }
 }
 
 impl InputBody {
-    /// Both fields trimmed and within their lengths.
+    /// Both fields were trimmed and measured as serde read them.
     pub fn into_input(self) -> Result<ProvidedInput, ApiError> {
         Ok(ProvidedInput {
-            input_request_id: trimmed("inputRequestId", self.input_request_id, 1, 200)?,
-            provided_context: trimmed("providedContext", self.provided_context, 1, 8000)?,
+            input_request_id: self.input_request_id.into_inner(),
+            provided_context: self.provided_context.into_inner(),
         })
     }
 }

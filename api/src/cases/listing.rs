@@ -5,12 +5,19 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Tenant;
 use crate::response::{Envelope, ok};
+use crate::rules::{Token, Chars, Whole};
 use crate::store::{CaseFilter, CaseSummary, ListPosition};
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use offload_workflows::CaseStatus;
 use serde::Serialize;
 use serde_json::Value;
+
+/// A client reference as a filter: exactly as stored (references are kept trimmed).
+type Reference = Chars<1, 200>;
+type Limit = Whole<1, 100>;
+/// Cursors are base64url; a well-formed one that is not from this listing and filter is refused.
+type Cursor = Token<1, 1024>;
 
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -28,13 +35,19 @@ pub struct CasePage {
     security(("apiKey" = [])),
     params(
         ("status" = Option<CaseStatus>, Query, description = "Only cases in this status"),
-        ("clientReferenceId" = Option<String>, Query, description = "Only cases with this client reference"),
-        ("limit" = Option<u32>, Query, description = "Page size, 1..100 (default 20)", minimum = 1, maximum = 100),
-        ("cursor" = Option<String>, Query, description = "`nextCursor` of the previous page"),
+        ("clientReferenceId" = inline(Option<Reference>), Query, description = "Only cases with this client reference"),
+        ("limit" = inline(Option<Limit>), Query, description = "Page size (default 20)"),
+        ("cursor" = inline(Option<Cursor>), Query, description = "`nextCursor` of the previous page, with the same filters"),
     ),
     responses(
         crate::error::KeyedRouteErrors,
-        (status = 200, description = "A page of cases", body = Envelope<CasePage>),
+        (status = 200, description = "A page of cases", body = Envelope<CasePage>,
+            links(("NextPage" = (operation_id = "list_cases", parameters(
+                ("cursor" = "$response.body#/data/nextCursor"),
+                ("status" = "$request.query.status"),
+                ("clientReferenceId" = "$request.query.clientReferenceId"),
+                ("limit" = "$request.query.limit"),
+            ))))),
         (status = 400, description = "`INVALID_REQUEST`: a bad query parameter", body = crate::error::ErrorEnvelope),
     )
 )]
@@ -61,24 +74,27 @@ pub async fn list_cases(
                 )
             }
             "clientReferenceId" => {
-                if value.is_empty() || value.chars().count() > 200 {
-                    return Err(ApiError::invalid(
-                        "clientReferenceId",
-                        "must be 1..200 characters",
-                    ));
-                }
-                reference = Some(value.to_string());
+                reference = Some(
+                    Reference::check(&value)
+                        .map_err(|rule| ApiError::invalid("clientReferenceId", rule))?
+                        .0,
+                )
             }
             "limit" => {
                 limit = value
-                    .parse::<i32>()
+                    .parse::<i64>()
                     .ok()
-                    .filter(|l| (1..=100).contains(l))
-                    .ok_or_else(|| {
-                        ApiError::invalid("limit", "must be a whole number from 1 to 100")
-                    })?
+                    .and_then(|l| Limit::try_from(l).ok())
+                    .ok_or_else(|| ApiError::invalid("limit", Limit::rule()))?
+                    .0 as i32
             }
-            "cursor" => cursor = Some(value.to_string()),
+            "cursor" => {
+                cursor = Some(
+                    Cursor::check(&value)
+                        .map_err(|rule| ApiError::invalid("cursor", rule))?
+                        .0,
+                )
+            }
             _ => {}
         }
     }

@@ -3,6 +3,7 @@
 pub mod body;
 pub mod idempotency;
 pub mod listing;
+pub mod result_schema;
 
 use crate::AppState;
 use crate::error::{ApiError, Dependency};
@@ -296,12 +297,23 @@ fn include_transcript(query: Option<&str>) -> Result<bool, ApiError> {
     security(("apiKey" = [])),
     params(
         ("id" = uuid::Uuid, Path, description = "The caseId"),
-        ("includeTranscript" = Option<String>, Query, description = "`true` adds `conversationThread`"),
+        ("includeTranscript" = Option<bool>, Query, description = "`true` adds `conversationThread`"),
     ),
     responses(
         crate::error::KeyedRouteErrors,
         (status = 200, description = "The case. With `Offload-Stale: true` it is the case's last snapshot, served because no worker answered; it then has no `conversationThread`.", body = Envelope<CaseView>,
-            headers(("Offload-Stale" = String, description = "`true` when the answer is the last snapshot"))),
+            headers(("Offload-Stale" = String, description = "`true` when the answer is the last snapshot")),
+            links(
+                ("AnswerInputRequest" = (operation_id = "provide_input",
+                    parameters(("id" = "$request.path.id")),
+                    request_body = json!({
+                        "inputRequestId": "$response.body#/data/inputRequest/inputRequestId",
+                        "providedContext": "Tax year 2025, please."
+                    }))),
+                ("GetAttachment" = (operation_id = "get_attachment",
+                    parameters(("id" = "$request.path.id"), ("attachmentId" = "$response.body#/data/attachments/0/attachmentId")))),
+                ("CancelCase" = (operation_id = "cancel_case", parameters(("id" = "$request.path.id")))),
+            )),
         (status = 400, description = "`INVALID_REQUEST`: bad id or query parameter", body = crate::error::ErrorEnvelope),
         (status = 404, description = "`CASE_NOT_FOUND`", body = crate::error::ErrorEnvelope),
     )

@@ -96,7 +96,7 @@ fn check_secret(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
 #[utoipa::path(
     post, path = "/inbound/email", tag = "inbound",
     security(("inboundSecret" = [])),
-    request_body(content = String, content_type = "message/rfc822", description = "The whole message, headers and body"),
+    request_body(content = inline(crate::rules::NonEmptyText), content_type = "message/rfc822", description = "The whole message, headers and body"),
     responses(
         crate::error::OpenRouteErrors,
         (status = 202, description = "Routed to an open case", body = Envelope<InboundOutcome>),

@@ -188,7 +188,7 @@ fn sns_outcome(outcome: &'static str, case_id: Option<Uuid>) -> Response {
 /// SES receiving and feedback through an SNS HTTP(S) subscription.
 #[utoipa::path(
     post, path = "/inbound/ses", tag = "inbound",
-    request_body(content = String, content_type = "text/plain", description = "The SNS message (JSON sent as text/plain)"),
+    request_body(content = inline(crate::rules::NonEmptyText), content_type = "text/plain", description = "The SNS message (JSON sent as text/plain)"),
     responses(
         crate::error::OpenRouteErrors,
         (status = 200, description = "Handled (routed, ignored, subscribed, …)", body = Envelope<SnsOutcome>),
