@@ -126,6 +126,10 @@ def before_call(context, case, kwargs):
 @schemathesis.hook
 def after_call(context, case, response):
     label = case.operation.label
+    if os.environ.get("OFFLOAD_FUZZ_DEBUG"):
+        phase = case.meta.phase.name if case.meta else None
+        detail = response.text[:200] if "input" in label and response.status_code != 202 else ""
+        print(f"[hook] {label} {response.status_code} phase={phase!r} {case.body!r:.200} {detail}", flush=True)
     if label == "GET /cases" and response.status_code == 200:
         cursor = (response.json().get("data") or {}).get("nextCursor")
         if cursor:

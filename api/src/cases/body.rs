@@ -3,9 +3,9 @@
 //! then checked semantically (trimmed lengths, sizes, addresses, schemas, webhook URLs) into
 //! the workflow's own types.
 
-use crate::error::ApiError;
 use super::result_schema;
-use crate::rules::{AtMost, Chars, EmailAddress, TimeZone, Trimmed, Whole, WebhookUrl};
+use crate::error::ApiError;
+use crate::rules::{AtMost, Chars, EmailAddress, TimeZone, Trimmed, WebhookUrl, Whole};
 use offload_core::net::WebhookPolicy;
 use offload_workflows::case::{
     CaseRequest, Channel, Counterparty, DEFAULT_FOLLOW_UP_DELAY_HOURS, DEFAULT_MAX_ATTEMPTS, Goal,
@@ -295,9 +295,7 @@ impl CreateCaseBody {
             sender_persona,
             client_reference_id: self.client_reference_id.map(Trimmed::into_inner),
             constraints,
-            max_attempts: self
-                .max_attempts
-                .map_or(DEFAULT_MAX_ATTEMPTS, Whole::get),
+            max_attempts: self.max_attempts.map_or(DEFAULT_MAX_ATTEMPTS, Whole::get),
             follow_up_delay_hours: self
                 .follow_up_delay_hours
                 .map_or(DEFAULT_FOLLOW_UP_DELAY_HOURS, Whole::get),

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Tenant;
 use crate::response::{Envelope, ok};
-use crate::rules::{Token, Chars, Whole};
+use crate::rules::{Chars, Token, Whole};
 use crate::store::{CaseFilter, CaseSummary, ListPosition};
 use axum::Json;
 use axum::extract::{RawQuery, State};
@@ -47,7 +47,9 @@ pub struct CasePage {
                 ("status" = "$request.query.status"),
                 ("clientReferenceId" = "$request.query.clientReferenceId"),
                 ("limit" = "$request.query.limit"),
-            ))))),
+            ))),
+            ("GetCase" = (operation_id = "get_case", parameters(("id" = "$response.body#/data/cases/0/caseId")))),
+            )),
         (status = 400, description = "`INVALID_REQUEST`: a bad query parameter", body = crate::error::ErrorEnvelope),
     )
 )]

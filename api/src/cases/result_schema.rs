@@ -124,11 +124,9 @@ fn reference_in(schema: &Value, at: String) -> Option<String> {
         let inner = format!("{at}/{}", escape(keyword));
         let found = match (keyword.as_str(), value) {
             (k, v) if SCHEMA_KEYWORDS.contains(&k) => reference_in(v, inner),
-            (k, Value::Object(schemas)) if SCHEMA_MAP_KEYWORDS.contains(&k) => {
-                schemas.iter().find_map(|(name, v)| {
-                    reference_in(v, format!("{inner}/{}", escape(name)))
-                })
-            }
+            (k, Value::Object(schemas)) if SCHEMA_MAP_KEYWORDS.contains(&k) => schemas
+                .iter()
+                .find_map(|(name, v)| reference_in(v, format!("{inner}/{}", escape(name)))),
             (k, Value::Array(schemas)) if SCHEMA_LIST_KEYWORDS.contains(&k) => schemas
                 .iter()
                 .enumerate()
@@ -152,7 +150,8 @@ pub fn document_schema() -> Value {
     let list = json!({"type": "array", "minItems": 1, "items": node});
     let count = json!({"type": "integer", "minimum": 0});
     let strings = json!({"type": "array", "items": {"type": "string"}, "uniqueItems": true});
-    let simple = json!({"enum": ["array", "boolean", "integer", "null", "number", "object", "string"]});
+    let simple =
+        json!({"enum": ["array", "boolean", "integer", "null", "number", "object", "string"]});
     let mut properties = Map::new();
     for keyword in REFERENCE_KEYWORDS {
         properties.insert(keyword.into(), json!(false));

@@ -78,7 +78,11 @@ fn the_email_pattern_keeps_the_length_limits_of_the_check() {
         format!("{}@example.com", "l".repeat(65)),
         format!("a@{label}.{label}.{label}.{}", "d".repeat(61)), // domain 253
         format!("a@{label}.{label}.{label}.{}", "d".repeat(62)), // domain 254
-        format!("{}@{label}.{label}.{label}.{}", "l".repeat(2), "d".repeat(60)),
+        format!(
+            "{}@{label}.{label}.{label}.{}",
+            "l".repeat(2),
+            "d".repeat(60)
+        ),
         format!("a@{}.example", "d".repeat(64)),
         "first.last@sub.example.org".to_string(),
         "a..b@example.org".to_string(),
