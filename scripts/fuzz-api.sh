@@ -86,14 +86,21 @@ for seed in $seeds; do
 import re, sys
 text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
 status, seed = int(sys.argv[2]), sys.argv[3]
-played = len(open(sys.argv[4]).read().split())
+from collections import Counter
+report = open(sys.argv[4]).read().splitlines()
+played = sum(1 for line in report if line.startswith("answered "))
+calls = Counter(line.removeprefix("call ") for line in report if line.startswith("call "))
+live = ", ".join(f"{route} → {count}" for route, count in sorted(calls.items())) or "none"
 cases = re.search(r"(\d+) generated, (\d+) passed", text)
+errored = re.search(r"(\d+) errored", text)
 scenarios = re.search(r"Scenarios:\s+(\d+)", text)
 operations = re.search(r"Tested: (\d+)", text)
 links = re.search(r"API Links:\s+(\d+) covered / (\d+) selected", text)
-if status != 0 or not cases or cases.group(1) != cases.group(2) or int(cases.group(1)) == 0:
+if (status != 0 or not cases or cases.group(1) != cases.group(2) or int(cases.group(1)) == 0
+        or errored):
     print(f"contract fuzzing FAILED with seed {seed} (schemathesis exit {status}): "
-          f"{cases.group(0) if cases else 'no test case summary'}", file=sys.stderr)
+          f"{cases.group(0) if cases else 'no test case summary'}"
+          f"{', ' + errored.group(0) if errored else ''}", file=sys.stderr)
     sys.exit(1)
 if played == 0:
     print(f"contract fuzzing FAILED with seed {seed}: the counterparty answered no case, "
@@ -103,7 +110,7 @@ print(f"contract fuzzing (all checks, seed {seed}): {operations.group(1) if oper
       f"{cases.group(1)} generated test cases, {cases.group(2)} passed, "
       f"{scenarios.group(1) if scenarios else 0} stateful scenarios, "
       f"{links.group(1) if links else 0}/{links.group(2) if links else 0} API links covered, "
-      f"{played} live cases answered by the counterparty")
+      f"{played} live cases answered by the counterparty; calls that met them: {live}")
 PY
 done
 exit "$failed"

@@ -29,7 +29,7 @@ OUTBOX = os.environ["OFFLOAD_OUTBOX_DIR"]
 KEY = os.environ["OFFLOAD_FUZZ_KEY"]
 INBOUND_SECRET = os.environ["OFFLOAD_INBOUND_SECRET"]
 # How many created cases the counterparty answers (each costs a few seconds of waiting).
-PLAYED_CASES = int(os.environ.get("OFFLOAD_FUZZ_PLAYED_CASES", "6"))
+PLAYED_CASES = int(os.environ.get("OFFLOAD_FUZZ_PLAYED_CASES", "10"))
 
 _lock = threading.Lock()
 _played: list[str] = []
@@ -65,9 +65,10 @@ def _until(what, condition, seconds=20.0):
 def _reply(sent, build):
     """A reply to `sent` from its recipient, to its Reply-To address, in its thread."""
     reply = EmailMessage()
-    reply["From"] = sent["To"]
-    reply["To"] = sent["Reply-To"]
-    reply["Subject"] = "Re: " + (sent["Subject"] or "")
+    # Addresses only: generated names and subjects may hold line breaks (sent encoded).
+    reply["From"] = sent["To"].addresses[0].addr_spec
+    reply["To"] = sent["Reply-To"].addresses[0].addr_spec
+    reply["Subject"] = "Re: your message"
     reply["Message-ID"] = f"<{uuid.uuid4()}@counterparty.example>"
     reply["In-Reply-To"] = sent["Message-ID"]
     reply["References"] = sent["Message-ID"]
@@ -101,7 +102,7 @@ def _play_counterparty(case_id):
     _until(f"{case_id}'s attachment", lambda: (_case(case_id) or {}).get("attachments"))
     if _REPORT:
         with _lock, open(_REPORT, "a", encoding="utf-8") as report:
-            report.write(case_id + "\n")
+            report.write(f"answered {case_id}\n")
 
 
 def _filters(query):
@@ -136,6 +137,13 @@ def after_call(context, case, response):
             with _lock:
                 _issued_cursors.setdefault(_filters(case.query or {}), set()).add(cursor)
         return
+    case_id = (case.path_parameters or {}).get("id")
+    if case_id in _played and _REPORT:
+        # A call that met a case the counterparty answered (fuzz-api.sh prints the tally).
+        with _lock, open(_REPORT, "a", encoding="utf-8") as report:
+            report.write(f"call {label} {response.status_code}\n")
+            if os.environ.get("OFFLOAD_FUZZ_DEBUG"):
+                print(f"[live] {label} {response.status_code} {case.body!r:.300} {response.text[:300]}", flush=True)
     if label != "POST /cases" or response.status_code != 201:
         return
     if case.meta is None or case.meta.phase.name != "stateful":

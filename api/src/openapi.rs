@@ -65,10 +65,38 @@ pub fn document() -> String {
     let mut document =
         serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes");
     fix_link_keys(&mut document);
+    drop_null_from_parameters(&mut document);
     crate::cases::result_schema::describe(&mut document);
     let mut json = serde_json::to_string_pretty(&document).expect("JSON serializes");
     json.push('\n');
     json
+}
+
+/// A parameter is absent or has a value, never `null`: utoipa describes an optional one as
+/// "null or the value", which would have clients send the text `null`.
+fn drop_null_from_parameters(document: &mut Value) {
+    let Some(paths) = document["paths"].as_object_mut() else {
+        return;
+    };
+    for operation in paths.values_mut().filter_map(Value::as_object_mut) {
+        for operation in operation.values_mut() {
+            let Some(parameters) = operation
+                .get_mut("parameters")
+                .and_then(Value::as_array_mut)
+            else {
+                continue;
+            };
+            for parameter in parameters {
+                let schema = &mut parameter["schema"];
+                if let Some(variants) = schema["oneOf"].as_array()
+                    && variants.len() == 2
+                    && variants[0] == serde_json::json!({"type": "null"})
+                {
+                    *schema = variants[1].clone();
+                }
+            }
+        }
+    }
 }
 
 /// utoipa 5.5 writes Link objects' `operationId`/`operationRef`/`requestBody` in snake case;
@@ -119,6 +147,22 @@ mod tests {
             "openapi.json differs from the code; regenerate it with \
              `cargo run -p offload-api -- openapi > openapi.json` (or OFFLOAD_UPDATE_OPENAPI=1 cargo test)"
         );
+    }
+
+    #[test]
+    fn parameters_are_lists_and_never_null() {
+        let document: serde_json::Value = serde_json::from_str(&super::document()).unwrap();
+        for (path, operations) in document["paths"].as_object().unwrap() {
+            for (method, operation) in operations.as_object().unwrap() {
+                let Some(parameters) = operation.get("parameters") else {
+                    continue;
+                };
+                for parameter in parameters.as_array().expect("a list") {
+                    let schema = parameter["schema"].to_string();
+                    assert!(!schema.contains("\"null\""), "{method} {path}: {schema}");
+                }
+            }
+        }
     }
 
     /// The committed document and the deserializers agree: each request body's example names

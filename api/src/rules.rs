@@ -257,6 +257,43 @@ impl<const MIN: usize, const MAX: usize> utoipa::PartialSchema for Token<MIN, MA
 
 impl<const MIN: usize, const MAX: usize> utoipa::ToSchema for Token<MIN, MAX> {}
 
+/// A header value of 1..=`MAX` printable ASCII characters that neither starts nor ends with a
+/// space (HTTP trims those, so a key must not depend on them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Printable<const MAX: usize>(pub String);
+
+impl<const MAX: usize> Printable<MAX> {
+    pub fn rule() -> String {
+        format!("must be 1..{MAX} printable ASCII characters, not starting or ending with a space")
+    }
+
+    pub fn check(text: &str) -> Result<Self, String> {
+        let printable = text.bytes().all(|b| (0x20..0x7f).contains(&b));
+        let spaced = text.starts_with(' ') || text.ends_with(' ');
+        if (1..=MAX).contains(&text.len()) && printable && !spaced {
+            Ok(Printable(text.to_string()))
+        } else {
+            Err(Self::rule())
+        }
+    }
+
+    fn pattern() -> String {
+        format!("^[!-~](?:[ -~]{{0,{}}}[!-~])?$", MAX - 2)
+    }
+}
+
+impl<const MAX: usize> utoipa::PartialSchema for Printable<MAX> {
+    fn schema() -> RefOr<Schema> {
+        string_schema()
+            .min_length(Some(1))
+            .max_length(Some(MAX))
+            .pattern(Some(Self::pattern()))
+            .into()
+    }
+}
+
+impl<const MAX: usize> utoipa::ToSchema for Printable<MAX> {}
+
 /// A raw text body that must not be empty (what else makes it valid, such as an RFC 822 message
 /// with a `From` address or a signed SNS notification, no schema can state).
 pub struct NonEmptyText;

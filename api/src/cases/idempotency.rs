@@ -11,21 +11,16 @@ use uuid::Uuid;
 const IDEMPOTENCY_NAMESPACE: Uuid = Uuid::from_u128(0x6f66_666c_6f61_6400_8000_0000_0000_0002);
 
 /// The optional `Idempotency-Key` header: 1..255 printable ASCII characters.
+/// What an `Idempotency-Key` must be (spec: 1..255 printable characters).
+pub type IdempotencyKey = crate::rules::Printable<255>;
+
 pub fn key_from(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
-    let key = value
-        .to_str()
-        .ok()
-        .filter(|k| !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| (0x20..0x7f).contains(&b)))
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "Idempotency-Key",
-                "must be 1..255 printable ASCII characters",
-            )
-        })?;
-    Ok(Some(key.to_string()))
+    let key = IdempotencyKey::check(value.to_str().unwrap_or("\u{0}"))
+        .map_err(|rule| ApiError::invalid("Idempotency-Key", rule))?;
+    Ok(Some(key.0))
 }
 
 /// The case the same key from the same tenant always names.

@@ -42,14 +42,7 @@ pub struct CasePage {
     responses(
         crate::error::KeyedRouteErrors,
         (status = 200, description = "A page of cases", body = Envelope<CasePage>,
-            links(("NextPage" = (operation_id = "list_cases", parameters(
-                ("cursor" = "$response.body#/data/nextCursor"),
-                ("status" = "$request.query.status"),
-                ("clientReferenceId" = "$request.query.clientReferenceId"),
-                ("limit" = "$request.query.limit"),
-            ))),
-            ("GetCase" = (operation_id = "get_case", parameters(("id" = "$response.body#/data/cases/0/caseId")))),
-            )),
+            links(("GetCase" = (operation_id = "get_case", parameters(("id" = "$response.body#/data/cases/0/caseId")))))),
         (status = 400, description = "`INVALID_REQUEST`: a bad query parameter", body = crate::error::ErrorEnvelope),
     )
 )]

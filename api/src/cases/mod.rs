@@ -151,17 +151,23 @@ pub async fn owned_case_loaded(
 #[utoipa::path(
     post, path = "/cases", tag = "cases",
     security(("apiKey" = [])),
+    params(("Idempotency-Key" = inline(Option<idempotency::IdempotencyKey>), Header,
+        description = "The same key from the same tenant creates one case: a repeat with the same body answers with that case (`Idempotent-Replayed: true`); with another body, `409 IDEMPOTENCY_CONFLICT`")),
     request_body(content = body::CreateCaseBody, content_type = "application/json"),
     responses(
         crate::error::KeyedRouteErrors,
-        (status = 201, description = "Created", body = Envelope<CreatedCase>,
-            headers(("Location" = String, description = "`/cases/{caseId}`")),
+        (status = 201, description = "Created (or, for a repeated `Idempotency-Key` with the same body, the case it created)", body = Envelope<CreatedCase>,
+            headers(
+                ("Location" = String, description = "`/cases/{caseId}`"),
+                ("Idempotent-Replayed" = String, description = "`true` when this answers a repeated `Idempotency-Key`"),
+            ),
             links(
                 ("GetCase" = (operation_id = "get_case", parameters(("id" = "$response.body#/data/caseId")))),
                 ("ProvideInput" = (operation_id = "provide_input", parameters(("id" = "$response.body#/data/caseId")))),
                 ("CancelCase" = (operation_id = "cancel_case", parameters(("id" = "$response.body#/data/caseId")))),
             )),
         (status = 400, description = "`INVALID_REQUEST`: malformed JSON or a failed rule, naming the field", body = crate::error::ErrorEnvelope),
+        (status = 409, description = "`IDEMPOTENCY_CONFLICT`: the `Idempotency-Key` was used with another body", body = crate::error::ErrorEnvelope),
         crate::error::JsonBodyErrors,
     )
 )]

@@ -40,6 +40,12 @@ fn trimmed_agrees<const MIN: usize, const MAX: usize>(text: &str) {
 
 proptest! {
     #[test]
+    fn the_printable_pattern_accepts_exactly_what_the_check_accepts(text in "[ a~\t\u{7f}é]{0,7}") {
+        let pattern = full_match(&Printable::<5>::pattern());
+        prop_assert_eq!(pattern.is_match(&text), Printable::<5>::check(&text).is_ok(), "{:?}", text);
+    }
+
+    #[test]
     fn the_trimmed_pattern_accepts_exactly_what_the_check_accepts(text in tricky_text()) {
         trimmed_agrees::<0, 1>(&text);
         trimmed_agrees::<1, 1>(&text);
