@@ -14,6 +14,7 @@
 //! - [`response`]: the success envelope. [`limits`]: per-key rates. [`metrics`]: the API's series.
 //! - [`openapi`]: the document, generated from the handlers and their types.
 
+pub mod answer_page;
 pub mod attachments;
 pub mod cases;
 pub mod downloads;
@@ -34,6 +35,7 @@ use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use keys::KeyStore;
+use offload_core::answer_link::AnswerLinks;
 use offload_core::blobs::BlobStore;
 use offload_core::config::Config;
 pub use offload_core::keys;
@@ -64,6 +66,7 @@ struct Inner {
     rate_limiter: limits::RateLimiter,
     metrics: metrics::ApiMetrics,
     addresses: CaseAddresses,
+    answer_links: AnswerLinks,
 }
 
 impl AppState {
@@ -75,6 +78,7 @@ impl AppState {
         blobs: Arc<dyn BlobStore>,
         download_key: Vec<u8>,
         addresses: CaseAddresses,
+        answer_links: AnswerLinks,
     ) -> Self {
         let certificates = inbound::sns::CertificateCache::new(config.sns_cert_endpoint.clone());
         let rate_limit = config.rate_limit_per_minute;
@@ -97,6 +101,7 @@ impl AppState {
                 rate_limiter: limits::RateLimiter::new(rate_limit),
                 metrics: metrics::ApiMetrics::default(),
                 addresses,
+                answer_links,
             }),
         }
     }
@@ -124,6 +129,11 @@ impl AppState {
     /// The signed addresses and `Message-ID`s that name cases.
     pub fn addresses(&self) -> &CaseAddresses {
         &self.inner.addresses
+    }
+
+    /// Mints and checks the answer links of input requests.
+    pub fn answer_links(&self) -> &AnswerLinks {
+        &self.inner.answer_links
     }
 
     /// This API's own metrics (not the worker's).
@@ -179,6 +189,7 @@ pub fn build_router(state: AppState) -> Router {
     Router::new()
         .merge(cases::router())
         .merge(attachments::router())
+        .merge(answer_page::router())
         .merge(inbound::router())
         .merge(downloads::router())
         .merge(meta::router())
@@ -303,7 +314,16 @@ pub async fn state_from_config(config: Config) -> anyhow::Result<AppState> {
             config.data_dir.display()
         )
     })?;
-    Ok(AppState::new(config, keys, cases, blobs, key, addresses))
+    let answer_links = config.answer_links()?;
+    Ok(AppState::new(
+        config,
+        keys,
+        cases,
+        blobs,
+        key,
+        addresses,
+        answer_links,
+    ))
 }
 
 #[cfg(test)]

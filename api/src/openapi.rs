@@ -20,6 +20,8 @@ use utoipa::OpenApi;
         crate::cases::get_case,
         crate::cases::provide_input,
         crate::attachments::get_attachment,
+        crate::answer_page::show,
+        crate::answer_page::submit,
         crate::inbound::receive_email,
         crate::inbound::ses::receive_ses,
         crate::downloads::download,
@@ -38,6 +40,7 @@ use utoipa::OpenApi;
     tags(
         (name = "cases", description = "Cases and their input requests"),
         (name = "inbound", description = "Mail coming back from counterparties"),
+        (name = "answer links", description = "Pages where the client's staff answer input requests without an API key"),
         (name = "service", description = "Service health"),
     )
 )]

@@ -1,88 +1,13 @@
 //! Configuration from the environment, shared by `offload-api` and `offload-worker` so both read
 //! the same names. Every value is checked at start-up; an error names the variable.
 
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 use url::Url;
 
-/// A secret that never appears in `Debug` output or logs.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-/// A mailbox such as `Avery <avery@example.com>` or `avery@example.com`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Mailbox {
-    pub name: Option<String>,
-    pub address: String,
-}
-
-impl Mailbox {
-    pub fn parse(text: &str) -> Option<Self> {
-        let text = text.trim();
-        if let (Some(open), true) = (text.rfind('<'), text.ends_with('>')) {
-            let address = text[open + 1..text.len() - 1].trim();
-            let name = text[..open].trim().trim_matches('"').trim();
-            is_email_address(address).then(|| Mailbox {
-                name: (!name.is_empty()).then(|| name.to_string()),
-                address: address.to_string(),
-            })
-        } else {
-            is_email_address(text).then(|| Mailbox {
-                name: None,
-                address: text.to_string(),
-            })
-        }
-    }
-}
-
-/// A practical addr-spec check: `local@domain`, printable ASCII, no spaces, a dotted domain of
-/// letters, digits and hyphens (or `localhost`), total length ≤ 254.
-pub fn is_email_address(address: &str) -> bool {
-    if address.len() > 254 || !address.is_ascii() {
-        return false;
-    }
-    let Some((local, domain)) = address.rsplit_once('@') else {
-        return false;
-    };
-    let local_ok = !local.is_empty()
-        && local.len() <= 64
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && local
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
-    let labels: Vec<&str> = domain.split('.').collect();
-    let domain_ok = !domain.is_empty()
-        && domain.len() <= 253
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
-        && (labels.len() >= 2 || domain.eq_ignore_ascii_case("localhost"));
-    local_ok && domain_ok
-}
+mod values;
+pub use values::{Mailbox, Secret, is_email_address};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MailerKind {
@@ -141,6 +66,8 @@ pub struct Config {
     pub attachment_max_count: usize,
     /// Lifetime of a minted attachment download URL.
     pub download_url_ttl_seconds: u64,
+    /// Lifetime of an input request's answer link (`OFFLOAD_ANSWER_LINK_TTL_HOURS`).
+    pub answer_link_ttl_hours: u64,
     /// Signs local download URLs; generated and kept in the data directory when unset.
     pub download_signing_key: Option<Secret>,
     /// Signs the tokens of reply addresses and our `Message-ID`s. Required with the SES mailer;
@@ -389,6 +316,12 @@ impl Config {
         let attachment_max_count = number("OFFLOAD_ATTACHMENT_MAX_COUNT", 20, 0, 1000)? as usize;
         let download_url_ttl_seconds =
             number("OFFLOAD_DOWNLOAD_URL_TTL_SECONDS", 900, 1, 7 * 86_400)?;
+        let answer_link_ttl_hours = number(
+            "OFFLOAD_ANSWER_LINK_TTL_HOURS",
+            crate::answer_link::DEFAULT_TTL_HOURS,
+            1,
+            90 * 24,
+        )?;
         let download_signing_key = get("OFFLOAD_DOWNLOAD_SIGNING_KEY").map(Secret::new);
         if download_signing_key
             .as_ref()
@@ -488,6 +421,7 @@ impl Config {
             attachment_max_bytes,
             attachment_max_count,
             download_url_ttl_seconds,
+            answer_link_ttl_hours,
             download_signing_key,
             reply_signing_key,
             public_url,
@@ -506,11 +440,27 @@ impl Config {
     /// The addresses and `Message-ID`s of cases, signed with `OFFLOAD_REPLY_SIGNING_KEY` (or, for
     /// local runs, a key generated once in the data directory, which API and worker share).
     pub fn case_addresses(&self) -> std::io::Result<crate::mail::CaseAddresses> {
-        let key = match &self.reply_signing_key {
-            Some(key) => key.expose().as_bytes().to_vec(),
-            None => crate::keys::load_or_create_secret(&self.data_dir.join("reply-signing-key"))?,
-        };
-        Ok(crate::mail::CaseAddresses::new(&key, &self.reply_domain))
+        Ok(crate::mail::CaseAddresses::new(
+            &self.reply_key()?,
+            &self.reply_domain,
+        ))
+    }
+
+    /// Answer links of input requests, signed with a key derived from the reply signing key, so
+    /// the API and every worker mint the same link.
+    pub fn answer_links(&self) -> std::io::Result<crate::answer_link::AnswerLinks> {
+        Ok(crate::answer_link::AnswerLinks::new(
+            &self.reply_key()?,
+            self.public_url.clone(),
+            self.answer_link_ttl_hours,
+        ))
+    }
+
+    fn reply_key(&self) -> std::io::Result<Vec<u8>> {
+        match &self.reply_signing_key {
+            Some(key) => Ok(key.expose().as_bytes().to_vec()),
+            None => crate::keys::load_or_create_secret(&self.data_dir.join("reply-signing-key")),
+        }
     }
 
     /// Where this deployment lets webhooks go.

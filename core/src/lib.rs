@@ -12,6 +12,7 @@
 //! - [`metrics`]: the Prometheus registry type.
 //! - [`telemetry`]: the one tracing set-up.
 
+pub mod answer_link;
 pub mod aws;
 pub mod blobs;
 pub mod config;

@@ -4,9 +4,11 @@
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
+use offload_core::answer_link::AnswerLinks;
 use offload_core::keys::{KeyStore, decode_webhook_secret};
 use offload_core::net::WebhookPolicy;
 use offload_workflows::activities::WebhookDelivery;
+use offload_workflows::events::{EventType, WebhookEvent};
 use sha2::Sha256;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -78,6 +80,7 @@ pub struct WebhookSender {
     http: reqwest::Client,
     policy: Arc<WebhookPolicy>,
     keys_file: PathBuf,
+    answer_links: Option<AnswerLinks>,
 }
 
 impl WebhookSender {
@@ -100,7 +103,29 @@ impl WebhookSender {
             http,
             policy,
             keys_file,
+            answer_links: None,
         }
+    }
+
+    /// `case.input_needed` events carry the input request's answer link (`data.answerUrl`).
+    pub fn with_answer_links(mut self, links: AnswerLinks) -> Self {
+        self.answer_links = Some(links);
+        self
+    }
+
+    /// The event as delivered: with its answer link, when it has a pending request.
+    fn as_delivered(&self, event: &WebhookEvent) -> WebhookEvent {
+        let mut event = event.clone();
+        let data = &mut event.data;
+        if let (Some(links), EventType::CaseInputNeeded, Some(id), Some(at)) = (
+            &self.answer_links,
+            event.event_type,
+            &data.input_request_id,
+            data.input_requested_at,
+        ) {
+            data.answer_url = Some(links.url(&data.case_id, id, at));
+        }
+        event
     }
 
     /// One delivery attempt. Any 2xx is success; 410 stops; everything else is retried.
@@ -120,7 +145,7 @@ impl WebhookSender {
             .ok_or_else(|| {
                 WebhookError::Refused("the tenant has no webhook signing secret".into())
             })?;
-        let body = serde_json::to_vec(&delivery.event)
+        let body = serde_json::to_vec(&self.as_delivered(&delivery.event))
             .map_err(|e| WebhookError::Refused(format!("event not serializable: {e}")))?;
         let timestamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

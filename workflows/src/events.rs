@@ -73,6 +73,9 @@ pub struct EventData {
     pub input_request_status: Option<InputRequestStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_requested_at: Option<i64>,
+    /// `case.input_needed` only: the answer link, added by the worker as it delivers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_url: Option<String>,
 }
 
 impl WebhookEvent {
@@ -106,6 +109,7 @@ impl WebhookEvent {
             input_request_id: input_request.map(|r| r.id.clone()),
             input_request_status: input_request.map(|r| r.status),
             input_requested_at: input_request.map(|r| r.requested_at),
+            answer_url: None,
         };
         Some(WebhookEvent {
             event_id: event_id(&input.case_id, event_type, state.updated_at),

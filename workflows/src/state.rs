@@ -107,6 +107,10 @@ pub struct InputRequest {
     pub question: String,
     pub status: InputRequestStatus,
     pub requested_at: i64,
+    /// A page where the client's staff answer without an API key (spec §7), while the request
+    /// is pending. Added by the API when it shows the request; the case never stores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_url: Option<String>,
 }
 
 /// An answered input request.
@@ -382,6 +386,7 @@ impl CaseState {
             question,
             status: InputRequestStatus::Pending,
             requested_at: now,
+            answer_url: None,
         });
         self.touch(now);
     }

@@ -15,7 +15,9 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use offload_workflows::state::{Attachment, TranscriptMessage, check_input};
+use offload_workflows::state::{
+    Attachment, InputRequestStatus, ProvidedInput, TranscriptMessage, check_input,
+};
 use offload_workflows::view::render_transcript;
 use offload_workflows::{CaseInput, CaseRecord, CaseStatus, CaseView};
 use serde::Serialize;
@@ -334,11 +336,21 @@ pub async fn get_case(
     let loaded =
         owned_case_loaded(&state, &tenant, case_id, include, Wait::SnapshotAfterAWhile).await?;
     let mut view = loaded.record.view;
+    if let Some(request) = view
+        .input_request
+        .as_mut()
+        .filter(|r| r.status == InputRequestStatus::Pending)
+    {
+        request.answer_url = Some(state.answer_links().url(
+            &case_id.to_string(),
+            &request.id,
+            request.requested_at,
+        ));
+    }
     if let Some(live) = loaded.record.transcript {
-        let mut messages = archived_messages(&state, &loaded.record.archived).await?;
-        messages.extend(live);
-        view.conversation_thread =
-            Some(full_transcript(&state, &messages, &view.attachments).await?);
+        view.conversation_thread = Some(
+            rendered_conversation(&state, &loaded.record.archived, live, &view.attachments).await?,
+        );
     }
     let mut response = ok(view).into_response();
     if loaded.stale {
@@ -373,6 +385,19 @@ async fn archived_messages(
     Ok(messages)
 }
 
+/// The conversation as text, for a record whose messages the API renders (archived segments,
+/// then `live`), with whole bodies from the blob store.
+pub async fn rendered_conversation(
+    state: &AppState,
+    archived: &[String],
+    live: Vec<TranscriptMessage>,
+    attachments: &[Attachment],
+) -> Result<Option<String>, ApiError> {
+    let mut messages = archived_messages(state, archived).await?;
+    messages.extend(live);
+    full_transcript(state, &messages, attachments).await
+}
+
 /// The transcript with the whole text of bodies kept in the blob store (the query only has
 /// their first part).
 async fn full_transcript(
@@ -395,6 +420,34 @@ async fn full_transcript(
             .and_then(|key| bodies.get(key))
             .map(String::as_str)
     }))
+}
+
+/// Hands an answer to a case that waits for it, under the rules of `POST /cases/{id}/input`
+/// (which the answer page shares): the three 409s, checked against `view`, and again by the case
+/// itself when the signal arrives.
+pub async fn hand_over_input(
+    state: &AppState,
+    case_id: Uuid,
+    view: &CaseView,
+    input: ProvidedInput,
+) -> Result<(), ApiError> {
+    check_input(
+        view.status,
+        view.input_request.as_ref(),
+        &input.input_request_id,
+    )
+    .map_err(ApiError::InputRejected)?;
+    let input_request_id = input.input_request_id.clone();
+    match state.cases().send_input(case_id, input).await? {
+        crate::store::Delivery::Delivered => {}
+        crate::store::Delivery::Closed => {
+            return Err(ApiError::InputRejected(
+                offload_workflows::state::InputRejection::NotWaitingForInput,
+            ));
+        }
+    }
+    tracing::info!(%case_id, %input_request_id, "input accepted");
+    Ok(())
 }
 
 /// Answer the pending input request. 202 means the answer is durably recorded; from then on the
@@ -421,22 +474,8 @@ pub async fn provide_input(
 ) -> Result<Response, ApiError> {
     let input = body.value.into_input()?;
     let record = owned_case(&state, &tenant, case_id, false).await?;
-    check_input(
-        record.view.status,
-        record.view.input_request.as_ref(),
-        &input.input_request_id,
-    )
-    .map_err(ApiError::InputRejected)?;
     let input_request_id = input.input_request_id.clone();
-    match state.cases().send_input(case_id, input).await? {
-        crate::store::Delivery::Delivered => {}
-        crate::store::Delivery::Closed => {
-            return Err(ApiError::InputRejected(
-                offload_workflows::state::InputRejection::NotWaitingForInput,
-            ));
-        }
-    }
-    tracing::info!(%case_id, %input_request_id, "input accepted");
+    hand_over_input(&state, case_id, &record.view, input).await?;
     Ok((
         StatusCode::ACCEPTED,
         ok(InputAccepted {

@@ -1,5 +1,6 @@
 //! Integration tests of the API and the case workflow against a real Temporal dev server.
 
+mod answer_link;
 mod attachments;
 mod bounded;
 mod footprint;
