@@ -35,6 +35,16 @@ ensure_moto() {
   export OFFLOAD_TEST_MOTO_BIN="$venv/bin/moto_server"
 }
 
+# Debian's Chromium and ChromeDriver, for the pages tested in a real browser (answer links).
+ensure_chromium() {
+  if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then
+    say "installing chromium and chromium-driver (Debian)"
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+  export OFFLOAD_TEST_CHROMEDRIVER="$(command -v chromedriver)" OFFLOAD_TEST_CHROMIUM="$(command -v chromium)"
+}
+
 # A C compiler builds ring and aws-lc; everything else comes from crates.io.
 ensure_build_tools() {
   command -v cargo >/dev/null || { echo "cargo (Rust toolchain, rustc >= 1.92) is required: https://rustup.rs" >&2; exit 1; }

@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 ensure_build_tools
 ensure_temporal
 ensure_moto
+ensure_chromium
 # CI builds once per run: incremental caches would only fill the disk.
 if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
 # The AWS tests talk only to moto: dummy credentials, so nothing can reach a real account.

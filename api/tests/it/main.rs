@@ -3,6 +3,7 @@
 mod answer_link;
 mod attachments;
 mod bounded;
+mod browser;
 mod footprint;
 mod harness;
 mod inbound;
