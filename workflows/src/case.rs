@@ -85,7 +85,14 @@ pub struct CaseRequest {
     pub metadata: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_timeout_hours: Option<u32>,
+    /// While an input request is pending, `case.input_needed` is sent again every this many
+    /// hours, at most [`MAX_INPUT_REMINDERS`] times (spec §7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_reminder_hours: Option<u32>,
 }
+
+/// The most reminders one input request gets.
+pub const MAX_INPUT_REMINDERS: u32 = 3;
 
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 pub const DEFAULT_FOLLOW_UP_DELAY_HOURS: u32 = 72;

@@ -120,6 +120,28 @@ impl WebhookEvent {
     }
 }
 
+impl WebhookEvent {
+    /// Reminder `n` of the pending input request: the `case.input_needed` event again, under the
+    /// request's own event id with the suffix `_reminder_<n>`.
+    pub fn input_reminder(input: &CaseInput, state: &CaseState, n: u32) -> Option<Self> {
+        let request = state.input_request.as_ref()?;
+        let mut event = Self::for_state(input, state)?;
+        if event.event_type != EventType::CaseInputNeeded {
+            return None;
+        }
+        event.event_id = format!(
+            "{}_reminder_{n}",
+            event_id(
+                &input.case_id,
+                EventType::CaseInputNeeded,
+                request.requested_at
+            )
+        );
+        event.timestamp = request.requested_at;
+        Some(event)
+    }
+}
+
 /// `evt_<caseId>_<event_type with . replaced by _>_<updatedAt>`: stable across retries.
 pub fn event_id(case_id: &str, event_type: EventType, updated_at: i64) -> String {
     format!(

@@ -111,6 +111,13 @@ pub struct InputRequest {
     /// is pending. Added by the API when it shows the request; the case never stores it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer_url: Option<String>,
+    /// Reminders sent for this request (`inputReminderHours`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub reminders_sent: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// An answered input request.
@@ -387,6 +394,7 @@ impl CaseState {
             status: InputRequestStatus::Pending,
             requested_at: now,
             answer_url: None,
+            reminders_sent: 0,
         });
         self.touch(now);
     }

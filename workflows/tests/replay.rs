@@ -49,6 +49,7 @@ const EXPECTED_CORPUS: &[&str] = &[
     "continued_then_cancelled-run1",
     "continued_then_cancelled-run2",
     "input_loop_twice",
+    "input_reminded",
     "input_timeout",
     "max_retries",
     "operator_cancelled",

@@ -43,7 +43,8 @@ pub(super) const KIB: usize = 1024;
     },
     "clientWebhookUrl": "https://hooks.acme.example/offload",
     "metadata": {"ticket": 7},
-    "inputTimeoutHours": 168
+    "inputTimeoutHours": 168,
+    "inputReminderHours": 24
 }))]
 pub struct CreateCaseBody {
     /// Only `EMAIL` is implemented; `SMS` is refused with a clear message.
@@ -78,6 +79,10 @@ pub struct CreateCaseBody {
     /// Hours an input request may stay unanswered before the case fails with `input_timeout`.
     #[schema(inline)]
     pub input_timeout_hours: Option<Whole<1, 2160>>,
+    /// While an input request waits, `case.input_needed` is sent again every this many hours
+    /// (event id suffix `_reminder_<n>`), at most 3 times.
+    #[schema(inline)]
+    pub input_reminder_hours: Option<Whole<1, 720>>,
 }
 
 fn constraints_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
@@ -303,6 +308,7 @@ impl CreateCaseBody {
             client_webhook_url,
             metadata,
             input_timeout_hours: self.input_timeout_hours.map(Whole::get),
+            input_reminder_hours: self.input_reminder_hours.map(Whole::get),
         })
     }
 }

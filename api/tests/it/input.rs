@@ -212,3 +212,112 @@ async fn a_reply_that_arrives_while_the_client_is_asked_is_read_with_the_answer(
     assert_eq!(view["attemptCount"], 1, "{view}");
     assert_eq!(app.sent(&case_id).len(), 1);
 }
+
+#[tokio::test]
+async fn a_pending_question_is_reminded_three_times_then_the_input_timeout_ends_the_case() {
+    let app = spawn_app().await;
+    let mut hooks = crate::harness::WebhookReceiver::start(0).await;
+    let mut body = case_body();
+    // Case hours are seconds here: reminders at 2, 4 and 6 s, the timeout at 12 s.
+    body["inputReminderHours"] = json!(2);
+    body["inputTimeoutHours"] = json!(12);
+    body["clientWebhookUrl"] = json!(hooks.url);
+    let case_id = app.create_case(body).await;
+    app.wait_for_outreach(&case_id).await;
+    app.inbound(&reply_mail(
+        &case_id,
+        "q@northstar.example",
+        "Is a scan enough?",
+    ))
+    .await;
+
+    let (_, asked) = hooks.next().await;
+    assert_eq!(asked["event_type"], "case.input_needed");
+    let asked_id = asked["event_id"].as_str().unwrap().to_string();
+    let requested_at = asked["data"]["inputRequestedAt"].as_i64().unwrap();
+    for n in 1..=3 {
+        let (headers, reminder) = hooks.next().await;
+        assert_eq!(reminder["event_id"], format!("{asked_id}_reminder_{n}"));
+        assert_eq!(reminder["event_type"], "case.input_needed");
+        assert_eq!(reminder["data"], asked["data"], "the same payload");
+        // Never early: sent at least n × 2 s after the question (whole seconds).
+        let sent: i64 = headers["webhook-timestamp"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            sent >= requested_at / 1000 + 2 * n - 1,
+            "reminder {n} early"
+        );
+    }
+    let (_, failed) = hooks.next().await;
+    assert_eq!(failed["event_type"], "case.failed", "no fourth reminder");
+    assert_eq!(failed["data"]["resultStatus"], "input_timeout");
+    app.record_history(&case_id, "input_reminded").await;
+}
+
+#[tokio::test]
+async fn reminders_stop_when_the_question_is_answered() {
+    use prost::Message;
+    use temporalio_common::protos::temporal::api::enums::v1::EventType;
+    use temporalio_common::protos::temporal::api::history::v1::History;
+
+    let app = spawn_app().await;
+    let mut hooks = crate::harness::WebhookReceiver::start(0).await;
+    let mut body = case_body();
+    body["inputReminderHours"] = json!(2);
+    body["clientWebhookUrl"] = json!(hooks.url);
+    let case_id = app.create_case(body).await;
+    app.wait_for_outreach(&case_id).await;
+    app.reply(&case_id, "Do you need the 2024 or 2025 form?")
+        .await;
+    let (_, asked) = hooks.next().await;
+    let (_, first) = hooks.next().await;
+    assert_eq!(
+        first["event_id"],
+        format!("{}_reminder_1", asked["event_id"].as_str().unwrap())
+    );
+    let id = asked["data"]["inputRequestId"].as_str().unwrap();
+    let accepted = app
+        .post(
+            &format!("/cases/{case_id}/input"),
+            json!({"inputRequestId": id, "providedContext": "2025"}),
+        )
+        .await;
+    assert_eq!(accepted.status, 202);
+    app.wait_for(&case_id, "the answer relayed", |v| v["attemptCount"] == 2)
+        .await;
+
+    // The answer cancelled the next reminder's timer: recorded in the case's history.
+    let bytes = offload_worker::history::export(&app.client, &case_id)
+        .await
+        .unwrap();
+    let events = History::decode(bytes.as_slice()).unwrap().events;
+    let kinds: Vec<EventType> = events
+        .iter()
+        .filter_map(|e| EventType::try_from(e.event_type).ok())
+        .collect();
+    // The latest signal is the answer (the reply came before it).
+    let answered = kinds
+        .iter()
+        .rposition(|k| *k == EventType::WorkflowExecutionSignaled)
+        .expect("the answer's signal");
+    assert!(
+        kinds[answered..].contains(&EventType::TimerCanceled),
+        "the pending reminder was cancelled: {kinds:?}"
+    );
+    let view = app.view(&case_id).await;
+    assert_eq!(view["status"], "RUNNING");
+    app.reply(
+        &case_id,
+        "Here is the signed W-9 for 2025, attached and confirmed.",
+    )
+    .await;
+    app.wait_for_status(&case_id, "COMPLETED").await;
+    let (_, completed) = hooks.next().await;
+    assert_eq!(
+        completed["event_type"], "case.completed",
+        "no reminder after the answer"
+    );
+}

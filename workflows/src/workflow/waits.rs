@@ -6,7 +6,9 @@
 use super::continuation::{continue_as_new, run_is_long};
 use super::{CaseWorkflow, Ctx, now, wait_token};
 use crate::activities::{ArchiveMessages, TranscriptSegment, archive_local_options};
-use crate::case::hours_to_ms;
+use crate::case::{MAX_INPUT_REMINDERS, hours_to_ms};
+use crate::events::WebhookEvent;
+use crate::state::InputRequestStatus;
 use futures::FutureExt;
 use std::pin::Pin;
 use std::time::Duration;
@@ -123,16 +125,38 @@ pub(super) async fn wait_for_answer(ctx: &Ctx) -> Result<bool, WorkflowTerminati
 }
 
 /// Waits while an input request is pending until `answered` holds; false when
-/// `inputTimeoutHours` (counted from the request) passed first.
+/// `inputTimeoutHours` (counted from the request) passed first. With `inputReminderHours`, the
+/// request's `case.input_needed` goes out again at each reminder that comes before that.
 pub(super) async fn wait_for(
     ctx: &Ctx,
-    answered: impl FnMut(&CaseWorkflow) -> bool,
+    mut answered: impl FnMut(&CaseWorkflow) -> bool,
 ) -> Result<bool, WorkflowTermination> {
     let deadline = ctx.state(|s| {
         let limit = s.input.request.input_timeout_hours?;
         let requested_at = s.case.input_request.as_ref()?.requested_at;
         Some(requested_at.saturating_add(hours_to_ms(limit, s.input.hour_seconds)))
     });
+    // Cases without reminders wait exactly as before (the same commands, so they replay).
+    while let Some(reminder) = ctx
+        .state(next_reminder_at)
+        .filter(|at| deadline.is_none_or(|d| *at < d))
+    {
+        let wait = Duration::from_millis(u64::try_from(reminder - now(ctx)).unwrap_or(0));
+        if condition_before_timer(ctx, wait, "input reminder", &mut answered).await? {
+            return Ok(true);
+        }
+        ctx.state_mut(|s| {
+            let Some(request) = s.case.input_request.as_mut() else {
+                return;
+            };
+            request.reminders_sent += 1;
+            let n = request.reminders_sent;
+            if s.input.request.client_webhook_url.is_some() {
+                s.events
+                    .extend(WebhookEvent::input_reminder(&s.input, &s.case, n));
+            }
+        });
+    }
     match deadline {
         None => {
             let never = std::pin::pin!(futures::future::pending::<TimerResult>().fuse());
@@ -144,6 +168,21 @@ pub(super) async fn wait_for(
             condition_before_timer(ctx, wait, "input timeout", answered).await
         }
     }
+}
+
+/// When the pending input request's next reminder is due, if it gets one.
+fn next_reminder_at(s: &CaseWorkflow) -> Option<i64> {
+    let every = s.input.request.input_reminder_hours?;
+    let request = s
+        .case
+        .input_request
+        .as_ref()
+        .filter(|r| r.status == InputRequestStatus::Pending)?;
+    (request.reminders_sent < MAX_INPUT_REMINDERS).then(|| {
+        let after = hours_to_ms(every, s.input.hour_seconds)
+            .saturating_mul(i64::from(request.reminders_sent + 1));
+        request.requested_at.saturating_add(after)
+    })
 }
 
 /// Moves the oldest settled messages to the blob store, a segment at a time, until the case
