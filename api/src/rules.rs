@@ -21,6 +21,12 @@ fn whitespace_class_body() -> &'static str {
     BODY.get_or_init(|| class_body(char::is_whitespace))
 }
 
+/// Control characters (`Cc`).
+fn control_class_body() -> &'static str {
+    static BODY: OnceLock<String> = OnceLock::new();
+    BODY.get_or_init(|| class_body(char::is_control))
+}
+
 /// Characters no URL may carry: Unicode `White_Space` and controls (`Cc`).
 fn url_forbidden_class_body() -> &'static str {
     static BODY: OnceLock<String> = OnceLock::new();
@@ -47,10 +53,16 @@ fn class_body(member: impl Fn(char) -> bool) -> String {
 }
 
 /// A string of `min..=max` characters once surrounding whitespace is trimmed.
-fn trimmed_pattern(min: usize, max: usize) -> String {
+/// With `line`, the trimmed text holds no control characters (`Cc`) either.
+fn trimmed_pattern(min: usize, max: usize, line: bool) -> String {
+    let controls = if line { control_class_body() } else { "" };
     let space = format!("[{}]", whitespace_class_body());
-    let solid = format!("[^{}]", whitespace_class_body());
-    let any = "[\\s\\S]";
+    let solid = format!("[^{}{controls}]", whitespace_class_body());
+    let any = if line {
+        format!("[^{controls}]")
+    } else {
+        "[\\s\\S]".to_string()
+    };
     // The trimmed text: a solid first and last character around anything.
     let text = match (min, max) {
         (_, 0) => String::new(),
@@ -70,24 +82,32 @@ fn string_schema() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
 }
 
-/// Text kept as trimmed: `MIN..=MAX` characters after trimming (`MIN` 0 allows blank text).
+/// Text kept as trimmed: `MIN..=MAX` characters after trimming (`MIN` 0 allows blank text);
+/// with `LINE`, one line: no control characters once trimmed (references that go into
+/// Temporal's visibility queries).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Trimmed<const MIN: usize, const MAX: usize>(pub String);
+pub struct Trimmed<const MIN: usize, const MAX: usize, const LINE: bool = false>(pub String);
 
-impl<const MIN: usize, const MAX: usize> Trimmed<MIN, MAX> {
+impl<const MIN: usize, const MAX: usize, const LINE: bool> Trimmed<MIN, MAX, LINE> {
     /// The rule's wording, completing "<field>: …".
     pub fn rule() -> String {
-        if MIN == 0 {
+        let length = if MIN == 0 {
             format!("must be at most {MAX} characters after trimming")
         } else {
             format!("must be {MIN}..{MAX} characters after trimming")
+        };
+        if LINE {
+            format!("{length}, without control characters")
+        } else {
+            length
         }
     }
 
     pub fn check(text: &str) -> Result<Self, String> {
         let trimmed = text.trim();
         let len = trimmed.chars().count();
-        if (MIN..=MAX).contains(&len) {
+        let one_line = !LINE || !trimmed.chars().any(char::is_control);
+        if (MIN..=MAX).contains(&len) && one_line {
             Ok(Trimmed(trimmed.to_string()))
         } else {
             Err(Self::rule())
@@ -99,22 +119,29 @@ impl<const MIN: usize, const MAX: usize> Trimmed<MIN, MAX> {
     }
 }
 
-impl<'de, const MIN: usize, const MAX: usize> Deserialize<'de> for Trimmed<MIN, MAX> {
+impl<'de, const MIN: usize, const MAX: usize, const LINE: bool> Deserialize<'de>
+    for Trimmed<MIN, MAX, LINE>
+{
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Self::check(&String::deserialize(deserializer)?).map_err(de::Error::custom)
     }
 }
 
-impl<const MIN: usize, const MAX: usize> utoipa::PartialSchema for Trimmed<MIN, MAX> {
+impl<const MIN: usize, const MAX: usize, const LINE: bool> utoipa::PartialSchema
+    for Trimmed<MIN, MAX, LINE>
+{
     fn schema() -> RefOr<Schema> {
         string_schema()
             .min_length((MIN > 0).then_some(MIN))
-            .pattern(Some(trimmed_pattern(MIN, MAX)))
+            .pattern(Some(trimmed_pattern(MIN, MAX, LINE)))
             .into()
     }
 }
 
-impl<const MIN: usize, const MAX: usize> utoipa::ToSchema for Trimmed<MIN, MAX> {}
+impl<const MIN: usize, const MAX: usize, const LINE: bool> utoipa::ToSchema
+    for Trimmed<MIN, MAX, LINE>
+{
+}
 
 /// A string of `MIN..=MAX` characters exactly as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -52,9 +52,10 @@ pub struct CreateCaseBody {
     pub goal: GoalBody,
     pub counterparty: CounterpartyBody,
     pub sender_persona: SenderPersonaBody,
-    /// Your reference; not unique. At most 200 characters after trimming.
+    /// Your reference; not unique. At most 200 characters after trimming, one line (no control
+    /// characters).
     #[schema(inline)]
-    pub client_reference_id: Option<Trimmed<0, 200>>,
+    pub client_reference_id: Option<ClientReference>,
     /// Rules the agent must keep. At most 20 items of at most 500 characters.
     #[schema(schema_with = constraints_schema)]
     pub constraints: Option<AtMost<Chars<0, 500>, 20>>,
@@ -88,6 +89,9 @@ pub struct CreateCaseBody {
 fn constraints_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
     crate::rules::nullable(<AtMost<Chars<0, 500>, 20> as utoipa::PartialSchema>::schema())
 }
+
+/// A client reference, in a body or as a listing filter.
+pub type ClientReference = Trimmed<0, 200, true>;
 
 /// The channel; only `EMAIL` is implemented.
 #[derive(Serialize, utoipa::ToSchema)]

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Tenant;
 use crate::response::{Envelope, ok};
-use crate::rules::{Chars, Token, Whole};
+use crate::rules::{Token, Trimmed, Whole};
 use crate::store::{CaseFilter, CaseSummary, ListPosition};
 use axum::Json;
 use axum::extract::{RawQuery, State};
@@ -13,8 +13,8 @@ use offload_workflows::CaseStatus;
 use serde::Serialize;
 use serde_json::Value;
 
-/// A client reference as a filter: exactly as stored (references are kept trimmed).
-type Reference = Chars<1, 200>;
+/// A client reference as a filter, read like the stored ones (trimmed, one line).
+type Reference = Trimmed<1, 200, true>;
 type Limit = Whole<1, 100>;
 /// Cursors are base64url; a well-formed one that is not from this listing and filter is refused.
 type Cursor = Token<1, 1024>;

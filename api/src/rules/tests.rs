@@ -22,7 +22,8 @@ fn the_whitespace_class_is_exactly_what_trim_removes() {
 fn tricky_text() -> impl Strategy<Value = String> {
     proptest::collection::vec(
         prop::sample::select(vec![
-            ' ', '\t', '\n', '\u{85}', '\u{a0}', '\u{3000}', '\u{feff}', '\u{1c}', 'a', 'é', '😀',
+            ' ', '\t', '\n', '\u{85}', '\u{a0}', '\u{3000}', '\u{feff}', '\u{1c}', '\0', '\u{9f}',
+            'a', 'é', '😀',
         ]),
         0..12,
     )
@@ -30,12 +31,19 @@ fn tricky_text() -> impl Strategy<Value = String> {
 }
 
 fn trimmed_agrees<const MIN: usize, const MAX: usize>(text: &str) {
-    let pattern = full_match(&trimmed_pattern(MIN, MAX));
-    assert_eq!(
-        pattern.is_match(text),
-        Trimmed::<MIN, MAX>::check(text).is_ok(),
-        "{MIN}..{MAX}: {text:?} against {pattern}"
-    );
+    for line in [false, true] {
+        let pattern = full_match(&trimmed_pattern(MIN, MAX, line));
+        let checked = if line {
+            Trimmed::<MIN, MAX, true>::check(text).is_ok()
+        } else {
+            Trimmed::<MIN, MAX>::check(text).is_ok()
+        };
+        assert_eq!(
+            pattern.is_match(text),
+            checked,
+            "{MIN}..{MAX} (line: {line}): {text:?} against {pattern}"
+        );
+    }
 }
 
 proptest! {

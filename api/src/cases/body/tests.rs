@@ -196,6 +196,11 @@ fn each_rule_names_its_field() {
             "clientReferenceId: must be at most 200",
         ),
         (
+            // References go into Temporal's visibility queries: one line only.
+            with(&["clientReferenceId"], json!("order\u{0}42")),
+            "clientReferenceId: must be at most 200 characters after trimming, without control characters",
+        ),
+        (
             with(&["metadata"], json!([1])),
             "metadata: must be an object",
         ),
