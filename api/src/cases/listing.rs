@@ -41,8 +41,7 @@ pub struct CasePage {
     ),
     responses(
         crate::error::KeyedRouteErrors,
-        (status = 200, description = "A page of cases", body = Envelope<CasePage>,
-            links(("GetCase" = (operation_id = "get_case", parameters(("id" = "$response.body#/data/cases/0/caseId")))))),
+        (status = 200, description = "A page of cases", body = Envelope<CasePage>),
         (status = 400, description = "`INVALID_REQUEST`: a bad query parameter", body = crate::error::ErrorEnvelope),
     )
 )]

@@ -315,7 +315,7 @@ fn include_transcript(query: Option<&str>) -> Result<bool, ApiError> {
                 ("AnswerInputRequest" = (operation_id = "provide_input",
                     parameters(("id" = "$request.path.id")),
                     request_body = json!({
-                        "inputRequestId": "$response.body#/data/inputRequest/inputRequestId",
+                        "inputRequestId": "$response.body#/data/inputRequest/id",
                         "providedContext": "Tax year 2025, please."
                     }))),
                 ("GetAttachment" = (operation_id = "get_attachment",
