@@ -12,6 +12,7 @@
 
 import email
 import email.policy
+import email.utils
 import json
 import os
 import threading
@@ -65,13 +66,14 @@ def _until(what, condition, seconds=20.0):
 def _reply(sent, build):
     """A reply to `sent` from its recipient, to its Reply-To address, in its thread."""
     reply = EmailMessage()
-    # Addresses only: generated names and subjects may hold line breaks (sent encoded).
-    reply["From"] = sent["To"].addresses[0].addr_spec
-    reply["To"] = sent["Reply-To"].addresses[0].addr_spec
+    # Addresses only, read from the raw headers: generated names may hold line breaks (sent
+    # encoded), which Python's structured headers refuse.
+    reply["From"] = email.utils.parseaddr(str(sent["To"]))[1]
+    reply["To"] = email.utils.parseaddr(str(sent["Reply-To"]))[1]
     reply["Subject"] = "Re: your message"
     reply["Message-ID"] = f"<{uuid.uuid4()}@counterparty.example>"
-    reply["In-Reply-To"] = sent["Message-ID"]
-    reply["References"] = sent["Message-ID"]
+    reply["In-Reply-To"] = str(sent["Message-ID"]).strip()
+    reply["References"] = str(sent["Message-ID"]).strip()
     build(reply)
     status, body = _request(
         "POST",
@@ -87,7 +89,7 @@ def _play_counterparty(case_id):
     path = os.path.join(OUTBOX, f"{case_id}-001.eml")
     _until(f"the first message of {case_id}", lambda: os.path.exists(path))
     with open(path, "rb") as file:
-        sent = email.message_from_binary_file(file, policy=email.policy.default)
+        sent = email.message_from_binary_file(file, policy=email.policy.compat32)
     _reply(sent, lambda m: m.set_content("Thanks. Which tax year should the form cover?"))
     _until(
         f"{case_id} to ask its client",
