@@ -58,18 +58,35 @@ pub fn router() -> Router<AppState> {
     )
 )]
 pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let (grant, view, conversation) = match open(&state, &token).await {
-        Ok(open) => open,
+    form(&state, &token, StatusCode::OK, None).await
+}
+
+/// The form of a link that may still be answered (with `problem`, after a refused answer).
+async fn form(
+    state: &AppState,
+    token: &str,
+    status: StatusCode,
+    problem: Option<&str>,
+) -> Response {
+    let opened = match open(state, token, true).await {
+        Ok(opened) => opened,
         Err(page) => return page,
     };
-    let question = view
+    let question = opened
+        .view
         .input_request
         .as_ref()
-        .map(|r| r.question.clone())
-        .unwrap_or_default();
+        .map_or("", |r| r.question.as_str());
     page(
-        StatusCode::OK,
-        &form_page(&state, &token, &grant, &question, &conversation, None),
+        status,
+        &form_page(
+            state,
+            token,
+            &opened.grant,
+            question,
+            &opened.conversation,
+            problem,
+        ),
     )
 }
 
@@ -102,8 +119,8 @@ pub async fn submit(
             "Open the link you received and answer there.",
         );
     }
-    let form = match read_body(&parts.headers, body, MAX_FORM_BYTES).await {
-        Ok(form) => form,
+    let posted = match read_body(&parts.headers, body, MAX_FORM_BYTES).await {
+        Ok(posted) => posted,
         Err(_) => {
             return message_page(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -114,7 +131,7 @@ pub async fn submit(
     };
     let mut answer = None;
     let mut check = None;
-    for (key, value) in url::form_urlencoded::parse(&form) {
+    for (key, value) in url::form_urlencoded::parse(&posted) {
         match key.as_ref() {
             "answer" => answer = Some(value.into_owned()),
             "check" => check = Some(value.into_owned()),
@@ -128,30 +145,15 @@ pub async fn submit(
             "Open the link you received and answer there.",
         );
     }
-    let (grant, view, conversation) = match open(&state, &token).await {
-        Ok(open) => open,
+    let Opened { grant, view, .. } = match open(&state, &token, false).await {
+        Ok(opened) => opened,
         Err(page) => return page,
     };
     let answer = match Trimmed::<1, 8000>::check(answer.as_deref().unwrap_or("")) {
         Ok(answer) => answer.into_inner(),
         Err(_) => {
-            let question = view
-                .input_request
-                .as_ref()
-                .map(|r| r.question.clone())
-                .unwrap_or_default();
             let problem = "Please write an answer of 1 to 8000 characters.";
-            return page(
-                StatusCode::BAD_REQUEST,
-                &form_page(
-                    &state,
-                    &token,
-                    &grant,
-                    &question,
-                    &conversation,
-                    Some(problem),
-                ),
-            );
+            return form(&state, &token, StatusCode::BAD_REQUEST, Some(problem)).await;
         }
     };
     let case_id = parse_case_id(&grant);
@@ -170,9 +172,16 @@ pub async fn submit(
     }
 }
 
-/// The grant, the case and the conversation behind a token that may still be answered; the page
-/// to show otherwise.
-async fn open(state: &AppState, token: &str) -> Result<(AnswerGrant, CaseView, String), Response> {
+/// A link that may still be answered: what it grants, the case, and (when asked for, as the
+/// form shows it) the conversation.
+struct Opened {
+    grant: AnswerGrant,
+    view: CaseView,
+    conversation: String,
+}
+
+/// The link behind `token` if it may still be answered; the page to show otherwise.
+async fn open(state: &AppState, token: &str, with_conversation: bool) -> Result<Opened, Response> {
     let grant = match state.answer_links().verify(token, now_ms() / 1000) {
         Ok(grant) => grant,
         Err(LinkProblem::Invalid) => return Err(invalid_link()),
@@ -187,7 +196,7 @@ async fn open(state: &AppState, token: &str) -> Result<(AnswerGrant, CaseView, S
     let case_id = parse_case_id(&grant);
     let record = match state
         .cases()
-        .record(case_id, true, Wait::ForTheWorkflow)
+        .record(case_id, with_conversation, Wait::ForTheWorkflow)
         .await
     {
         Ok(Some(loaded)) => loaded.record,
@@ -204,6 +213,7 @@ async fn open(state: &AppState, token: &str) -> Result<(AnswerGrant, CaseView, S
         return Err(not_waiting(&view, &grant));
     }
     let conversation = match record.transcript {
+        None if !with_conversation => None,
         Some(live) => {
             match crate::cases::rendered_conversation(
                 state,
@@ -219,7 +229,11 @@ async fn open(state: &AppState, token: &str) -> Result<(AnswerGrant, CaseView, S
         }
         None => view.conversation_thread.clone().flatten(),
     };
-    Ok((grant, view, conversation.unwrap_or_default()))
+    Ok(Opened {
+        grant,
+        view,
+        conversation: conversation.unwrap_or_default(),
+    })
 }
 
 /// Tokens are only minted for uuid case ids; a signed token always parses.

@@ -20,5 +20,6 @@ pub mod keys;
 pub mod mail;
 pub mod metrics;
 pub mod net;
+pub mod signed_token;
 pub mod telemetry;
 pub mod temporal;

@@ -282,14 +282,13 @@ impl CreateCaseBody {
         if let Some(value) = &metadata {
             at_most(value, "metadata", 16 * KIB)?;
         }
-        let client_webhook_url = self.client_webhook_url.map(|url| url.0);
-        if let Some(url) = &client_webhook_url {
+        if let Some(url) = &self.client_webhook_url {
             webhooks
-                .check_url(url)
+                .check_url(&url.0)
                 .map_err(|problem| ApiError::invalid("clientWebhookUrl", problem))?;
             // What the document states, for the production policy; the checks above give the
             // more specific reason first.
-            if webhooks.is_strict() && !WebhookUrl(url.clone()).has_documented_shape() {
+            if webhooks.is_strict() && !url.has_documented_shape() {
                 return Err(ApiError::invalid(
                     "clientWebhookUrl",
                     WebhookUrl::SHAPE_RULE,
@@ -309,7 +308,7 @@ impl CreateCaseBody {
                 .follow_up_delay_hours
                 .map_or(DEFAULT_FOLLOW_UP_DELAY_HOURS, Whole::get),
             result_schema: result_schema::check(self.result_schema)?,
-            client_webhook_url,
+            client_webhook_url: self.client_webhook_url.map(|url| url.0),
             metadata,
             input_timeout_hours: self.input_timeout_hours.map(Whole::get),
             input_reminder_hours: self.input_reminder_hours.map(Whole::get),

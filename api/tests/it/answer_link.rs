@@ -1,20 +1,16 @@
 //! Answer links (spec §7): the link in GET and in the webhook, the page, the form answering
 //! exactly like `POST /cases/{id}/input`, single use, expiry, forged posts and tampered tokens.
 
-use crate::harness::{TestApp, WebhookReceiver, case_body, reply_mail, spawn_app};
+use crate::harness::{TestApp, WebhookReceiver, spawn_app};
 use serde_json::{Value, json};
 
 /// A case asking its client "Which tax year…?", with its webhook receiver.
 async fn asking_case(app: &TestApp, hooks: &WebhookReceiver) -> (String, Value) {
-    let mut body = case_body();
-    body["clientWebhookUrl"] = json!(hooks.url);
-    let case_id = app.create_case(body).await;
-    app.wait_for_outreach(&case_id).await;
-    app.inbound(&reply_mail(
+    let case_id = app.create_case_reporting_to(&hooks.url).await;
+    app.reply(
         &case_id,
-        "q@northstar.example",
         "Which tax year should it cover? <script>alert('x')</script>",
-    ))
+    )
     .await;
     let view = app.wait_for_status(&case_id, "INPUT_NEEDED").await;
     (case_id, view)

@@ -3,7 +3,7 @@
 //! both (`ensure_chromium`); the test names what is missing otherwise.
 
 use crate::answer_link::fetch;
-use crate::harness::{WebhookReceiver, case_body, reply_mail, spawn_app, until};
+use crate::harness::{WebhookReceiver, spawn_app, until};
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
 
@@ -172,15 +172,11 @@ impl Drop for Browser {
 async fn a_person_answers_from_the_link_in_the_webhook_and_the_case_resumes() {
     let app = spawn_app().await;
     let mut hooks = WebhookReceiver::start(0).await;
-    let mut body = case_body();
-    body["clientWebhookUrl"] = json!(hooks.url);
-    let case_id = app.create_case(body).await;
-    app.wait_for_outreach(&case_id).await;
-    app.inbound(&reply_mail(
+    let case_id = app.create_case_reporting_to(&hooks.url).await;
+    app.reply(
         &case_id,
-        "q@northstar.example",
         "Thanks for reaching out. Which tax year should the W-9 cover?",
-    ))
+    )
     .await;
     let (_, event) = hooks.next().await;
     assert_eq!(event["event_type"], "case.input_needed");
