@@ -10,8 +10,9 @@ use offload_core::blobs::{BlobError, BlobStore};
 use offload_core::config::Mailbox;
 use offload_core::mail::CaseAddresses;
 use offload_workflows::activities::{
-    AGENT_FAILED, ARCHIVE_FAILED, AgentRequest, Decision, Draft, OutboundEmail, SEND_REJECTED,
-    SentEmail, TranscriptSegment, WEBHOOK_GONE, WEBHOOK_REFUSED, WebhookDelivery,
+    AGENT_FAILED, ARCHIVE_FAILED, AgentRequest, AttemptOutcome, AttemptVerdict, Draft, Evaluation,
+    OutboundEmail, SEND_REJECTED, SentEmail, TimelineChunk, TranscriptSegment, WEBHOOK_GONE,
+    WEBHOOK_REFUSED, WebhookAttempt, WebhookDelivery, webhook_event_key,
 };
 use offload_workflows::state::{INLINE_BODY_LIMIT, text_prefix};
 use std::sync::Arc;
@@ -184,9 +185,9 @@ impl CaseActivities {
         self: Arc<Self>,
         ctx: ActivityContext,
         request: AgentRequest,
-    ) -> Result<Decision, ActivityError> {
+    ) -> Result<Evaluation, ActivityError> {
         let request = self.with_full_bodies(request).await?;
-        agent_call(&ctx, self.agent.evaluate(&request)).await
+        agent_call(&ctx, self.agent.evaluate_with_evidence(&request)).await
     }
 
     /// Sends one message, at most once: mailers without their own idempotency (SES) go through
@@ -274,6 +275,66 @@ impl CaseActivities {
         Ok(key)
     }
 
+    #[activity(name = "archive_timeline")]
+    pub async fn archive_timeline(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        chunk: TimelineChunk,
+    ) -> Result<String, ActivityError> {
+        let key = format!("{}/timeline-{:05}", chunk.case_id, chunk.number);
+        let bytes = serde_json::to_vec(&chunk.entries)
+            .map_err(|e| permanent(ARCHIVE_FAILED, format!("encode the timeline chunk: {e}")))?;
+        self.store_once(&key, &bytes, "application/json")
+            .await
+            .map_err(|error| retryable(format!("store the timeline chunk: {error}")))?;
+        Ok(key)
+    }
+
+    /// One attempt of a webhook delivery (the workflow retries): what the receiver answered.
+    #[activity(name = "attempt_webhook")]
+    pub async fn attempt_webhook(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        attempt: WebhookAttempt,
+    ) -> Result<AttemptOutcome, ActivityError> {
+        let delivery = &attempt.delivery;
+        if attempt.attempt == 1 {
+            self.keep_for_redelivery(delivery).await;
+        }
+        let event_id = &delivery.event.event_id;
+        let n = attempt.attempt;
+        let outcome = match self.webhooks.deliver(delivery).await {
+            Ok(status) => {
+                tracing::info!(%event_id, attempt = n, status, "webhook delivered");
+                self.metrics.webhook(WebhookOutcome::Delivered);
+                AttemptOutcome {
+                    verdict: AttemptVerdict::Delivered,
+                    http_status: Some(status),
+                    error: None,
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%event_id, attempt = n, %error, "webhook delivery failed");
+                let (verdict, counted) = match error {
+                    WebhookError::Gone => (AttemptVerdict::Gone, WebhookOutcome::Gone),
+                    WebhookError::Refused(_) => (AttemptVerdict::Refused, WebhookOutcome::Refused),
+                    WebhookError::Status(_) | WebhookError::Failed(_) => {
+                        (AttemptVerdict::Retry, WebhookOutcome::Retrying)
+                    }
+                };
+                self.metrics.webhook(counted);
+                AttemptOutcome {
+                    verdict,
+                    http_status: error.http_status(),
+                    error: error.http_status().is_none().then(|| error.to_string()),
+                }
+            }
+        };
+        Ok(outcome)
+    }
+
+    /// Delivers one event with Temporal's retry policy (cases that started before the workflow
+    /// made its own attempts).
     #[activity(name = "deliver_webhook")]
     pub async fn deliver_webhook(
         self: Arc<Self>,
@@ -281,10 +342,13 @@ impl CaseActivities {
         delivery: WebhookDelivery,
     ) -> Result<(), ActivityError> {
         let attempt = ctx.info().attempt;
+        if attempt == 1 {
+            self.keep_for_redelivery(&delivery).await;
+        }
         let outcome = self.webhooks.deliver(&delivery).await;
         let event_id = &delivery.event.event_id;
         match outcome {
-            Ok(()) => {
+            Ok(_) => {
                 tracing::info!(%event_id, attempt, "webhook delivered");
                 self.metrics.webhook(WebhookOutcome::Delivered);
                 Ok(())
@@ -294,14 +358,32 @@ impl CaseActivities {
                 self.metrics.webhook(match error {
                     WebhookError::Gone => WebhookOutcome::Gone,
                     WebhookError::Refused(_) => WebhookOutcome::Refused,
-                    WebhookError::Failed(_) => WebhookOutcome::Retrying,
+                    WebhookError::Status(_) | WebhookError::Failed(_) => WebhookOutcome::Retrying,
                 });
                 Err(match error {
                     WebhookError::Gone => permanent(WEBHOOK_GONE, error.to_string()),
                     WebhookError::Refused(_) => permanent(WEBHOOK_REFUSED, error.to_string()),
-                    WebhookError::Failed(_) => retryable(error.to_string()),
+                    WebhookError::Status(_) | WebhookError::Failed(_) => {
+                        retryable(error.to_string())
+                    }
                 })
             }
+        }
+    }
+}
+
+impl CaseActivities {
+    /// Keeps the event as first delivered, so the client can have it delivered again. A store
+    /// that fails does not hold up the delivery: the event is then only not redeliverable.
+    async fn keep_for_redelivery(&self, delivery: &WebhookDelivery) {
+        let key = webhook_event_key(&delivery.event.data.case_id, &delivery.event.event_id);
+        let stored = match serde_json::to_vec(delivery) {
+            Ok(bytes) => self.store_once(&key, &bytes, "application/json").await,
+            Err(e) => Err(BlobError::Remote(format!("encode the event: {e}"))),
+        };
+        if let Err(error) = stored {
+            tracing::warn!(event_id = %delivery.event.event_id, %error,
+                "could not keep the webhook event for redelivery");
         }
     }
 }

@@ -25,9 +25,23 @@ pub enum WebhookError {
     /// The URL may not be called at all.
     #[error("webhook refused: {0}")]
     Refused(String),
-    /// Worth another try.
+    /// The receiver answered with another status than 2xx or 410: worth another try.
+    #[error("the receiver answered {0}")]
+    Status(u16),
+    /// No answer (timeout, no connection): worth another try.
     #[error("webhook delivery failed: {0}")]
     Failed(String),
+}
+
+impl WebhookError {
+    /// The receiver's HTTP status, when it answered.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            WebhookError::Gone => Some(410),
+            WebhookError::Status(status) => Some(*status),
+            WebhookError::Refused(_) | WebhookError::Failed(_) => None,
+        }
+    }
 }
 
 /// The Standard Webhooks signature: `v1,` + base64 HMAC-SHA256 of `<id>.<timestamp>.<body>`.
@@ -128,8 +142,9 @@ impl WebhookSender {
         event
     }
 
-    /// One delivery attempt. Any 2xx is success; 410 stops; everything else is retried.
-    pub async fn deliver(&self, delivery: &WebhookDelivery) -> Result<(), WebhookError> {
+    /// One delivery attempt: the receiver's 2xx status on success. 410 stops; everything else is
+    /// retried.
+    pub async fn deliver(&self, delivery: &WebhookDelivery) -> Result<u16, WebhookError> {
         // The same rules the API applied at creation, checked again: the deployment's policy
         // may have tightened since. (Host names are checked by the resolver.)
         let url = self
@@ -165,11 +180,11 @@ impl WebhookSender {
             .map_err(|e| classify(&e))?;
         let status = response.status();
         if status.is_success() {
-            Ok(())
+            Ok(status.as_u16())
         } else if status == reqwest::StatusCode::GONE {
             Err(WebhookError::Gone)
         } else {
-            Err(WebhookError::Failed(format!("receiver answered {status}")))
+            Err(WebhookError::Status(status.as_u16()))
         }
     }
 }

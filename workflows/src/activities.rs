@@ -4,7 +4,7 @@
 
 use crate::case::{Counterparty, Goal, SenderPersona};
 use crate::events::WebhookEvent;
-use crate::state::{Attachment, HumanInput, TranscriptMessage};
+use crate::state::{Attachment, HumanInput, TimelineEntry, TranscriptMessage};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::time::Duration;
@@ -99,6 +99,38 @@ impl Decision {
     }
 }
 
+impl Decision {
+    /// The outcome's name as the timeline shows it.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Decision::GoalAchieved { .. } => "goal_achieved",
+            Decision::Rejected { .. } => "rejected",
+            Decision::Reply { .. } => "reply",
+            Decision::NeedsInput { .. } => "needs_input",
+        }
+    }
+}
+
+/// What `evaluate_reply` returns: the decision and the counterparty's words it rests on (quotes
+/// and file names the agent checked against the new mail). Serialized flat, so decisions recorded
+/// before evidence existed read back with none.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Evaluation {
+    #[serde(flatten)]
+    pub decision: Decision,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+}
+
+impl From<Decision> for Evaluation {
+    fn from(decision: Decision) -> Self {
+        Evaluation {
+            decision,
+            evidence: Vec::new(),
+        }
+    }
+}
+
 /// One outbound message of a case.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -161,6 +193,57 @@ pub struct WebhookDelivery {
     pub event: WebhookEvent,
 }
 
+/// One delivery attempt of a webhook event (the workflow counts the attempts and waits between
+/// them, so each one is on the case's timeline).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookAttempt {
+    pub delivery: WebhookDelivery,
+    /// 1 for the first attempt of this delivery.
+    pub attempt: u32,
+}
+
+/// What an attempt came to.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptVerdict {
+    /// A 2xx: delivered.
+    Delivered,
+    /// Worth another try (another status, a timeout, no connection).
+    Retry,
+    /// 410 Gone: the receiver asked us to stop.
+    Gone,
+    /// The URL may not be called at all (the deployment's policy, no signing secret).
+    Refused,
+}
+
+/// The receiver's answer to one attempt, or why there was none.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptOutcome {
+    pub verdict: AttemptVerdict,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Older timeline entries of a case, to be kept in the blob store.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineChunk {
+    pub case_id: String,
+    /// 1 for the case's first chunk; with `case_id` it names the blob.
+    pub number: u32,
+    pub entries: Vec<TimelineEntry>,
+}
+
+/// Blob key of a delivered webhook event (the [`WebhookDelivery`] as JSON), kept so the client
+/// can have it delivered again (`POST /cases/{id}/webhooks/{eventId}/redeliver`).
+pub fn webhook_event_key(case_id: &str, event_id: &str) -> String {
+    format!("{case_id}/webhook-{event_id}")
+}
+
 macro_rules! activity {
     ($(#[$doc:meta])* $marker:ident, $name:literal, $input:ty => $output:ty) => {
         $(#[$doc])*
@@ -191,7 +274,7 @@ activity!(
 );
 activity!(
     /// Reads the thread and decides what happens next.
-    EvaluateReply, "evaluate_reply", AgentRequest => Decision
+    EvaluateReply, "evaluate_reply", AgentRequest => Evaluation
 );
 activity!(
     /// Sends one message of the thread.
@@ -202,8 +285,16 @@ activity!(
     DeliverWebhook, "deliver_webhook", WebhookDelivery => ()
 );
 activity!(
+    /// One attempt of a webhook delivery; reports what the receiver said rather than failing.
+    AttemptWebhook, "attempt_webhook", WebhookAttempt => AttemptOutcome
+);
+activity!(
     /// Moves older messages of a case to the blob store; returns the segment's key.
     ArchiveMessages, "archive_messages", TranscriptSegment => String
+);
+activity!(
+    /// Moves older timeline entries of a case to the blob store; returns the chunk's key.
+    ArchiveTimeline, "archive_timeline", TimelineChunk => String
 );
 
 fn retry(
@@ -316,9 +407,55 @@ pub fn webhook_options() -> ActivityOptions {
     .build()
 }
 
+/// How long after its first attempt a webhook event is still retried.
+pub const WEBHOOK_RETRY_WINDOW: Duration = Duration::from_secs(24 * 3600);
+
+/// The wait after failed attempt `attempt` (1, 2, …): 1 s, 2 s, 4 s … doubling, at most an hour.
+pub fn webhook_retry_delay(attempt: u32) -> Duration {
+    let doubled = 1u64.checked_shl(attempt.saturating_sub(1)).unwrap_or(u64::MAX);
+    Duration::from_secs(doubled.min(3600))
+}
+
+/// One webhook attempt: the HTTP client gives up after 10 s; the activity is retried only when
+/// the worker itself failed (it reports the receiver's answers as its result), a few times.
+pub fn webhook_attempt_options() -> ActivityOptions {
+    ActivityOptions::with_close_timeouts(
+        temporalio_workflow::ActivityCloseTimeouts::ScheduleAndStartToClose {
+            schedule_to_close: Duration::from_secs(120),
+            start_to_close: Duration::from_secs(20),
+        },
+    )
+    .retry_policy(retry(Duration::from_secs(1), Duration::from_secs(10), 3, &[]))
+    .build()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn webhook_attempts_wait_1_2_4_seconds_doubling_up_to_an_hour() {
+        let delays: Vec<u64> = (1..=14)
+            .map(|n| webhook_retry_delay(n).as_secs())
+            .collect();
+        assert_eq!(
+            delays,
+            [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 3600, 3600]
+        );
+        assert_eq!(webhook_retry_delay(200), Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn an_evaluation_recorded_before_evidence_existed_reads_back_without_it() {
+        let old = serde_json::json!({"decision": "rejected", "reason": "no"});
+        let evaluation: Evaluation = serde_json::from_value(old.clone()).unwrap();
+        assert_eq!(
+            evaluation.decision,
+            Decision::Rejected { reason: "no".into() }
+        );
+        assert!(evaluation.evidence.is_empty());
+        assert_eq!(serde_json::to_value(&evaluation).unwrap(), old);
+    }
 
     /// The webhook schedule the README states: retries after 1, 2, 4 … s (at most an hour
     /// apart), each try at most 15 s (the HTTP client gives up after 10 s), and given up 24 h

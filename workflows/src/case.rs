@@ -147,6 +147,12 @@ pub struct CarriedCase {
     pub run: u32,
     pub case: crate::state::CaseState,
     pub events: std::collections::VecDeque<crate::events::WebhookEvent>,
+    /// Where the delivery of the first event stood.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<crate::events::DeliveryProgress>,
+    /// Ids of queued events the client asked to have delivered again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redeliveries: Vec<String>,
 }
 
 /// The generation of the workflow new cases are created with (see [`CaseInput::generation`]).

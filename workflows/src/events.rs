@@ -142,6 +142,16 @@ impl WebhookEvent {
     }
 }
 
+/// Where the delivery of the event at the front of the queue stands (carried to the next run).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryProgress {
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// When the first was made (ms): retries stop 24 hours after it.
+    pub first_attempt_at: i64,
+}
+
 /// `evt_<caseId>_<event_type with . replaced by _>_<updatedAt>`: stable across retries.
 pub fn event_id(case_id: &str, event_type: EventType, updated_at: i64) -> String {
     format!(

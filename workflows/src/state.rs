@@ -7,10 +7,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 mod archive;
+mod pause;
+mod timeline;
 mod transcript;
 mod trust;
 
 pub use archive::*;
+pub use pause::*;
+pub use timeline::*;
 pub use transcript::*;
 pub use trust::*;
 
@@ -181,6 +185,16 @@ pub enum OutboundKind {
     Reply,
 }
 
+impl OutboundKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboundKind::Outreach => "outreach",
+            OutboundKind::FollowUp => "follow_up",
+            OutboundKind::Reply => "reply",
+        }
+    }
+}
+
 /// What to do when the follow-up timer fires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimerDecision {
@@ -228,6 +242,20 @@ pub struct CaseState {
     /// The older part of the transcript, kept in the blob store.
     #[serde(default, skip_serializing_if = "Archive::is_empty")]
     pub archive: Archive,
+    /// What happened, for `GET /cases/{id}/events`.
+    #[serde(default, skip_serializing_if = "Timeline::is_empty")]
+    pub timeline: Timeline,
+    /// Set while the client has the case paused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused: Option<Pause>,
+    /// How long the pending input request has been paused: its timeout and reminders move on
+    /// by as much.
+    #[serde(default, skip_serializing_if = "is_zero_ms")]
+    pub input_held_ms: i64,
+}
+
+fn is_zero_ms(ms: &i64) -> bool {
+    *ms == 0
 }
 
 /// A reason to end the case from outside its own flow.
@@ -265,6 +293,9 @@ impl CaseState {
             stop: None,
             trust_review: None,
             archive: Archive::default(),
+            timeline: Timeline::default(),
+            paused: None,
+            input_held_ms: 0,
         }
     }
 
@@ -284,6 +315,15 @@ impl CaseState {
         if self.status.is_terminal() {
             return;
         }
+        self.timeline.record(
+            now,
+            TimelineEvent::EmailSent {
+                message_id: message.message_id.clone(),
+                kind: kind.as_str().to_string(),
+                to: message.to.clone(),
+                subject: message.subject.clone(),
+            },
+        );
         self.transcript.push(message);
         self.attempt_count += 1;
         self.follow_ups_in_row = match kind {
@@ -317,6 +357,7 @@ impl CaseState {
         {
             return false;
         }
+        self.timeline.record(now, reply_entry(&reply));
         let attachment_ids = reply
             .attachments
             .iter()
@@ -388,6 +429,14 @@ impl CaseState {
         }
         self.status = CaseStatus::InputNeeded;
         self.next_action_at = NOTHING_SCHEDULED;
+        self.input_held_ms = 0;
+        self.timeline.record(
+            now,
+            TimelineEvent::InputRequested {
+                input_request_id: id.clone(),
+                question: question.clone(),
+            },
+        );
         self.input_request = Some(InputRequest {
             id,
             question,
@@ -407,6 +456,13 @@ impl CaseState {
             self.input_request.as_ref(),
             &input.input_request_id,
         ) {
+            self.timeline.record(
+                now,
+                TimelineEvent::InputProvided {
+                    input_request_id: input.input_request_id.clone(),
+                    ignored: Some(rejection.to_string()),
+                },
+            );
             self.ignored_inputs.push(IgnoredInput {
                 input,
                 reason: rejection.to_string(),
@@ -419,6 +475,13 @@ impl CaseState {
             .as_mut()
             .expect("check_input guarantees an active request");
         request.status = InputRequestStatus::Resolved;
+        self.timeline.record(
+            now,
+            TimelineEvent::InputProvided {
+                input_request_id: input.input_request_id.clone(),
+                ignored: None,
+            },
+        );
         let accepts = accepts_untrusted(&input.provided_context);
         self.human_inputs.push(HumanInput {
             input_request_id: input.input_request_id.clone(),
@@ -448,6 +511,7 @@ impl CaseState {
         self.result_status = Some(ResultStatus::GoalAchieved);
         self.result = Some(result);
         self.next_action_at = NOTHING_SCHEDULED;
+        self.record_finish(now);
         self.touch(now);
     }
 
@@ -460,6 +524,8 @@ impl CaseState {
         self.result_status = Some(result_status);
         self.failure_reason = reason;
         self.next_action_at = NOTHING_SCHEDULED;
+        self.paused = None;
+        self.record_finish(now);
         self.touch(now);
     }
 
@@ -508,6 +574,52 @@ impl CaseState {
             .iter()
             .find(|m| m.direction == Direction::Outbound)
             .map(|m| m.subject.as_str())
+    }
+}
+
+impl CaseState {
+    fn record_finish(&mut self, now: i64) {
+        if let Some(result_status) = self.result_status {
+            self.timeline.record(
+                now,
+                TimelineEvent::CaseFinished {
+                    status: self.status,
+                    result_status,
+                    failure_reason: self.failure_reason.clone(),
+                },
+            );
+        }
+    }
+}
+
+/// The timeline entry of a recorded reply: received, untrusted, or automatic.
+fn reply_entry(reply: &InboundReply) -> TimelineEvent {
+    let (message_id, from, subject) = (
+        reply.message_id.clone(),
+        reply.from.clone(),
+        reply.subject.clone(),
+    );
+    if let Some(reason) = &reply.untrusted {
+        TimelineEvent::EmailUntrusted {
+            message_id,
+            from,
+            subject,
+            reason: reason.clone(),
+        }
+    } else if let Some(reason) = &reply.automatic {
+        TimelineEvent::EmailAutoReply {
+            message_id,
+            from,
+            subject,
+            reason: reason.clone(),
+        }
+    } else {
+        TimelineEvent::EmailReceived {
+            message_id,
+            from,
+            subject,
+            attachments: u32::try_from(reply.attachments.len()).unwrap_or(u32::MAX),
+        }
     }
 }
 

@@ -20,8 +20,11 @@ pub struct CaseView {
     /// Unix epoch milliseconds.
     pub created_at: i64,
     pub updated_at: i64,
-    /// `253402300799999` when nothing is scheduled.
+    /// `253402300799999` when nothing is scheduled (and while the case is paused).
     pub next_action_at: i64,
+    /// The client paused the case (`POST /cases/{id}/pause`): it sends nothing until resumed.
+    #[serde(default)]
+    pub paused: bool,
     pub attempt_count: u32,
     pub max_attempts: u32,
     pub follow_up_delay_hours: u32,
@@ -87,6 +90,7 @@ impl CaseView {
             created_at: state.created_at,
             updated_at: state.updated_at,
             next_action_at: state.next_action_at,
+            paused: state.is_paused(),
             attempt_count: state.attempt_count,
             max_attempts: request.max_attempts,
             follow_up_delay_hours: request.follow_up_delay_hours,

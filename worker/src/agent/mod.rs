@@ -5,7 +5,7 @@ pub mod openai;
 pub mod rules;
 
 use async_trait::async_trait;
-use offload_workflows::activities::{AgentRequest, Decision, Draft};
+use offload_workflows::activities::{AgentRequest, Decision, Draft, Evaluation};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AgentError {
@@ -27,4 +27,12 @@ pub trait Agent: Send + Sync {
     async fn compose_outreach(&self, request: &AgentRequest) -> Result<Draft, AgentError>;
     async fn compose_follow_up(&self, request: &AgentRequest) -> Result<Draft, AgentError>;
     async fn evaluate(&self, request: &AgentRequest) -> Result<Decision, AgentError>;
+    /// [`Agent::evaluate`], with the counterparty's words the decision rests on (for the
+    /// timeline). An agent that checks no evidence reports none.
+    async fn evaluate_with_evidence(
+        &self,
+        request: &AgentRequest,
+    ) -> Result<Evaluation, AgentError> {
+        self.evaluate(request).await.map(Evaluation::from)
+    }
 }

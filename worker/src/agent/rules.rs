@@ -18,7 +18,7 @@
 
 use super::{Agent, AgentError};
 use async_trait::async_trait;
-use offload_workflows::activities::{AgentRequest, Decision, Draft};
+use offload_workflows::activities::{AgentRequest, Decision, Draft, Evaluation};
 use offload_workflows::case::{Counterparty, SenderPersona};
 use offload_workflows::state::TranscriptMessage;
 use regex::Regex;
@@ -53,6 +53,46 @@ impl Agent for RulesAgent {
     async fn evaluate(&self, request: &AgentRequest) -> Result<Decision, AgentError> {
         Ok(evaluate(request))
     }
+
+    async fn evaluate_with_evidence(
+        &self,
+        request: &AgentRequest,
+    ) -> Result<Evaluation, AgentError> {
+        let decision = evaluate(request);
+        let evidence = evidence(request, &decision);
+        Ok(Evaluation { decision, evidence })
+    }
+}
+
+/// What the rules read in the newest reply to reach `decision`: the files it carried and the
+/// sentence with the phrase that matched (a refusal, a question, a confirmation).
+pub fn evidence(request: &AgentRequest, decision: &Decision) -> Vec<String> {
+    let new: Vec<&TranscriptMessage> = request.new_replies().collect();
+    let Some(latest) = new.last() else {
+        return Vec::new();
+    };
+    let text = latest.body.as_str();
+    let files = new
+        .iter()
+        .flat_map(|m| m.attachment_ids.iter())
+        .filter_map(|id| request.attachments.iter().find(|a| &a.attachment_id == id))
+        .map(|a| a.name.clone());
+    let phrase = match decision {
+        Decision::Rejected { .. } => Some(&*REFUSAL),
+        Decision::GoalAchieved { .. } => Some(&*EVIDENCE),
+        Decision::NeedsInput { .. } | Decision::Reply { .. } => None,
+    };
+    let sentence = match phrase {
+        Some(pattern) => SENTENCE
+            .find_iter(text)
+            .map(|m| m.as_str().trim())
+            .find(|s| pattern.is_match(s))
+            .map(str::to_string),
+        None => matches!(decision, Decision::NeedsInput { .. })
+            .then(|| first_question(text))
+            .flatten(),
+    };
+    files.chain(sentence).collect()
 }
 
 pub fn outreach(request: &AgentRequest) -> Draft {

@@ -106,6 +106,7 @@ impl CaseState {
         } else {
             review.resume_at.max(now)
         };
+        self.hold_schedule_while_paused(now);
     }
 }
 

@@ -68,6 +68,8 @@ impl CaseWorkflow {
             run: self.run + 1,
             case: self.case.clone(),
             events: self.events.clone(),
+            delivery: self.delivery,
+            redeliveries: self.redeliveries.clone(),
         }));
         next
     }

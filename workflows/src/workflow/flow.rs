@@ -1,7 +1,10 @@
 //! The case routine: outreach, waiting, following up, evaluating replies, asking the client —
 //! and the steps it shares (sending, running the agent, failing, keeping operators informed).
 
-use super::waits::{archive_old_messages, condition_before_timer, wait_for, wait_for_answer};
+use super::waits::{
+    archive_old_messages, condition_before_timer, hold_while_paused, hold_within_step, wait_for,
+    wait_for_answer,
+};
 use super::{CaseWorkflow, Ctx, now, wait_token};
 use crate::activities::{
     AgentRequest, ComposeFollowUp, ComposeOutreach, Decision, EvaluateReply, SendEmail,
@@ -11,7 +14,8 @@ use crate::events::WebhookEvent;
 use crate::search::{OFFLOAD_RESULT_STATUS, OFFLOAD_STATUS, describe_for_operators};
 use crate::state::{
     Direction, INPUT_TIMEOUT_REASON, MAX_RETRIES_REASON, OPERATOR_CANCELLED_REASON, OpenQuestion,
-    OutboundKind, ResultStatus, TimerDecision, TranscriptMessage, inline_part, text_prefix,
+    OutboundKind, ResultStatus, TimelineEvent, TimerDecision, TranscriptMessage, inline_part,
+    text_prefix,
 };
 use std::time::Duration;
 use temporalio_workflow::common::ActivityDefinition;
@@ -122,6 +126,11 @@ fn cancelled_by(
 /// Sends one message; on a send that failed for good the case fails with `send_failed` and this
 /// returns false.
 pub(super) async fn send(ctx: &Ctx, subject: String, body: String, kind: OutboundKind) -> bool {
+    // A paused case sends nothing until it resumes (or is stopped meanwhile); an operator's
+    // cancellation of the run ends the wait (the case routine then ends the case).
+    if hold_within_step(ctx).await.is_err() {
+        return false;
+    }
     // A case asked to stop while its message was being written sends nothing more.
     if stopped(ctx) {
         return false;
@@ -190,6 +199,7 @@ async fn edited_follow_up_wait(ctx: &Ctx, wait: Duration) -> Duration {
 pub(super) async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> {
     // A continued run has sent its outreach long ago.
     if ctx.state(|s| s.case.attempt_count == 0) {
+        hold_within_step(ctx).await?;
         #[cfg(test)]
         if super::edits::active(super::edits::Edit::SendBeforeCompose) {
             send(ctx, "edit".into(), "edit".into(), OutboundKind::Outreach).await;
@@ -203,6 +213,10 @@ pub(super) async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> 
         }
     }
     loop {
+        if stopped(ctx) {
+            return Ok(());
+        }
+        hold_while_paused(ctx).await?;
         if stopped(ctx) {
             return Ok(());
         }
@@ -243,10 +257,15 @@ pub(super) async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> 
                 s.case.has_unevaluated_replies()
                     || s.case.stop.is_some()
                     || !s.case.untrusted_awaiting_review().is_empty()
+                    || s.case.is_paused()
             })
             .await?;
             if stopped(ctx) {
                 return Ok(());
+            }
+            if woken && ctx.state(|s| s.case.is_paused()) {
+                // The timer stopped; the loop holds, then re-arms it with what was left.
+                continue;
             }
             if !woken {
                 if !follow_up(ctx).await {
@@ -362,15 +381,31 @@ pub(super) async fn evaluate_until_settled(ctx: &Ctx) -> Result<bool, WorkflowTe
         if stopped(ctx) {
             return Ok(false);
         }
+        // A paused case reads nothing new until it resumes.
+        hold_within_step(ctx).await?;
+        if stopped(ctx) {
+            return Ok(false);
+        }
         let (request, seen, answer_seen) = ctx.state(|s| {
             let seen = s.case.unevaluated_reply_indices();
             (s.agent_request(seen.clone()), seen, s.case.answer_pending)
         });
-        let Some(decision) = run_agent(ctx, EvaluateReply, request).await else {
+        let Some(evaluation) = run_agent(ctx, EvaluateReply, request).await else {
             return Ok(false);
         };
-        ctx.state_mut(|s| s.case.mark_evaluated(&seen, answer_seen));
-        match decision {
+        let decided_at = now(ctx);
+        ctx.state_mut(|s| {
+            s.case.mark_evaluated(&seen, answer_seen);
+            s.case.timeline.record(
+                decided_at,
+                TimelineEvent::Decision {
+                    outcome: evaluation.decision.outcome().to_string(),
+                    reason: evaluation.decision.reason().to_string(),
+                    evidence: evaluation.evidence.clone(),
+                },
+            );
+        });
+        match evaluation.decision {
             Decision::GoalAchieved { result, .. } => {
                 let now = now(ctx);
                 ctx.state_mut(|s| s.case.complete(result, now));

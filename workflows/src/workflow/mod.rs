@@ -16,14 +16,17 @@ mod pump;
 mod waits;
 
 pub use flow::{SNAPSHOT_PATCH, STOP_WINS_PATCH, TRUST_REVIEW_PATCH, VIEW_MEMO_KEY};
+pub use pump::WEBHOOK_ATTEMPTS_PATCH;
+pub use waits::TIMELINE_ARCHIVE_PATCH;
 
 use crate::activities::{AgentRequest, OutboundEmail};
 use crate::case::CaseInput;
-use crate::events::WebhookEvent;
+use crate::events::{DeliveryProgress, WebhookEvent};
 use crate::search::describe_for_operators;
 use crate::state::{
     CANCELLED_REASON, CaseState, CaseStatus, DeliveryFailure, InboundReply,
-    OPERATOR_CANCELLED_REASON, ProvidedInput, ResultStatus, Stop, TranscriptMessage, reply_subject,
+    OPERATOR_CANCELLED_REASON, ProvidedInput, ResultStatus, Stop, TimelineEvent, TimelinePage,
+    TimelineQuery, TranscriptMessage, reply_subject,
 };
 use crate::view::{CaseRecord, CaseView};
 use flow::work_the_case;
@@ -47,8 +50,24 @@ pub const INPUT_PROVIDED: &str = "input_provided";
 pub const DELIVERY_FAILED: &str = "delivery_failed";
 /// Signal: the client cancelled the case (no input).
 pub const CANCEL: &str = "cancel";
+/// Signal: the client paused the case (no input).
+pub const PAUSE: &str = "pause";
+/// Signal: the client resumed the case (no input).
+pub const RESUME: &str = "resume";
+/// Signal: deliver a past event again ([`WebhookEvent`], as first delivered).
+pub const REDELIVER_WEBHOOK: &str = "redeliver_webhook";
 /// Query: the whole public view ([`CaseRecord`]); argument `includeTranscript: bool`.
 pub const CASE_VIEW: &str = "case_view";
+/// Query: a page of the timeline ([`CaseTimeline`]); argument [`TimelineQuery`].
+pub const CASE_EVENTS: &str = "case_events";
+
+/// What the `case_events` query answers: the owner (the API checks it) and the page.
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseTimeline {
+    pub tenant: String,
+    pub page: TimelinePage,
+}
 
 /// At most this many message ids go into `References` (the first and the latest ones).
 const MAX_REFERENCES: usize = 20;
@@ -76,6 +95,12 @@ pub struct CaseWorkflow {
     archiving_failed: bool,
     /// The status and result the search attributes show (generation 2 upserts only changes).
     listed: (CaseStatus, Option<ResultStatus>),
+    /// Where the delivery of the first queued event stands.
+    delivery: Option<DeliveryProgress>,
+    /// Ids of queued events the client asked to have delivered again.
+    redeliveries: Vec<String>,
+    /// The timeline is not archived in this run (a history recorded before it was).
+    timeline_stays_whole: bool,
 }
 
 /// A token for one timer or activity of the case: a child of the run's own, so an operator's
@@ -102,9 +127,24 @@ impl CaseWorkflow {
     #[init]
     pub fn new(_ctx: &WorkflowContextView, mut input: CaseInput) -> Self {
         // A continued run starts where the previous one stopped.
-        let (run, case, events) = match input.carried.take() {
-            Some(carried) => (carried.run, carried.case, carried.events),
-            None => (1, CaseState::new(input.created_at), VecDeque::new()),
+        let (run, case, events, delivery, redeliveries) = match input.carried.take() {
+            Some(carried) => {
+                let carried = *carried;
+                (
+                    carried.run,
+                    carried.case,
+                    carried.events,
+                    carried.delivery,
+                    carried.redeliveries,
+                )
+            }
+            None => (
+                1,
+                CaseState::new(input.created_at),
+                VecDeque::new(),
+                None,
+                Vec::new(),
+            ),
         };
         // The API lists a new case as CREATED; a continued run inherits its search attributes.
         let listed = (case.status, case.result_status);
@@ -118,6 +158,9 @@ impl CaseWorkflow {
             continuing: false,
             archiving_failed: false,
             listed,
+            delivery,
+            redeliveries,
+            timeline_stays_whole: false,
         }
     }
 
@@ -200,6 +243,50 @@ impl CaseWorkflow {
         );
     }
 
+    #[signal(name = "pause")]
+    pub fn pause(&mut self, ctx: &mut SyncWorkflowContext<Self>) {
+        let now = now_ms(ctx.workflow_time(), self.case.updated_at);
+        // The case routine notices at its next wait or step (a finished case ignores it).
+        self.case.pause(now);
+    }
+
+    #[signal(name = "resume")]
+    pub fn resume(&mut self, ctx: &mut SyncWorkflowContext<Self>) {
+        let now = now_ms(ctx.workflow_time(), self.case.updated_at);
+        self.case.resume(now);
+    }
+
+    #[signal(name = "redeliver_webhook")]
+    pub fn redeliver_webhook(&mut self, ctx: &mut SyncWorkflowContext<Self>, event: WebhookEvent) {
+        let now = now_ms(ctx.workflow_time(), self.case.updated_at);
+        // Only this case's own events, and each at most once in the queue.
+        if self.input.request.client_webhook_url.is_none()
+            || event.data.case_id != self.input.case_id
+            || self.events.iter().any(|e| e.event_id == event.event_id)
+        {
+            return;
+        }
+        self.case.timeline.record(
+            now,
+            TimelineEvent::WebhookRedeliveryRequested {
+                event_id: event.event_id.clone(),
+            },
+        );
+        self.redeliveries.push(event.event_id.clone());
+        self.events.push_back(event);
+    }
+
+    #[query(name = "case_events")]
+    pub fn case_events(&self, _ctx: &WorkflowContextView, query: TimelineQuery) -> CaseTimeline {
+        CaseTimeline {
+            tenant: self.input.tenant.clone(),
+            page: self
+                .case
+                .timeline
+                .page(query.from, usize::try_from(query.limit).unwrap_or(usize::MAX)),
+        }
+    }
+
     #[query(name = "case_view")]
     pub fn case_view(&self, _ctx: &WorkflowContextView, include_transcript: bool) -> CaseRecord {
         self.record(include_transcript)
@@ -218,9 +305,17 @@ impl CaseWorkflow {
         self.modern() && !self.archiving_failed
     }
 
-    /// The transcript has outgrown what the case keeps: archive at the next wait.
+    /// The transcript or the timeline has outgrown what the case keeps: archive at the next
+    /// wait.
     fn needs_archiving(&self) -> bool {
-        self.keeps_itself_small() && self.case.transcript_is_bulky()
+        self.keeps_itself_small()
+            && (self.case.transcript_is_bulky() || self.timeline_needs_archiving())
+    }
+
+    fn timeline_needs_archiving(&self) -> bool {
+        self.keeps_itself_small()
+            && !self.timeline_stays_whole
+            && !self.case.timeline.to_archive().is_empty()
     }
 
     /// The public view for the query. With the transcript: rendered here when the case keeps

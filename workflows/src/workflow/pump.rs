@@ -1,13 +1,24 @@
-//! The webhook pump: the case's events, one at a time, in order.
+//! The webhook pump: the case's events, one at a time, in order, each attempt on the timeline.
 
-use super::{CaseWorkflow, Ctx, wait_token};
-use crate::activities::{DeliverWebhook, WebhookDelivery, webhook_options};
-use temporalio_workflow::{WaitConditionOptions, WorkflowCancellationToken};
+use super::{CaseWorkflow, Ctx, now, wait_token};
+use crate::activities::{
+    AttemptVerdict, AttemptWebhook, DeliverWebhook, WEBHOOK_RETRY_WINDOW, WebhookAttempt,
+    WebhookDelivery, webhook_attempt_options, webhook_options, webhook_retry_delay,
+};
+use crate::events::DeliveryProgress;
+use crate::state::TimelineEvent;
+use temporalio_workflow::workflows::select;
+use temporalio_workflow::{
+    CancellableFuture, TimerOptions, TimerResult, WaitConditionOptions, WorkflowCancellationToken,
+};
+
+/// Patch id of delivery attempts the workflow makes (and records) one by one.
+pub const WEBHOOK_ATTEMPTS_PATCH: &str = "webhook-attempts-v1";
 
 /// The webhook pump: delivers queued events one at a time, in order, until the case routine has
 /// finished and nothing is left, or the run continues as new (the next run's pump takes over
-/// the queue). A delivery that fails for good is recorded in history (the failed activity) and
-/// the pump moves on.
+/// the queue, and the attempt count of the event in hand). An event is tried until a receiver
+/// answers 2xx or 410, or the URL is refused, or 24 hours after its first attempt.
 ///
 /// Generation 2 delivers on when an operator cancels the run in Temporal (the case's `case.failed`
 /// included), so the pump's waits and deliveries do not inherit the run's cancellation.
@@ -45,15 +56,107 @@ pub(super) async fn deliver_events(ctx: &Ctx) {
         let Some(delivery) = next else {
             return;
         };
-        ctx.state_mut(|s| s.delivering = true);
-        let mut options = webhook_options();
-        options.cancellation_token = Some(token.clone());
-        let _ = ctx
-            .execute_activity(DeliverWebhook, delivery, options)
-            .await;
+        // Cases whose histories delivered with Temporal's retry policy replay that way.
+        if ctx.patched(WEBHOOK_ATTEMPTS_PATCH) {
+            if !attempt_until_settled(ctx, delivery, &token).await {
+                return;
+            }
+        } else {
+            ctx.state_mut(|s| s.delivering = true);
+            let mut options = webhook_options();
+            options.cancellation_token = Some(token.clone());
+            let _ = ctx
+                .execute_activity(DeliverWebhook, delivery, options)
+                .await;
+            ctx.state_mut(|s| s.delivering = false);
+        }
         ctx.state_mut(|s| {
-            s.delivering = false;
-            s.events.pop_front()
+            if let Some(done) = s.events.pop_front() {
+                s.redeliveries.retain(|id| *id != done.event_id);
+            }
+            s.delivery = None;
         });
+    }
+}
+
+/// Attempts `delivery` until it settles (true), recording each attempt on the timeline and
+/// waiting 1 s, 2 s, 4 s … (at most an hour) between them. False when the run continues as new
+/// or the pump is cancelled first: the event stays at the front of the queue, its attempts
+/// counted, for the next run.
+async fn attempt_until_settled(
+    ctx: &Ctx,
+    delivery: WebhookDelivery,
+    token: &WorkflowCancellationToken,
+) -> bool {
+    let event_id = delivery.event.event_id.clone();
+    loop {
+        let started = now(ctx);
+        let (attempt, redelivery) = ctx.state_mut(|s| {
+            let progress = s.delivery.get_or_insert(DeliveryProgress {
+                attempts: 0,
+                first_attempt_at: started,
+            });
+            progress.attempts += 1;
+            s.delivering = true;
+            (progress.attempts, s.redeliveries.contains(&event_id))
+        });
+        let mut options = webhook_attempt_options();
+        options.cancellation_token = Some(token.clone());
+        let input = WebhookAttempt {
+            delivery: delivery.clone(),
+            attempt,
+        };
+        let outcome = ctx.execute_activity(AttemptWebhook, input, options).await;
+        let at = now(ctx);
+        let (verdict, http_status, error) = match outcome {
+            Ok(outcome) => (outcome.verdict, outcome.http_status, outcome.error),
+            // The worker could not make the attempt (it kept failing or timing out).
+            Err(error) => (
+                AttemptVerdict::Retry,
+                None,
+                Some(super::flow::failure_text(&error)),
+            ),
+        };
+        let first_attempt_at = ctx.state_mut(|s| {
+            s.delivering = false;
+            s.case.timeline.record(
+                at,
+                TimelineEvent::WebhookAttempt {
+                    event_id: event_id.clone(),
+                    attempt,
+                    http_status,
+                    error,
+                    redelivery,
+                },
+            );
+            s.delivery.map_or(at, |p| p.first_attempt_at)
+        });
+        if verdict != AttemptVerdict::Retry {
+            return true;
+        }
+        let delay = webhook_retry_delay(attempt);
+        let window_ms = i64::try_from(WEBHOOK_RETRY_WINDOW.as_millis()).unwrap_or(i64::MAX);
+        let delay_ms = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
+        if at.saturating_add(delay_ms) > first_attempt_at.saturating_add(window_ms) {
+            // Given up; the failed attempts are on the timeline, and the client may redeliver.
+            return true;
+        }
+        let timer = ctx.timer(
+            TimerOptions::builder(delay)
+                .summary("webhook retry".to_string())
+                .cancellation_token(token.clone())
+                .build(),
+        );
+        let mut timer = std::pin::pin!(timer);
+        let stop = select! {
+            _ = ctx.wait_condition(|s: &CaseWorkflow| s.continuing) => {
+                timer.as_ref().get_ref().cancel();
+                true
+            }
+            fired = timer.as_mut() => fired == TimerResult::Cancelled,
+        };
+        if stop {
+            return false;
+        }
     }
 }

@@ -4,8 +4,11 @@
 //! (see `continuation`), the next run waiting on from the same state for the same deadline.
 
 use super::continuation::{continue_as_new, run_is_long};
+use super::flow::after_change;
 use super::{CaseWorkflow, Ctx, now, wait_token};
-use crate::activities::{ArchiveMessages, TranscriptSegment, archive_local_options};
+use crate::activities::{
+    ArchiveMessages, ArchiveTimeline, TimelineChunk, TranscriptSegment, archive_local_options,
+};
 use crate::case::{MAX_INPUT_REMINDERS, hours_to_ms};
 use crate::events::WebhookEvent;
 use crate::state::InputRequestStatus;
@@ -14,6 +17,9 @@ use std::pin::Pin;
 use std::time::Duration;
 use temporalio_workflow::workflows::select;
 use temporalio_workflow::{CancellableFuture, TimerOptions, TimerResult, WorkflowTermination};
+
+/// Patch id of archiving the timeline's older entries.
+pub const TIMELINE_ARCHIVE_PATCH: &str = "timeline-archive-v1";
 
 /// Polls `timer` against a condition on the state; true when the condition held first (it wins
 /// a tie), false when the timer fired.
@@ -125,25 +131,45 @@ pub(super) async fn wait_for_answer(ctx: &Ctx) -> Result<bool, WorkflowTerminati
 }
 
 /// Waits while an input request is pending until `answered` holds; false when
-/// `inputTimeoutHours` (counted from the request) passed first. With `inputReminderHours`, the
-/// request's `case.input_needed` goes out again at each reminder that comes before that.
+/// `inputTimeoutHours` (counted from the request, time paused not counted) passed first. With
+/// `inputReminderHours`, the request's `case.input_needed` goes out again at each reminder that
+/// comes before that. While the case is paused its timers stand still.
 pub(super) async fn wait_for(
     ctx: &Ctx,
     mut answered: impl FnMut(&CaseWorkflow) -> bool,
 ) -> Result<bool, WorkflowTermination> {
+    loop {
+        match wait_for_unpaused(ctx, &mut answered).await? {
+            Some(outcome) => return Ok(outcome),
+            // Paused: hold, then wait again with the deadline moved on by the pause.
+            None => hold_while_paused(ctx).await?,
+        }
+    }
+}
+
+/// [`wait_for`] until the case is paused (`None`). Cases never paused and without reminders
+/// wait exactly as before (the same commands, so their histories replay).
+async fn wait_for_unpaused(
+    ctx: &Ctx,
+    answered: &mut impl FnMut(&CaseWorkflow) -> bool,
+) -> Result<Option<bool>, WorkflowTermination> {
     let deadline = ctx.state(|s| {
         let limit = s.input.request.input_timeout_hours?;
         let requested_at = s.case.input_request.as_ref()?.requested_at;
-        Some(requested_at.saturating_add(hours_to_ms(limit, s.input.hour_seconds)))
+        Some(
+            requested_at
+                .saturating_add(hours_to_ms(limit, s.input.hour_seconds))
+                .saturating_add(s.case.input_held_ms),
+        )
     });
-    // Cases without reminders wait exactly as before (the same commands, so they replay).
+    let mut interrupted = |s: &CaseWorkflow| answered(s) || s.case.is_paused();
     while let Some(reminder) = ctx
         .state(next_reminder_at)
         .filter(|at| deadline.is_none_or(|d| *at < d))
     {
         let wait = Duration::from_millis(u64::try_from(reminder - now(ctx)).unwrap_or(0));
-        if condition_before_timer(ctx, wait, "input reminder", &mut answered).await? {
-            return Ok(true);
+        if condition_before_timer(ctx, wait, "input reminder", &mut interrupted).await? {
+            return Ok(settled(ctx, answered));
         }
         ctx.state_mut(|s| {
             let Some(request) = s.case.input_request.as_mut() else {
@@ -157,17 +183,61 @@ pub(super) async fn wait_for(
             }
         });
     }
-    match deadline {
+    let held = match deadline {
         None => {
             let never = std::pin::pin!(futures::future::pending::<TimerResult>().fuse());
-            wait_keeping_small(ctx, never, answered).await
+            wait_keeping_small(ctx, never, &mut interrupted).await?
         }
         // An answer that arrives together with the deadline wins: it was already accepted (202).
         Some(deadline) => {
             let wait = Duration::from_millis(u64::try_from(deadline - now(ctx)).unwrap_or(0));
-            condition_before_timer(ctx, wait, "input timeout", answered).await
+            condition_before_timer(ctx, wait, "input timeout", &mut interrupted).await?
         }
+    };
+    Ok(if held {
+        settled(ctx, answered)
+    } else {
+        Some(false)
+    })
+}
+
+/// After a wait was interrupted: answered (`Some(true)`) — an answer wins over a pause — or
+/// paused (`None`).
+fn settled(ctx: &Ctx, answered: &mut impl FnMut(&CaseWorkflow) -> bool) -> Option<bool> {
+    if ctx.state(|s| answered(s)) {
+        Some(true)
+    } else {
+        None
     }
+}
+
+/// While the case is paused: waits (keeping the case small) until it resumes or must stop,
+/// keeping what operators see in step at both ends.
+pub(super) async fn hold_while_paused(ctx: &Ctx) -> Result<(), WorkflowTermination> {
+    if !ctx.state(|s| s.case.is_paused()) {
+        return Ok(());
+    }
+    after_change(ctx, false);
+    let never = std::pin::pin!(futures::future::pending::<TimerResult>().fuse());
+    wait_keeping_small(ctx, never, |s: &CaseWorkflow| {
+        !s.case.is_paused() || s.case.stop.is_some()
+    })
+    .await?;
+    after_change(ctx, false);
+    Ok(())
+}
+
+/// [`hold_while_paused`] inside a step (between writing a message and sending it): the same
+/// wait, without archiving or continuing as new, which happen only between steps.
+pub(super) async fn hold_within_step(ctx: &Ctx) -> Result<(), WorkflowTermination> {
+    if !ctx.state(|s| s.case.is_paused()) {
+        return Ok(());
+    }
+    after_change(ctx, false);
+    ctx.wait_condition(|s: &CaseWorkflow| !s.case.is_paused() || s.case.stop.is_some())
+        .await?;
+    after_change(ctx, false);
+    Ok(())
 }
 
 /// When the pending input request's next reminder is due, if it gets one.
@@ -202,7 +272,7 @@ pub(super) async fn archive_old_messages(ctx: &Ctx) {
             })
         });
         let Some(segment) = segment else {
-            return;
+            return archive_old_timeline_entries(ctx).await;
         };
         let count = segment.messages.len();
         match ctx
@@ -212,6 +282,33 @@ pub(super) async fn archive_old_messages(ctx: &Ctx) {
             Ok(key) => ctx.state_mut(|s| s.case.archive(count, key)),
             Err(_) => {
                 ctx.state_mut(|s| s.archiving_failed = true);
+                return;
+            }
+        }
+    }
+}
+
+/// Moves the oldest timeline entries to the blob store while the case keeps more than it should.
+/// Runs recorded before the timeline was archived keep it whole (no marker in their history).
+async fn archive_old_timeline_entries(ctx: &Ctx) {
+    while ctx.state(CaseWorkflow::timeline_needs_archiving) {
+        if !ctx.patched(TIMELINE_ARCHIVE_PATCH) {
+            ctx.state_mut(|s| s.timeline_stays_whole = true);
+            return;
+        }
+        let chunk = ctx.state(|s| TimelineChunk {
+            case_id: s.input.case_id.clone(),
+            number: u32::try_from(s.case.timeline.segments.len() + 1).unwrap_or(u32::MAX),
+            entries: s.case.timeline.to_archive().to_vec(),
+        });
+        let count = chunk.entries.len();
+        match ctx
+            .execute_local_activity(ArchiveTimeline, chunk, archive_local_options())
+            .await
+        {
+            Ok(key) => ctx.state_mut(|s| s.case.timeline.archived(count, key)),
+            Err(_) => {
+                ctx.state_mut(|s| s.timeline_stays_whole = true);
                 return;
             }
         }

@@ -11,7 +11,7 @@ use crate::agent::guards::{draft_violations, injection_signal, ungrounded_values
 use crate::agent::rules;
 use crate::agent::{Agent, AgentError};
 use async_trait::async_trait;
-use offload_workflows::activities::{AgentRequest, Decision, Draft};
+use offload_workflows::activities::{AgentRequest, Decision, Draft, Evaluation};
 use offload_workflows::state::TranscriptMessage;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -331,6 +331,15 @@ impl Agent for OpenAiAgent {
     }
 
     async fn evaluate(&self, request: &AgentRequest) -> Result<Decision, AgentError> {
+        self.evaluate_with_evidence(request)
+            .await
+            .map(|evaluation| evaluation.decision)
+    }
+
+    async fn evaluate_with_evidence(
+        &self,
+        request: &AgentRequest,
+    ) -> Result<Evaluation, AgentError> {
         let new: Vec<&TranscriptMessage> = request.new_replies().collect();
         let new_text = new
             .iter()
@@ -377,7 +386,7 @@ impl Agent for OpenAiAgent {
         let reason: String = envelope.reason.chars().take(500).collect();
         let evidence = valid_evidence(&envelope.evidence, &new_text, &new_files);
 
-        match envelope.decision.as_str() {
+        let decision = match envelope.decision.as_str() {
             "goal_achieved" | "rejected" if suspicion.is_some() => {
                 let why = suspicion.unwrap_or_default();
                 Ok(Decision::NeedsInput {
@@ -431,6 +440,10 @@ impl Agent for OpenAiAgent {
                 body: self.checked_reply(request, envelope.reply_draft).await?,
                 reason,
             }),
-        }
+        };
+        Ok(Evaluation {
+            decision: decision?,
+            evidence,
+        })
     }
 }
