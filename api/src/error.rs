@@ -31,6 +31,13 @@ pub enum ApiError {
     CaseNotFound,
     #[error("attachment not found on this case")]
     AttachmentNotFound,
+    #[error("eventId: this case sent no such webhook event")]
+    EventNotFound,
+    #[error(
+        "this finished case's webhooks were redelivered {} times already",
+        offload_workflows::redelivery::MAX_REDELIVERIES
+    )]
+    RedeliveryLimitReached,
     #[error("no route for {0}")]
     RouteNotFound(String),
     #[error("method {0} is not allowed on this route")]
@@ -202,6 +209,8 @@ impl ApiError {
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "FORBIDDEN"),
             ApiError::CaseNotFound => (StatusCode::NOT_FOUND, "CASE_NOT_FOUND"),
             ApiError::AttachmentNotFound => (StatusCode::NOT_FOUND, "ATTACHMENT_NOT_FOUND"),
+            ApiError::EventNotFound => (StatusCode::NOT_FOUND, "EVENT_NOT_FOUND"),
+            ApiError::RedeliveryLimitReached => (StatusCode::CONFLICT, "REDELIVERY_LIMIT_REACHED"),
             ApiError::RouteNotFound(_) => (StatusCode::NOT_FOUND, "NOT_FOUND"),
             ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED"),
             ApiError::InputRejected(InputRejection::NotWaitingForInput) => {

@@ -246,7 +246,7 @@ impl<S: Send + Sync> FromRequestParts<S> for AttachmentPath {
     }
 }
 
-async fn path_params<S: Send + Sync>(
+pub async fn path_params<S: Send + Sync>(
     parts: &mut Parts,
     state: &S,
 ) -> Result<Vec<String>, ApiError> {

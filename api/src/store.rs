@@ -3,8 +3,11 @@
 
 use crate::error::{ApiError, Dependency};
 
+mod controls;
 mod listing;
 mod snapshot;
+
+pub use controls::Redelivery;
 
 use listing::VISIBILITY_PAGE;
 pub use listing::{CaseFilter, CaseSummary, ListPosition};

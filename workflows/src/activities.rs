@@ -412,7 +412,9 @@ pub const WEBHOOK_RETRY_WINDOW: Duration = Duration::from_secs(24 * 3600);
 
 /// The wait after failed attempt `attempt` (1, 2, …): 1 s, 2 s, 4 s … doubling, at most an hour.
 pub fn webhook_retry_delay(attempt: u32) -> Duration {
-    let doubled = 1u64.checked_shl(attempt.saturating_sub(1)).unwrap_or(u64::MAX);
+    let doubled = 1u64
+        .checked_shl(attempt.saturating_sub(1))
+        .unwrap_or(u64::MAX);
     Duration::from_secs(doubled.min(3600))
 }
 
@@ -425,7 +427,12 @@ pub fn webhook_attempt_options() -> ActivityOptions {
             start_to_close: Duration::from_secs(20),
         },
     )
-    .retry_policy(retry(Duration::from_secs(1), Duration::from_secs(10), 3, &[]))
+    .retry_policy(retry(
+        Duration::from_secs(1),
+        Duration::from_secs(10),
+        3,
+        &[],
+    ))
     .build()
 }
 
@@ -435,12 +442,12 @@ mod tests {
 
     #[test]
     fn webhook_attempts_wait_1_2_4_seconds_doubling_up_to_an_hour() {
-        let delays: Vec<u64> = (1..=14)
-            .map(|n| webhook_retry_delay(n).as_secs())
-            .collect();
+        let delays: Vec<u64> = (1..=14).map(|n| webhook_retry_delay(n).as_secs()).collect();
         assert_eq!(
             delays,
-            [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 3600, 3600]
+            [
+                1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 3600, 3600
+            ]
         );
         assert_eq!(webhook_retry_delay(200), Duration::from_secs(3600));
     }
@@ -451,7 +458,9 @@ mod tests {
         let evaluation: Evaluation = serde_json::from_value(old.clone()).unwrap();
         assert_eq!(
             evaluation.decision,
-            Decision::Rejected { reason: "no".into() }
+            Decision::Rejected {
+                reason: "no".into()
+            }
         );
         assert!(evaluation.evidence.is_empty());
         assert_eq!(serde_json::to_value(&evaluation).unwrap(), old);

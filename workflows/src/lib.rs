@@ -7,17 +7,20 @@
 //! - [`activities`]: activity names, inputs, outputs and options (implemented by the worker).
 //! - [`view`]: the public view (`GET /cases/{id}`) and the transcript rendering.
 //! - [`events`]: the webhook events and their envelope.
+//! - [`redelivery`]: `WebhookRedelivery`, a finished case's event delivered again.
 //! - [`search`]: search attributes and the details operators see in the Temporal UI.
 
 pub mod activities;
 pub mod case;
 pub mod events;
+pub mod redelivery;
 pub mod search;
 pub mod state;
 pub mod view;
 pub mod workflow;
 
 pub use case::{CaseInput, CaseRequest};
+pub use redelivery::WebhookRedelivery;
 pub use state::{CaseState, CaseStatus};
 pub use view::{CaseRecord, CaseView};
 pub use workflow::CaseWorkflow;

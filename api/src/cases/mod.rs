@@ -1,9 +1,11 @@
 //! `/cases`: create, read, answer.
 
 pub mod body;
+pub mod controls;
 pub mod idempotency;
 pub mod listing;
 pub mod result_schema;
+pub mod timeline;
 
 use crate::AppState;
 use crate::error::{ApiError, Dependency};
@@ -30,6 +32,13 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}", get(get_case))
         .route("/cases/{id}/input", post(provide_input))
         .route("/cases/{id}/cancel", post(cancel_case))
+        .route("/cases/{id}/pause", post(controls::pause_case))
+        .route("/cases/{id}/resume", post(controls::resume_case))
+        .route("/cases/{id}/events", get(timeline::case_events))
+        .route(
+            "/cases/{id}/webhooks/{eventId}/redeliver",
+            post(controls::redeliver_event),
+        )
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

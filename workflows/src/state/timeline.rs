@@ -18,10 +18,10 @@ const EVIDENCE_ITEMS: usize = 5;
 
 /// What happened. The `type` names are the contract's (spec §7).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
-#[serde(tag = "type", rename_all_fields = "camelCase")]
+#[serde(tag = "type")]
 pub enum TimelineEvent {
     /// A message went to the counterparty.
-    #[serde(rename = "email.sent")]
+    #[serde(rename = "email.sent", rename_all = "camelCase")]
     EmailSent {
         message_id: String,
         /// `outreach`, `follow_up` or `reply`.
@@ -30,7 +30,7 @@ pub enum TimelineEvent {
         subject: String,
     },
     /// A reply from the counterparty was recorded.
-    #[serde(rename = "email.received")]
+    #[serde(rename = "email.received", rename_all = "camelCase")]
     EmailReceived {
         message_id: String,
         from: String,
@@ -38,7 +38,7 @@ pub enum TimelineEvent {
         attachments: u32,
     },
     /// Mail that cannot be taken as the counterparty's was kept aside.
-    #[serde(rename = "email.untrusted")]
+    #[serde(rename = "email.untrusted", rename_all = "camelCase")]
     EmailUntrusted {
         message_id: String,
         from: String,
@@ -46,7 +46,7 @@ pub enum TimelineEvent {
         reason: String,
     },
     /// An automatic reply (out-of-office, auto-responder): the schedule goes on.
-    #[serde(rename = "email.auto_reply")]
+    #[serde(rename = "email.auto_reply", rename_all = "camelCase")]
     EmailAutoReply {
         message_id: String,
         from: String,
@@ -54,7 +54,7 @@ pub enum TimelineEvent {
         reason: String,
     },
     /// What the agent decided about the thread, why, and the counterparty's words it rests on.
-    #[serde(rename = "decision")]
+    #[serde(rename = "decision", rename_all = "camelCase")]
     Decision {
         /// `goal_achieved`, `rejected`, `reply` or `needs_input`.
         outcome: String,
@@ -62,14 +62,14 @@ pub enum TimelineEvent {
         evidence: Vec<String>,
     },
     /// A question for the client.
-    #[serde(rename = "input.requested")]
+    #[serde(rename = "input.requested", rename_all = "camelCase")]
     InputRequested {
         input_request_id: String,
         question: String,
     },
     /// The client answered (the answer itself is in `humanInputs`). `ignored` says why an
     /// answer was not applied (a stale or repeated one).
-    #[serde(rename = "input.provided")]
+    #[serde(rename = "input.provided", rename_all = "camelCase")]
     InputProvided {
         input_request_id: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,7 +77,7 @@ pub enum TimelineEvent {
     },
     /// One delivery attempt of a webhook event: the receiver's HTTP status, or why there was
     /// none. `redelivery` is set on attempts of a redelivery the client asked for.
-    #[serde(rename = "webhook.attempt")]
+    #[serde(rename = "webhook.attempt", rename_all = "camelCase")]
     WebhookAttempt {
         event_id: String,
         attempt: u32,
@@ -89,7 +89,7 @@ pub enum TimelineEvent {
         redelivery: bool,
     },
     /// The client asked for a past event to be delivered again.
-    #[serde(rename = "webhook.redelivery_requested")]
+    #[serde(rename = "webhook.redelivery_requested", rename_all = "camelCase")]
     WebhookRedeliveryRequested { event_id: String },
     /// The client paused the case: nothing is sent until it resumes.
     #[serde(rename = "case.paused")]
@@ -98,7 +98,7 @@ pub enum TimelineEvent {
     #[serde(rename = "case.resumed")]
     CaseResumed {},
     /// The case ended.
-    #[serde(rename = "case.finished")]
+    #[serde(rename = "case.finished", rename_all = "camelCase")]
     CaseFinished {
         status: CaseStatus,
         result_status: ResultStatus,
@@ -110,7 +110,7 @@ pub enum TimelineEvent {
 /// One entry: when, and what.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
 pub struct TimelineEntry {
-    /// When it happened (ISO 8601 in the API; epoch ms here).
+    /// When it happened (Unix epoch milliseconds).
     pub at: i64,
     #[serde(flatten)]
     pub event: TimelineEvent,
@@ -190,7 +190,13 @@ impl Timeline {
             total: self.len(),
             first_kept,
             segments: self.segments.clone(),
-            entries: self.entries.iter().skip(skip).take(limit).cloned().collect(),
+            entries: self
+                .entries
+                .iter()
+                .skip(skip)
+                .take(limit)
+                .cloned()
+                .collect(),
         }
     }
 }
@@ -392,7 +398,10 @@ mod tests {
 
         let page = timeline.page(0, 10);
         assert_eq!(page.first_kept, TIMELINE_CHUNK as u64);
-        assert_eq!(page.entries[0].at, TIMELINE_CHUNK as i64, "kept entries only");
+        assert_eq!(
+            page.entries[0].at, TIMELINE_CHUNK as i64,
+            "kept entries only"
+        );
         let page = timeline.page(TIMELINE_CHUNK as u64 + 3, 2);
         assert_eq!(
             page.entries.iter().map(|e| e.at).collect::<Vec<_>>(),

@@ -66,6 +66,8 @@ pub const CASE_EVENTS: &str = "case_events";
 #[serde(rename_all = "camelCase")]
 pub struct CaseTimeline {
     pub tenant: String,
+    /// The case has ended (only then may redeliveries follow its own timeline).
+    pub finished: bool,
     pub page: TimelinePage,
 }
 
@@ -280,10 +282,11 @@ impl CaseWorkflow {
     pub fn case_events(&self, _ctx: &WorkflowContextView, query: TimelineQuery) -> CaseTimeline {
         CaseTimeline {
             tenant: self.input.tenant.clone(),
-            page: self
-                .case
-                .timeline
-                .page(query.from, usize::try_from(query.limit).unwrap_or(usize::MAX)),
+            finished: self.case.status.is_terminal(),
+            page: self.case.timeline.page(
+                query.from,
+                usize::try_from(query.limit).unwrap_or(usize::MAX),
+            ),
         }
     }
 

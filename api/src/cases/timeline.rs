@@ -1,0 +1,224 @@
+//! `GET /cases/{id}/events`: the case's timeline, oldest first — the entries the case recorded
+//! (older ones from the blob store), then, for a finished case, its redeliveries in order.
+
+use crate::AppState;
+use crate::error::{ApiError, Dependency};
+use crate::extract::{CaseId, Tenant};
+use crate::response::{Envelope, ok};
+use crate::rules::{Token, Whole};
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use offload_workflows::state::{TimelineEntry, TimelineSegment};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+type Limit = Whole<1, 200>;
+/// Cursors are base64url; one not issued for this case is refused.
+type Cursor = Token<1, 512>;
+const DEFAULT_LIMIT: u32 = 50;
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EventPage {
+    /// Oldest first.
+    pub events: Vec<TimelineEntry>,
+    /// Pass as `cursor` for the next page; `null` when there is nothing more yet.
+    pub next_cursor: Option<String>,
+}
+
+/// Where a page starts: in the case's own timeline (`source` 0) or in redelivery `source` of a
+/// finished case, at `position` of that source.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+struct Position {
+    #[serde(rename = "s")]
+    source: u32,
+    #[serde(rename = "p")]
+    position: u64,
+}
+
+/// The case's timeline: what happened, oldest first (sent and received mail, the agent's
+/// decisions with their reasons and evidence, input requests and answers, every webhook delivery
+/// attempt with its outcome, pauses, the end). An audit trail: no message bodies.
+#[utoipa::path(
+    get, path = "/cases/{id}/events", tag = "cases",
+    security(("apiKey" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The caseId"),
+        ("limit" = inline(Option<Limit>), Query, description = "Page size (default 50)"),
+        ("cursor" = inline(Option<Cursor>), Query, description = "`nextCursor` of the previous page"),
+    ),
+    responses(
+        crate::error::KeyedRouteErrors,
+        (status = 200, description = "A page of the timeline", body = Envelope<EventPage>),
+        (status = 400, description = "`INVALID_REQUEST`: bad id, limit or cursor", body = crate::error::ErrorEnvelope),
+        (status = 404, description = "`CASE_NOT_FOUND`", body = crate::error::ErrorEnvelope),
+    )
+)]
+pub async fn case_events(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    CaseId(case_id): CaseId,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Envelope<EventPage>>, ApiError> {
+    let mut limit = DEFAULT_LIMIT;
+    let mut cursor = None;
+    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match key.as_ref() {
+            "limit" => {
+                limit = value
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|l| Limit::try_from(l).ok())
+                    .ok_or_else(|| ApiError::invalid("limit", Limit::rule()))?
+                    .0 as u32
+            }
+            "cursor" => {
+                let token =
+                    Cursor::check(&value).map_err(|rule| ApiError::invalid("cursor", rule))?;
+                cursor = Some(decode_cursor(&token.0, case_id)?);
+            }
+            _ => {}
+        }
+    }
+    let start = cursor.unwrap_or(Position {
+        source: 0,
+        position: 0,
+    });
+    // The case's own record answers first: it also says whose case it is.
+    let own = state
+        .cases()
+        .timeline(case_id, start.position, limit)
+        .await?
+        .ok_or(ApiError::CaseNotFound)?;
+    if own.tenant != tenant.0 {
+        return Err(ApiError::Forbidden(
+            "this case belongs to another tenant".into(),
+        ));
+    }
+    let limit = limit as usize;
+    let mut events = Vec::new();
+    let mut at = start;
+    if at.source == 0 {
+        let page = &own.page;
+        if at.position < page.first_kept {
+            let archived = archived_entries(&state, &page.segments, at.position, limit).await?;
+            at.position += archived.len() as u64;
+            events.extend(archived);
+        }
+        let room = limit - events.len();
+        let kept: Vec<TimelineEntry> = page.entries.iter().take(room).cloned().collect();
+        at.position += kept.len() as u64;
+        events.extend(kept);
+        if at.position < page.total {
+            return Ok(page_of(events, Some(at), case_id));
+        }
+        if !own.finished {
+            return Ok(page_of(events, None, case_id));
+        }
+        at = Position {
+            source: 1,
+            position: 0,
+        };
+    }
+    // A finished case's redeliveries, in the order they were asked for.
+    while events.len() < limit {
+        let Some(entries) = state.cases().redelivery_entries(case_id, at.source).await? else {
+            return Ok(page_of(events, None, case_id));
+        };
+        let skip = usize::try_from(at.position).unwrap_or(usize::MAX);
+        let room = limit - events.len();
+        let taken: Vec<TimelineEntry> = entries.into_iter().skip(skip).take(room).collect();
+        at.position += taken.len() as u64;
+        let exhausted = taken.len() < room;
+        events.extend(taken);
+        if exhausted {
+            at = Position {
+                source: at.source + 1,
+                position: 0,
+            };
+        }
+    }
+    Ok(page_of(events, Some(at), case_id))
+}
+
+fn page_of(
+    events: Vec<TimelineEntry>,
+    next: Option<Position>,
+    case_id: Uuid,
+) -> Json<Envelope<EventPage>> {
+    ok(EventPage {
+        events,
+        next_cursor: next.map(|at| encode_cursor(at, case_id)),
+    })
+}
+
+/// Up to `limit` archived entries from `from` on, read from the segments that hold them. A
+/// segment gone from the store is a fault, not a shorter timeline.
+async fn archived_entries(
+    state: &AppState,
+    segments: &[TimelineSegment],
+    from: u64,
+    limit: usize,
+) -> Result<Vec<TimelineEntry>, ApiError> {
+    let mut entries = Vec::new();
+    let mut first = 0u64;
+    for segment in segments {
+        let end = first + u64::from(segment.entries);
+        if from < end && entries.len() < limit {
+            let unavailable = |e: String| {
+                ApiError::Unavailable(Dependency::BlobStore, format!("read {}: {e}", segment.key))
+            };
+            let bytes = state
+                .blobs()
+                .get(&segment.key)
+                .await
+                .map_err(|e| unavailable(e.to_string()))?
+                .ok_or_else(|| unavailable("missing".into()))?;
+            let stored: Vec<TimelineEntry> =
+                serde_json::from_slice(&bytes).map_err(|e| unavailable(e.to_string()))?;
+            let skip = usize::try_from(from.saturating_sub(first)).unwrap_or(usize::MAX);
+            entries.extend(stored.into_iter().skip(skip).take(limit - entries.len()));
+        }
+        first = end;
+    }
+    Ok(entries)
+}
+
+fn encode_cursor(at: Position, case_id: Uuid) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
+        serde_json::to_vec(&serde_json::json!({"c": case_id.to_string(), "at": at}))
+            .expect("a cursor serializes"),
+    )
+}
+
+fn decode_cursor(cursor: &str, case_id: Uuid) -> Result<Position, ApiError> {
+    use base64::Engine;
+    let bad = || ApiError::invalid("cursor", "is not a cursor of this case's events");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| bad())?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    if value["c"] != case_id.to_string() {
+        return Err(bad());
+    }
+    serde_json::from_value(value["at"].clone()).map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_is_bound_to_its_case() {
+        let case = Uuid::new_v4();
+        let at = Position {
+            source: 2,
+            position: 7,
+        };
+        let cursor = encode_cursor(at, case);
+        assert_eq!(decode_cursor(&cursor, case).unwrap(), at);
+        assert!(decode_cursor(&cursor, Uuid::new_v4()).is_err());
+        assert!(decode_cursor("bm90IGpzb24", case).is_err());
+    }
+}
