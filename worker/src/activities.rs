@@ -308,6 +308,7 @@ impl CaseActivities {
                 tracing::info!(%event_id, attempt = n, status, "webhook delivered");
                 self.metrics.webhook(WebhookOutcome::Delivered);
                 AttemptOutcome {
+                    event_id: Some(event_id.clone()),
                     verdict: AttemptVerdict::Delivered,
                     http_status: Some(status),
                     error: None,
@@ -324,6 +325,7 @@ impl CaseActivities {
                 };
                 self.metrics.webhook(counted);
                 AttemptOutcome {
+                    event_id: Some(event_id.clone()),
                     verdict,
                     http_status: error.http_status(),
                     error: error.http_status().is_none().then(|| error.to_string()),

@@ -221,6 +221,12 @@ pub enum AttemptVerdict {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct AttemptOutcome {
+    /// The `event_id` delivered. The case records this one: a replay of the case may compute
+    /// its events' `updatedAt` (and so their ids) a few milliseconds apart from the run that
+    /// delivered them (the SDK's workflow time after a local activity), and the client knows
+    /// the id it was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
     pub verdict: AttemptVerdict,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,

@@ -115,9 +115,10 @@ pub struct CaseInput {
     pub request_hash: Option<String>,
     /// Which generation of the workflow created the case (absent: 1). Behaviour that would not
     /// replay on older histories is keyed to it rather than to `patched` markers, so new cases
-    /// pay no marker events. Generation 2 ([`CURRENT_GENERATION`]): bounded runs and transcript,
-    /// local activities for the agent, sending and archiving, one search-attribute upsert per
-    /// status change.
+    /// pay no marker events. Generation 2: bounded runs and transcript, local activities for the
+    /// agent, sending and archiving, one search-attribute upsert per status change. Generation 3
+    /// ([`CURRENT_GENERATION`]): the workflow makes (and records) each webhook delivery attempt
+    /// itself, and archives the older part of its timeline.
     #[serde(
         default = "first_generation",
         skip_serializing_if = "is_first_generation"
@@ -156,7 +157,7 @@ pub struct CarriedCase {
 }
 
 /// The generation of the workflow new cases are created with (see [`CaseInput::generation`]).
-pub const CURRENT_GENERATION: u32 = 2;
+pub const CURRENT_GENERATION: u32 = 3;
 
 fn first_generation() -> u32 {
     1

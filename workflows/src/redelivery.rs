@@ -11,7 +11,8 @@ use crate::activities::{
     AttemptVerdict, AttemptWebhook, WEBHOOK_RETRY_WINDOW, WebhookAttempt, WebhookDelivery,
     webhook_attempt_options, webhook_retry_delay,
 };
-use crate::state::{TimelineEntry, TimelineEvent, text_prefix};
+use crate::state::{TimelineEntry, TimelineEvent};
+use crate::workflow::attempt_record;
 use serde::{Deserialize, Serialize};
 use std::time::UNIX_EPOCH;
 use temporalio_macros::{workflow, workflow_methods};
@@ -72,26 +73,9 @@ impl WebhookRedelivery {
                 .execute_activity(AttemptWebhook, input, webhook_attempt_options())
                 .await;
             let at = now(ctx);
-            let (verdict, http_status, error) = match outcome {
-                Ok(outcome) => (outcome.verdict, outcome.http_status, outcome.error),
-                Err(error) => (
-                    AttemptVerdict::Retry,
-                    None,
-                    Some(text_prefix(&error.to_string(), 500).to_string()),
-                ),
-            };
-            ctx.state_mut(|s| {
-                s.entries.push(TimelineEntry {
-                    at,
-                    event: TimelineEvent::WebhookAttempt {
-                        event_id: delivery.event.event_id.clone(),
-                        attempt,
-                        http_status,
-                        error,
-                        redelivery: true,
-                    },
-                })
-            });
+            let event_id = &delivery.event.event_id;
+            let (verdict, entry) = attempt_record(outcome, event_id, attempt, true);
+            ctx.state_mut(|s| s.entries.push(TimelineEntry { at, event: entry }));
             if verdict != AttemptVerdict::Retry {
                 break;
             }

@@ -20,5 +20,6 @@ mod ses;
 mod shutdown;
 mod sns;
 mod tenancy;
+mod timeline;
 mod trust;
 mod webhooks;

@@ -16,8 +16,7 @@ mod pump;
 mod waits;
 
 pub use flow::{SNAPSHOT_PATCH, STOP_WINS_PATCH, TRUST_REVIEW_PATCH, VIEW_MEMO_KEY};
-pub use pump::WEBHOOK_ATTEMPTS_PATCH;
-pub use waits::TIMELINE_ARCHIVE_PATCH;
+pub(crate) use pump::attempt_record;
 
 use crate::activities::{AgentRequest, OutboundEmail};
 use crate::case::CaseInput;
@@ -101,7 +100,7 @@ pub struct CaseWorkflow {
     delivery: Option<DeliveryProgress>,
     /// Ids of queued events the client asked to have delivered again.
     redeliveries: Vec<String>,
-    /// The timeline is not archived in this run (a history recorded before it was).
+    /// Archiving the timeline failed for good in this run: the run stops trying.
     timeline_stays_whole: bool,
 }
 
@@ -317,6 +316,7 @@ impl CaseWorkflow {
 
     fn timeline_needs_archiving(&self) -> bool {
         self.keeps_itself_small()
+            && self.input.generation >= 3
             && !self.timeline_stays_whole
             && !self.case.timeline.to_archive().is_empty()
     }

@@ -2,18 +2,16 @@
 
 use super::{CaseWorkflow, Ctx, now, wait_token};
 use crate::activities::{
-    AttemptVerdict, AttemptWebhook, DeliverWebhook, WEBHOOK_RETRY_WINDOW, WebhookAttempt,
-    WebhookDelivery, webhook_attempt_options, webhook_options, webhook_retry_delay,
+    AttemptOutcome, AttemptVerdict, AttemptWebhook, DeliverWebhook, WEBHOOK_RETRY_WINDOW,
+    WebhookAttempt, WebhookDelivery, webhook_attempt_options, webhook_options, webhook_retry_delay,
 };
 use crate::events::DeliveryProgress;
 use crate::state::TimelineEvent;
+use temporalio_workflow::common::error::ActivityExecutionError;
 use temporalio_workflow::workflows::select;
 use temporalio_workflow::{
     CancellableFuture, TimerOptions, TimerResult, WaitConditionOptions, WorkflowCancellationToken,
 };
-
-/// Patch id of delivery attempts the workflow makes (and records) one by one.
-pub const WEBHOOK_ATTEMPTS_PATCH: &str = "webhook-attempts-v1";
 
 /// The webhook pump: delivers queued events one at a time, in order, until the case routine has
 /// finished and nothing is left, or the run continues as new (the next run's pump takes over
@@ -56,8 +54,8 @@ pub(super) async fn deliver_events(ctx: &Ctx) {
         let Some(delivery) = next else {
             return;
         };
-        // Cases whose histories delivered with Temporal's retry policy replay that way.
-        if ctx.patched(WEBHOOK_ATTEMPTS_PATCH) {
+        // Cases created before generation 3 deliver with Temporal's retry policy, as recorded.
+        if ctx.state(|s| s.input.generation >= 3) {
             if !attempt_until_settled(ctx, delivery, &token).await {
                 return;
             }
@@ -108,27 +106,10 @@ async fn attempt_until_settled(
         };
         let outcome = ctx.execute_activity(AttemptWebhook, input, options).await;
         let at = now(ctx);
-        let (verdict, http_status, error) = match outcome {
-            Ok(outcome) => (outcome.verdict, outcome.http_status, outcome.error),
-            // The worker could not make the attempt (it kept failing or timing out).
-            Err(error) => (
-                AttemptVerdict::Retry,
-                None,
-                Some(super::flow::failure_text(&error)),
-            ),
-        };
+        let (verdict, entry) = attempt_record(outcome, &event_id, attempt, redelivery);
         let first_attempt_at = ctx.state_mut(|s| {
             s.delivering = false;
-            s.case.timeline.record(
-                at,
-                TimelineEvent::WebhookAttempt {
-                    event_id: event_id.clone(),
-                    attempt,
-                    http_status,
-                    error,
-                    redelivery,
-                },
-            );
+            s.case.timeline.record(at, entry);
             s.delivery.map_or(at, |p| p.first_attempt_at)
         });
         if verdict != AttemptVerdict::Retry {
@@ -159,4 +140,37 @@ async fn attempt_until_settled(
             return false;
         }
     }
+}
+
+/// What one attempt came to, and its timeline entry. The id recorded is the one the worker
+/// delivered (see [`crate::activities::AttemptOutcome::event_id`]); an attempt the worker could
+/// not make is worth another.
+pub(crate) fn attempt_record(
+    outcome: Result<AttemptOutcome, ActivityExecutionError>,
+    event_id: &str,
+    attempt: u32,
+    redelivery: bool,
+) -> (AttemptVerdict, TimelineEvent) {
+    let (delivered, verdict, http_status, error) = match outcome {
+        Ok(outcome) => (
+            outcome.event_id,
+            outcome.verdict,
+            outcome.http_status,
+            outcome.error,
+        ),
+        Err(error) => (
+            None,
+            AttemptVerdict::Retry,
+            None,
+            Some(super::flow::failure_text(&error)),
+        ),
+    };
+    let entry = TimelineEvent::WebhookAttempt {
+        event_id: delivered.unwrap_or_else(|| event_id.to_string()),
+        attempt,
+        http_status,
+        error,
+        redelivery,
+    };
+    (verdict, entry)
 }

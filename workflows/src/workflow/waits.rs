@@ -18,9 +18,6 @@ use std::time::Duration;
 use temporalio_workflow::workflows::select;
 use temporalio_workflow::{CancellableFuture, TimerOptions, TimerResult, WorkflowTermination};
 
-/// Patch id of archiving the timeline's older entries.
-pub const TIMELINE_ARCHIVE_PATCH: &str = "timeline-archive-v1";
-
 /// Polls `timer` against a condition on the state; true when the condition held first (it wins
 /// a tie), false when the timer fired.
 async fn condition_or_timer<T>(
@@ -288,14 +285,10 @@ pub(super) async fn archive_old_messages(ctx: &Ctx) {
     }
 }
 
-/// Moves the oldest timeline entries to the blob store while the case keeps more than it should.
-/// Runs recorded before the timeline was archived keep it whole (no marker in their history).
+/// Moves the oldest timeline entries to the blob store while the case keeps more than it should
+/// (generation 3 on; older cases keep their timeline whole, as their histories recorded).
 async fn archive_old_timeline_entries(ctx: &Ctx) {
     while ctx.state(CaseWorkflow::timeline_needs_archiving) {
-        if !ctx.patched(TIMELINE_ARCHIVE_PATCH) {
-            ctx.state_mut(|s| s.timeline_stays_whole = true);
-            return;
-        }
         let chunk = ctx.state(|s| TimelineChunk {
             case_id: s.input.case_id.clone(),
             number: u32::try_from(s.case.timeline.segments.len() + 1).unwrap_or(u32::MAX),

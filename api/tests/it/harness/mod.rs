@@ -140,6 +140,10 @@ impl Default for Options {
 }
 
 pub async fn spawn_app_with(options: Options) -> TestApp {
+    // `RUST_LOG=…` shows the API's and the worker's logs while a test runs (`--nocapture`).
+    if std::env::var_os("RUST_LOG").is_some() {
+        offload_core::telemetry::init(false);
+    }
     let with_worker = options.worker;
     let dir = std::env::temp_dir().join(format!("offload-it-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
