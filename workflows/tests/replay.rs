@@ -4,7 +4,7 @@
 //! `offload-worker export-history <caseId>`. That the corpus catches realistic edits of the
 //! workflow is shown by the crate's own tests of edited copies (`src/workflow/edits.rs`).
 
-use offload_workflows::CaseWorkflow;
+use offload_workflows::{CaseWorkflow, WebhookRedelivery};
 use prost::Message;
 use std::path::PathBuf;
 use temporalio_client::WorkflowHistory;
@@ -35,9 +35,10 @@ fn histories() -> Vec<(String, WorkflowHistory)> {
         .collect()
 }
 
-/// Every path a case can take, by the name its recorded history has (`v1-`/`v2-`: recorded from
-/// older workflow versions and kept so their running cases are still proven; `-runN`: the runs
-/// of a case that continued as new). A path missing from `tests/histories/` fails the test, and
+/// Every path a case can take, by the name its recorded history has (`v1-`/`v2-`/`v3-`: recorded
+/// from older workflow versions — `v3-` the last of generation 2 — and kept so their running
+/// cases are still proven; `-runN`: the runs of a case that continued as new;
+/// `redelivery_after_close`: a `WebhookRedelivery`). A path missing from `tests/histories/` fails the test, and
 /// so does a history this list does not name.
 const EXPECTED_CORPUS: &[&str] = &[
     "bounced",
@@ -53,8 +54,12 @@ const EXPECTED_CORPUS: &[&str] = &[
     "input_timeout",
     "max_retries",
     "operator_cancelled",
+    "paused_resumed",
+    "redelivered",
+    "redelivery_after_close",
     "rejected",
     "terminated",
+    "timeline_archived",
     "untrusted_accepted",
     "v1-completed",
     "v1-input_loop_twice",
@@ -71,6 +76,23 @@ const EXPECTED_CORPUS: &[&str] = &[
     "v2-rejected",
     "v2-terminated",
     "v2-untrusted_accepted",
+    "v3-bounced",
+    "v3-cancelled",
+    "v3-cancelled_while_deciding",
+    "v3-completed",
+    "v3-continued_mid_question-run1",
+    "v3-continued_mid_question-run2",
+    "v3-continued_then_cancelled-run1",
+    "v3-continued_then_cancelled-run2",
+    "v3-input_loop_twice",
+    "v3-input_reminded",
+    "v3-input_timeout",
+    "v3-max_retries",
+    "v3-operator_cancelled",
+    "v3-rejected",
+    "v3-terminated",
+    "v3-untrusted_accepted",
+    "webhook_retried",
 ];
 
 #[test]
@@ -92,6 +114,8 @@ async fn every_recorded_history_replays_against_the_current_workflow() {
     let replayer = WorkflowReplayer::new(
         WorkflowReplayerOptions::new()
             .register_workflow::<CaseWorkflow>()
+            .expect("register")
+            .register_workflow::<WebhookRedelivery>()
             .expect("register")
             .build(),
     )

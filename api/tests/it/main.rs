@@ -14,6 +14,7 @@ mod long_cases;
 mod manage;
 mod operators;
 mod outages;
+mod pause;
 mod routes;
 mod service;
 mod ses;

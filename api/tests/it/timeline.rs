@@ -141,6 +141,7 @@ async fn the_timeline_tells_a_whole_case_oldest_first_without_repeating_bodies()
 
     // Pages of two give the same entries, in the same order.
     assert_eq!(whole_timeline(&app, &case_id, 2).await, events);
+    app.record_history(&case_id, "webhook_retried").await;
 }
 
 #[tokio::test]
@@ -230,6 +231,9 @@ async fn a_long_timeline_keeps_its_older_entries_in_the_blob_store_and_pages_thr
     let chunk: Vec<Value> = serde_json::from_slice(&archived).unwrap();
     assert_eq!(chunk.len(), 50);
     assert_eq!(chunk[..], events[..50]);
+    app.post(&format!("/cases/{case_id}/cancel"), json!({}))
+        .await;
+    app.record_history(&case_id, "timeline_archived").await;
 }
 
 #[tokio::test]
@@ -290,6 +294,9 @@ async fn redelivery_sends_the_same_event_again_with_a_fresh_signature() {
     assert_eq!(tail[1]["eventId"], event_id);
     assert_eq!(tail[2]["redelivery"], true);
     assert_eq!(tail[2]["httpStatus"], 200);
+    app.post(&format!("/cases/{case_id}/cancel"), json!({}))
+        .await;
+    app.record_history(&case_id, "redelivered").await;
 }
 
 #[tokio::test]
@@ -343,6 +350,9 @@ async fn a_finished_case_redelivers_through_its_own_redelivery_and_its_timeline_
             .filter(|e| e["type"] == "webhook.attempt")
             .all(|e| e["redelivery"] == true && e["httpStatus"] == 200)
     );
+    let redelivery = offload_workflows::redelivery::redelivery_workflow_id(&case_id, 1);
+    app.record_history(&redelivery, "redelivery_after_close")
+        .await;
 }
 
 #[tokio::test]

@@ -179,6 +179,10 @@ async fn wait_for_unpaused(
                     .extend(WebhookEvent::input_reminder(&s.input, &s.case, n));
             }
         });
+        // The snapshot shows `remindersSent` too (generation 3 on; older histories lack it).
+        if ctx.state(|s| s.input.generation >= 3) {
+            after_change(ctx, false);
+        }
     }
     let held = match deadline {
         None => {
