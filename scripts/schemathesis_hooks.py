@@ -7,7 +7,8 @@
   /cases/{id}` (answer the input request, fetch the attachment, cancel) then reach live cases
   instead of 404s.
 - Cursors are opaque: a schema cannot tell an issued cursor from any other base64url string, so
-  valid-data requests carry only cursors the API issued (for the same filters) or none.
+  valid-data requests carry only cursors the API issued (for the same filters, or the same
+  case's events) or none.
 """
 
 import email
@@ -107,18 +108,27 @@ def _play_counterparty(case_id):
             report.write(f"answered {case_id}\n")
 
 
-def _filters(query):
-    return tuple((name, str(query.get(name))) for name in ("status", "clientReferenceId"))
+def _cursor_scope(case):
+    """What an issued cursor is bound to: the listing's filters, or the case whose events it
+    pages; `None` for operations without cursors."""
+    label = case.operation.label
+    if label == "GET /cases":
+        query = case.query or {}
+        return tuple((name, str(query.get(name))) for name in ("status", "clientReferenceId"))
+    if label == "GET /cases/{id}/events":
+        return ("events", str((case.path_parameters or {}).get("id")))
+    return None
 
 
 @schemathesis.hook
 def before_call(context, case, kwargs):
-    if case.operation.label != "GET /cases" or not case.query or "cursor" not in case.query:
+    scope = _cursor_scope(case)
+    if scope is None or not case.query or "cursor" not in case.query:
         return
     if case.meta is None or not case.meta.generation.mode.is_positive:
         return
     with _lock:
-        issued = sorted(_issued_cursors.get(_filters(case.query), ()))
+        issued = sorted(_issued_cursors.get(scope, ()))
     if case.query["cursor"] not in issued:
         if issued:
             case.query["cursor"] = issued[0]
@@ -133,12 +143,14 @@ def after_call(context, case, response):
         phase = case.meta.phase.name if case.meta else None
         detail = response.text[:200] if "input" in label and response.status_code != 202 else ""
         print(f"[hook] {label} {response.status_code} phase={phase!r} {case.body!r:.200} {detail}", flush=True)
-    if label == "GET /cases" and response.status_code == 200:
+    scope = _cursor_scope(case)
+    if scope is not None and response.status_code == 200:
         cursor = (response.json().get("data") or {}).get("nextCursor")
         if cursor:
             with _lock:
-                _issued_cursors.setdefault(_filters(case.query or {}), set()).add(cursor)
-        return
+                _issued_cursors.setdefault(scope, set()).add(cursor)
+        if label == "GET /cases":
+            return
     case_id = (case.path_parameters or {}).get("id")
     if case_id in _played and _REPORT:
         # A call that met a case the counterparty answered (fuzz-api.sh prints the tally).

@@ -49,7 +49,9 @@ pub fn created_at_value(created_at_ms: i64) -> Timestamp {
 /// The case in a few lines for the Temporal UI's "current details".
 pub fn describe_for_operators(input: &CaseInput, state: &CaseState) -> String {
     let request = &input.request;
-    let next = if state.next_action_at == NOTHING_SCHEDULED {
+    let next = if state.is_paused() {
+        "paused by the client (nothing is sent until it resumes)".to_string()
+    } else if state.next_action_at == NOTHING_SCHEDULED {
         "nothing scheduled".to_string()
     } else {
         format!("next follow-up {}", iso8601_seconds(state.next_action_at))

@@ -511,6 +511,7 @@ impl CaseState {
         self.result_status = Some(ResultStatus::GoalAchieved);
         self.result = Some(result);
         self.next_action_at = NOTHING_SCHEDULED;
+        self.paused = None;
         self.record_finish(now);
         self.touch(now);
     }

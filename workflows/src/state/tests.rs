@@ -247,3 +247,98 @@ fn untrusted_automatic_replies_are_never_asked_about() {
     state.record_reply(ooo, 5);
     assert!(state.untrusted_awaiting_review().is_empty());
 }
+
+#[test]
+fn a_pause_keeps_what_was_left_of_the_follow_up_delay_and_the_resume_re_arms_it() {
+    let mut case = CaseState::new(0);
+    case.record_outbound(
+        TranscriptMessage::new(Direction::Outbound, "m1", "hi"),
+        OutboundKind::Outreach,
+        10_000,
+        1_000,
+    );
+    assert_eq!(case.next_action_at, 11_000);
+    assert!(case.pause(4_000));
+    assert!(!case.pause(5_000), "already paused");
+    assert_eq!(case.next_action_at, NOTHING_SCHEDULED);
+    assert!(case.resume(60_000));
+    assert!(!case.resume(61_000), "not paused");
+    assert_eq!(
+        case.next_action_at, 67_000,
+        "the 7 s that were left, from the resume"
+    );
+    assert_eq!(case.input_held_ms, 0, "no input request was pending");
+}
+
+#[test]
+fn time_paused_with_a_pending_input_request_moves_its_deadline_on_and_an_end_clears_the_pause() {
+    let mut case = CaseState::new(0);
+    case.request_input("q1".into(), "Which year?".into(), 1_000);
+    case.pause(2_000);
+    case.resume(7_000);
+    assert_eq!(case.input_held_ms, 5_000);
+    case.pause(8_000);
+    case.fail(ResultStatus::Cancelled, None, 9_000);
+    assert!(!case.is_paused(), "a finished case is not paused");
+    assert!(!case.resume(10_000));
+    assert!(!case.pause(10_000), "a finished case cannot be paused");
+}
+
+#[test]
+fn the_timeline_records_what_the_case_did_in_order() {
+    let mut case = CaseState::new(0);
+    case.record_outbound(
+        TranscriptMessage::new(Direction::Outbound, "m1", "hi"),
+        OutboundKind::Outreach,
+        10_000,
+        1_000,
+    );
+    case.request_input("q1".into(), "Which year?".into(), 2_000);
+    let _ = case.provide_input(
+        ProvidedInput {
+            input_request_id: "other".into(),
+            provided_context: "x".into(),
+        },
+        3_000,
+    );
+    let _ = case.provide_input(
+        ProvidedInput {
+            input_request_id: "q1".into(),
+            provided_context: "2025".into(),
+        },
+        4_000,
+    );
+    case.complete(serde_json::json!({}), 5_000);
+    let kinds: Vec<String> = case
+        .timeline
+        .entries
+        .iter()
+        .map(|e| {
+            serde_json::to_value(e).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "email.sent",
+            "input.requested",
+            "input.provided",
+            "input.provided",
+            "case.finished"
+        ]
+    );
+    let ignored = serde_json::to_value(&case.timeline.entries[2]).unwrap();
+    assert_eq!(
+        ignored["ignored"],
+        "inputRequestId is not the active input request"
+    );
+    assert!(
+        !serde_json::to_string(&case.timeline)
+            .unwrap()
+            .contains("2025"),
+        "answers are not repeated"
+    );
+}

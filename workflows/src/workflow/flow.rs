@@ -213,9 +213,7 @@ pub(super) async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> 
         }
     }
     loop {
-        if stopped(ctx) {
-            return Ok(());
-        }
+        // A paused case holds here (a stop ends the hold at once).
         hold_while_paused(ctx).await?;
         if stopped(ctx) {
             return Ok(());
@@ -378,10 +376,7 @@ pub const STOP_WINS_PATCH: &str = "stop-wins-v1";
 /// client pause here until the answer arrives.
 pub(super) async fn evaluate_until_settled(ctx: &Ctx) -> Result<bool, WorkflowTermination> {
     loop {
-        if stopped(ctx) {
-            return Ok(false);
-        }
-        // A paused case reads nothing new until it resumes.
+        // A paused case reads nothing new until it resumes (a stop ends the hold at once).
         hold_within_step(ctx).await?;
         if stopped(ctx) {
             return Ok(false);

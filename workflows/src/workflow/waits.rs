@@ -252,7 +252,11 @@ fn next_reminder_at(s: &CaseWorkflow) -> Option<i64> {
     (request.reminders_sent < MAX_INPUT_REMINDERS).then(|| {
         let after = hours_to_ms(every, s.input.hour_seconds)
             .saturating_mul(i64::from(request.reminders_sent + 1));
-        request.requested_at.saturating_add(after)
+        // Time paused does not count (zero for cases never paused).
+        request
+            .requested_at
+            .saturating_add(after)
+            .saturating_add(s.case.input_held_ms)
     })
 }
 
