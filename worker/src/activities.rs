@@ -298,9 +298,9 @@ impl CaseActivities {
         attempt: WebhookAttempt,
     ) -> Result<AttemptOutcome, ActivityError> {
         let delivery = &attempt.delivery;
-        if attempt.attempt == 1 {
-            self.keep_for_redelivery(delivery).await;
-        }
+        // Every attempt (a copy already kept is left as it is): one failed write does not make
+        // the event unredeliverable.
+        self.keep_for_redelivery(delivery).await;
         let event_id = &delivery.event.event_id;
         let n = attempt.attempt;
         let outcome = match self.webhooks.deliver(delivery).await {
@@ -344,9 +344,7 @@ impl CaseActivities {
         delivery: WebhookDelivery,
     ) -> Result<(), ActivityError> {
         let attempt = ctx.info().attempt;
-        if attempt == 1 {
-            self.keep_for_redelivery(&delivery).await;
-        }
+        self.keep_for_redelivery(&delivery).await;
         let outcome = self.webhooks.deliver(&delivery).await;
         let event_id = &delivery.event.event_id;
         match outcome {

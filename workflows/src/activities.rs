@@ -413,8 +413,16 @@ pub fn webhook_options() -> ActivityOptions {
     .build()
 }
 
-/// How long after its first attempt a webhook event is still retried.
+/// How long a webhook event is retried: the waits between its attempts add up to at most this.
 pub const WEBHOOK_RETRY_WINDOW: Duration = Duration::from_secs(24 * 3600);
+
+/// Whether a delivery gives up after its failed attempt `attempt` (1, 2, …): when the wait
+/// before the next would take the waits past [`WEBHOOK_RETRY_WINDOW`] (after attempt 35).
+/// Counted rather than timed, so a replay decides exactly as the run did.
+pub fn webhook_gives_up_after(attempt: u32) -> bool {
+    let waited: Duration = (1..=attempt).map(webhook_retry_delay).sum();
+    waited > WEBHOOK_RETRY_WINDOW
+}
 
 /// The wait after failed attempt `attempt` (1, 2, …): 1 s, 2 s, 4 s … doubling, at most an hour.
 pub fn webhook_retry_delay(attempt: u32) -> Duration {
@@ -456,6 +464,14 @@ mod tests {
             ]
         );
         assert_eq!(webhook_retry_delay(200), Duration::from_secs(3600));
+        // 1 + 2 + … + 2048 s (about 68 min), then hourly: the waits stay within 24 hours.
+        let last = (1..100).find(|&n| webhook_gives_up_after(n)).unwrap();
+        assert_eq!(last, 35);
+        let waited: Duration = (1..last).map(webhook_retry_delay).sum();
+        assert!(
+            waited <= WEBHOOK_RETRY_WINDOW
+                && waited > WEBHOOK_RETRY_WINDOW - Duration::from_secs(3600)
+        );
     }
 
     #[test]

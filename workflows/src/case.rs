@@ -89,6 +89,9 @@ pub struct CaseRequest {
     /// hours, at most [`MAX_INPUT_REMINDERS`] times (spec §7).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_reminder_hours: Option<u32>,
+    /// When the case may write to the counterparty, in `counterparty.timezone` (spec §7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_window: Option<crate::send_window::SendWindow>,
 }
 
 /// The most reminders one input request gets.
@@ -174,6 +177,36 @@ pub const MIN_RUN_EVENTS: u32 = 100;
 pub const DEFAULT_RUN_MAX_EVENTS: u32 = 2_000;
 
 impl CaseInput {
+    /// The counterparty's time zone (UTC when not given).
+    pub fn zone(&self) -> chrono_tz::Tz {
+        crate::send_window::zone(self.request.counterparty.timezone.as_deref())
+    }
+
+    /// When a message due at `at_ms` may go out: `at_ms`, or the next start of the sending
+    /// window when it falls outside.
+    pub fn sends_at(&self, at_ms: i64) -> i64 {
+        match &self.request.send_window {
+            Some(window) => window.next_open(self.zone(), at_ms),
+            None => at_ms,
+        }
+    }
+
+    /// Whether a message of `kind` waits for the sending window (replies only when `strict`).
+    pub fn waits_for_window(&self, kind: crate::state::OutboundKind) -> bool {
+        self.request
+            .send_window
+            .as_ref()
+            .is_some_and(|window| kind != crate::state::OutboundKind::Reply || window.strict)
+    }
+
+    /// The first moment the case may write on or after `date` (`YYYY-MM-DD`) in the
+    /// counterparty's time zone, or `None` for a date that does not parse.
+    pub fn first_send_on(&self, date: &str) -> Option<i64> {
+        let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+        let zone = self.zone();
+        Some(self.sends_at(crate::send_window::midnight(zone, date)))
+    }
+
     /// The follow-up delay in milliseconds of real time.
     pub fn follow_up_delay_ms(&self) -> i64 {
         hours_to_ms(self.request.follow_up_delay_hours, self.hour_seconds)

@@ -148,8 +148,6 @@ impl WebhookEvent {
 pub struct DeliveryProgress {
     /// Attempts made so far.
     pub attempts: u32,
-    /// When the first was made (ms): retries stop 24 hours after it.
-    pub first_attempt_at: i64,
 }
 
 /// `evt_<caseId>_<event_type with . replaced by _>_<updatedAt>`: stable across retries.

@@ -8,6 +8,7 @@
 //! - [`view`]: the public view (`GET /cases/{id}`) and the transcript rendering.
 //! - [`events`]: the webhook events and their envelope.
 //! - [`redelivery`]: `WebhookRedelivery`, a finished case's event delivered again.
+//! - [`send_window`]: when the case may write to the counterparty (their time zone).
 //! - [`search`]: search attributes and the details operators see in the Temporal UI.
 
 pub mod activities;
@@ -15,6 +16,7 @@ pub mod case;
 pub mod events;
 pub mod redelivery;
 pub mod search;
+pub mod send_window;
 pub mod state;
 pub mod view;
 pub mod workflow;

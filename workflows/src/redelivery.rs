@@ -8,8 +8,8 @@
 //! by the `attempts` query (and is the workflow's result).
 
 use crate::activities::{
-    AttemptVerdict, AttemptWebhook, WEBHOOK_RETRY_WINDOW, WebhookAttempt, WebhookDelivery,
-    webhook_attempt_options, webhook_retry_delay,
+    AttemptVerdict, AttemptWebhook, WebhookAttempt, WebhookDelivery, webhook_attempt_options,
+    webhook_gives_up_after, webhook_retry_delay,
 };
 use crate::state::{TimelineEntry, TimelineEvent};
 use crate::workflow::attempt_record;
@@ -20,7 +20,7 @@ use temporalio_workflow::{TimerOptions, WorkflowContext, WorkflowContextView, Wo
 
 /// Workflow type name, as operators see it.
 pub const REDELIVERY_WORKFLOW_TYPE: &str = "WebhookRedelivery";
-/// Query: the redelivery's timeline entries so far (`Vec<TimelineEntry>`).
+/// Query: the redelivery's timeline entries so far ([`RedeliveryEntries`]).
 pub const REDELIVERY_ATTEMPTS: &str = "attempts";
 /// At most this many redeliveries per finished case.
 pub const MAX_REDELIVERIES: u32 = 100;
@@ -43,6 +43,16 @@ pub struct RedeliveryInput {
 pub struct WebhookRedelivery {
     input: RedeliveryInput,
     entries: Vec<TimelineEntry>,
+    done: bool,
+}
+
+/// What the `attempts` query answers: the entries so far, and whether more may follow.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RedeliveryEntries {
+    pub entries: Vec<TimelineEntry>,
+    /// The redelivery has settled: no entry will follow.
+    pub done: bool,
 }
 
 #[workflow_methods]
@@ -55,13 +65,16 @@ impl WebhookRedelivery {
                 event_id: input.delivery.event.event_id.clone(),
             },
         }];
-        Self { input, entries }
+        Self {
+            input,
+            entries,
+            done: false,
+        }
     }
 
     #[run(name = "WebhookRedelivery")]
     pub async fn run(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<Vec<TimelineEntry>> {
         let delivery = ctx.state(|s| s.input.delivery.clone());
-        let first_attempt_at = now(ctx);
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -76,15 +89,10 @@ impl WebhookRedelivery {
             let event_id = &delivery.event.event_id;
             let (verdict, entry) = attempt_record(outcome, event_id, attempt, true);
             ctx.state_mut(|s| s.entries.push(TimelineEntry { at, event: entry }));
-            if verdict != AttemptVerdict::Retry {
+            if verdict != AttemptVerdict::Retry || webhook_gives_up_after(attempt) {
                 break;
             }
             let delay = webhook_retry_delay(attempt);
-            let window_ms = i64::try_from(WEBHOOK_RETRY_WINDOW.as_millis()).unwrap_or(i64::MAX);
-            let delay_ms = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
-            if at.saturating_add(delay_ms) > first_attempt_at.saturating_add(window_ms) {
-                break;
-            }
             ctx.timer(
                 TimerOptions::builder(delay)
                     .summary("webhook retry".to_string())
@@ -92,12 +100,16 @@ impl WebhookRedelivery {
             )
             .await;
         }
+        ctx.state_mut(|s| s.done = true);
         Ok(ctx.state(|s| s.entries.clone()))
     }
 
     #[query(name = "attempts")]
-    pub fn attempts(&self, _ctx: &WorkflowContextView) -> Vec<TimelineEntry> {
-        self.entries.clone()
+    pub fn attempts(&self, _ctx: &WorkflowContextView) -> RedeliveryEntries {
+        RedeliveryEntries {
+            entries: self.entries.clone(),
+            done: self.done,
+        }
     }
 }
 

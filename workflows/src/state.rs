@@ -18,6 +18,9 @@ pub use timeline::*;
 pub use transcript::*;
 pub use trust::*;
 
+/// An out-of-office return date moves a follow-up by at most this much (90 days).
+pub const MAX_RETURN_DEFERRAL_MS: i64 = 90 * 24 * 3600 * 1000;
+
 /// `nextActionAt` when nothing is scheduled (9999-12-31T23:59:59.999Z).
 pub const NOTHING_SCHEDULED: i64 = 253_402_300_799_999;
 
@@ -332,6 +335,8 @@ impl CaseState {
         };
         self.status = CaseStatus::Running;
         self.next_action_at = now.saturating_add(delay_ms);
+        // Paused while the message was on its way: the follow-up waits for the resume.
+        self.hold_schedule_while_paused(now);
         self.touch(now);
     }
 
@@ -389,6 +394,33 @@ impl CaseState {
         self.transcript
             .iter()
             .any(|m| m.direction == Direction::Inbound && !m.evaluated)
+    }
+
+    /// An automatic reply said the counterparty is back at `back_at` (the first moment the case
+    /// may write then): the next follow-up waits for it — never earlier than planned, and at
+    /// most [`MAX_RETURN_DEFERRAL_MS`] later. Nothing changes while no follow-up is scheduled.
+    pub fn defer_follow_up(&mut self, back_at: i64, now: i64) {
+        if self.status != CaseStatus::Running {
+            return;
+        }
+        let planned = match self.paused {
+            Some(pause) => pause
+                .remaining_ms
+                .map(|left| pause.since.saturating_add(left)),
+            None => (self.next_action_at != NOTHING_SCHEDULED).then_some(self.next_action_at),
+        };
+        let Some(planned) = planned else {
+            return;
+        };
+        let due = back_at.min(planned.saturating_add(MAX_RETURN_DEFERRAL_MS));
+        if due <= planned {
+            return;
+        }
+        match self.paused.as_mut() {
+            Some(pause) => pause.remaining_ms = Some(due.saturating_sub(pause.since)),
+            None => self.next_action_at = due,
+        }
+        self.touch(now);
     }
 
     /// A reply stopped the follow-up timer: nothing is scheduled until the reply is answered.
@@ -575,52 +607,6 @@ impl CaseState {
             .iter()
             .find(|m| m.direction == Direction::Outbound)
             .map(|m| m.subject.as_str())
-    }
-}
-
-impl CaseState {
-    fn record_finish(&mut self, now: i64) {
-        if let Some(result_status) = self.result_status {
-            self.timeline.record(
-                now,
-                TimelineEvent::CaseFinished {
-                    status: self.status,
-                    result_status,
-                    failure_reason: self.failure_reason.clone(),
-                },
-            );
-        }
-    }
-}
-
-/// The timeline entry of a recorded reply: received, untrusted, or automatic.
-fn reply_entry(reply: &InboundReply) -> TimelineEvent {
-    let (message_id, from, subject) = (
-        reply.message_id.clone(),
-        reply.from.clone(),
-        reply.subject.clone(),
-    );
-    if let Some(reason) = &reply.untrusted {
-        TimelineEvent::EmailUntrusted {
-            message_id,
-            from,
-            subject,
-            reason: reason.clone(),
-        }
-    } else if let Some(reason) = &reply.automatic {
-        TimelineEvent::EmailAutoReply {
-            message_id,
-            from,
-            subject,
-            reason: reason.clone(),
-        }
-    } else {
-        TimelineEvent::EmailReceived {
-            message_id,
-            from,
-            subject,
-            attachments: u32::try_from(reply.attachments.len()).unwrap_or(u32::MAX),
-        }
     }
 }
 

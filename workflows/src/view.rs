@@ -35,6 +35,9 @@ pub struct CaseView {
     pub constraints: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_schema: Option<Value>,
+    /// As given at creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_window: Option<crate::send_window::SendWindow>,
     pub attachments: Vec<Attachment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_status: Option<ResultStatus>,
@@ -99,6 +102,7 @@ impl CaseView {
             sender_persona: request.sender_persona.clone(),
             constraints: request.constraints.clone(),
             result_schema: request.result_schema.clone(),
+            send_window: request.send_window.clone(),
             attachments: state.attachments.clone(),
             result_status: state
                 .status

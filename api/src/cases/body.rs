@@ -18,6 +18,9 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 
+mod window;
+pub use window::{Clock, SendWindowBody};
+
 pub(super) const KIB: usize = 1024;
 
 /// The body of `POST /cases`. Unknown fields are refused.
@@ -44,7 +47,8 @@ pub(super) const KIB: usize = 1024;
     "clientWebhookUrl": "https://hooks.acme.example/offload",
     "metadata": {"ticket": 7},
     "inputTimeoutHours": 168,
-    "inputReminderHours": 24
+    "inputReminderHours": 24,
+    "sendWindow": {"start": "09:00", "end": "17:00", "days": ["MON", "TUE", "WED", "THU", "FRI"]}
 }))]
 pub struct CreateCaseBody {
     /// Only `EMAIL` is implemented; `SMS` is refused with a clear message.
@@ -84,6 +88,9 @@ pub struct CreateCaseBody {
     /// (event id suffix `_reminder_<n>`), at most 3 times.
     #[schema(inline)]
     pub input_reminder_hours: Option<Whole<1, 720>>,
+    /// When the case may write to the counterparty, in `counterparty.timezone` (UTC when
+    /// absent). Without it messages go out at once.
+    pub send_window: Option<SendWindowBody>,
 }
 
 fn constraints_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
@@ -312,6 +319,10 @@ impl CreateCaseBody {
             metadata,
             input_timeout_hours: self.input_timeout_hours.map(Whole::get),
             input_reminder_hours: self.input_reminder_hours.map(Whole::get),
+            send_window: self
+                .send_window
+                .map(SendWindowBody::into_window)
+                .transpose()?,
         })
     }
 }

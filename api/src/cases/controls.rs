@@ -132,7 +132,9 @@ impl<S: Send + Sync> FromRequestParts<S> for EventPath {
 
 /// Deliver a past webhook event of the case again: the same body and `event_id`, a fresh
 /// `webhook-timestamp` and signature, through the same retrying path (each attempt on the
-/// timeline). Events delivered by this version of the service can be redelivered.
+/// timeline). Events delivered by this version of the service can be redelivered: a case that
+/// goes on queues it behind its own events; a finished case delivers it apart, at most 100
+/// times.
 #[utoipa::path(
     post, path = "/cases/{id}/webhooks/{eventId}/redeliver", tag = "cases",
     security(("apiKey" = [])),
@@ -154,7 +156,7 @@ pub async fn redeliver_event(
     path: EventPath,
 ) -> Result<Response, ApiError> {
     let case_id = path.case_id;
-    owned_case(&state, &tenant, case_id, false).await?;
+    let record = owned_case(&state, &tenant, case_id, false).await?;
     let key = webhook_event_key(&case_id.to_string(), &path.event_id);
     let stored = state.blobs().get(&key).await.map_err(|e| {
         ApiError::Unavailable(Dependency::BlobStore, format!("read the event: {e}"))
@@ -170,7 +172,12 @@ pub async fn redeliver_event(
     }
     let how = state
         .cases()
-        .redeliver(case_id, delivery, now_ms())
+        .redeliver(
+            case_id,
+            delivery,
+            now_ms(),
+            record.view.status.is_terminal(),
+        )
         .await?
         .ok_or(ApiError::RedeliveryLimitReached)?;
     tracing::info!(%case_id, event_id = %path.event_id, ?how, "webhook redelivery requested");

@@ -101,9 +101,14 @@ pub async fn case_events(
     if at.source == 0 {
         let page = &own.page;
         if at.position < page.first_kept {
-            let archived = archived_entries(&state, &page.segments, at.position, limit).await?;
-            at.position += archived.len() as u64;
+            let (archived, next) =
+                archived_entries(&state, &page.segments, at.position, limit).await?;
+            at.position = next;
             events.extend(archived);
+            if at.position < page.first_kept {
+                // The page is full before the kept entries.
+                return Ok(page_of(events, Some(at), case_id));
+            }
         }
         let room = limit - events.len();
         let kept: Vec<TimelineEntry> = page.entries.iter().take(room).cloned().collect();
@@ -120,17 +125,26 @@ pub async fn case_events(
             position: 0,
         };
     }
-    // A finished case's redeliveries, in the order they were asked for.
+    // A finished case's redeliveries, in the order they were asked for; one still retrying is
+    // where the timeline ends for now.
     while events.len() < limit {
-        let Some(entries) = state.cases().redelivery_entries(case_id, at.source).await? else {
+        let Some(redelivery) = state.cases().redelivery_entries(case_id, at.source).await? else {
             return Ok(page_of(events, None, case_id));
         };
         let skip = usize::try_from(at.position).unwrap_or(usize::MAX);
         let room = limit - events.len();
-        let taken: Vec<TimelineEntry> = entries.into_iter().skip(skip).take(room).collect();
+        let taken: Vec<TimelineEntry> = redelivery
+            .entries
+            .into_iter()
+            .skip(skip)
+            .take(room)
+            .collect();
         at.position += taken.len() as u64;
         let exhausted = taken.len() < room;
         events.extend(taken);
+        if exhausted && !redelivery.done {
+            return Ok(page_of(events, None, case_id));
+        }
         if exhausted {
             at = Position {
                 source: at.source + 1,
@@ -152,36 +166,51 @@ fn page_of(
     })
 }
 
-/// Up to `limit` archived entries from `from` on, read from the segments that hold them. A
-/// segment gone from the store is a fault, not a shorter timeline.
+/// Up to `limit` archived entries from `from` on, read from the segments that hold them, and the
+/// position after the last one read (entries that were dropped are passed over). A segment gone
+/// from the store is a fault, not a shorter timeline.
 async fn archived_entries(
     state: &AppState,
     segments: &[TimelineSegment],
     from: u64,
     limit: usize,
-) -> Result<Vec<TimelineEntry>, ApiError> {
+) -> Result<(Vec<TimelineEntry>, u64), ApiError> {
     let mut entries = Vec::new();
+    let mut position = from;
     let mut first = 0u64;
     for segment in segments {
         let end = first + u64::from(segment.entries);
-        if from < end && entries.len() < limit {
-            let unavailable = |e: String| {
-                ApiError::Unavailable(Dependency::BlobStore, format!("read {}: {e}", segment.key))
-            };
-            let bytes = state
-                .blobs()
-                .get(&segment.key)
-                .await
-                .map_err(|e| unavailable(e.to_string()))?
-                .ok_or_else(|| unavailable("missing".into()))?;
-            let stored: Vec<TimelineEntry> =
-                serde_json::from_slice(&bytes).map_err(|e| unavailable(e.to_string()))?;
-            let skip = usize::try_from(from.saturating_sub(first)).unwrap_or(usize::MAX);
-            entries.extend(stored.into_iter().skip(skip).take(limit - entries.len()));
+        if position < end && entries.len() < limit {
+            if segment.dropped() {
+                position = end;
+            } else {
+                let unavailable = |e: String| {
+                    ApiError::Unavailable(
+                        Dependency::BlobStore,
+                        format!("read {}: {e}", segment.key),
+                    )
+                };
+                let bytes = state
+                    .blobs()
+                    .get(&segment.key)
+                    .await
+                    .map_err(|e| unavailable(e.to_string()))?
+                    .ok_or_else(|| unavailable("missing".into()))?;
+                let stored: Vec<TimelineEntry> =
+                    serde_json::from_slice(&bytes).map_err(|e| unavailable(e.to_string()))?;
+                let skip = usize::try_from(position - first).unwrap_or(usize::MAX);
+                let taken: Vec<TimelineEntry> = stored
+                    .into_iter()
+                    .skip(skip)
+                    .take(limit - entries.len())
+                    .collect();
+                position += taken.len() as u64;
+                entries.extend(taken);
+            }
         }
         first = end;
     }
-    Ok(entries)
+    Ok((entries, position))
 }
 
 fn encode_cursor(at: Position, case_id: Uuid) -> String {

@@ -258,6 +258,7 @@ pub async fn route_reply(
         tracing::info!(%case_id, %reason, "automatic reply: kept, not evaluated");
     }
     let reply = InboundReply {
+        return_date: mail.return_date.map(|date| date.to_string()),
         automatic: mail.automatic,
         warnings: mail.warnings,
         untrusted,

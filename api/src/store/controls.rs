@@ -7,9 +7,9 @@ use offload_workflows::CaseWorkflow;
 use offload_workflows::activities::WebhookDelivery;
 use offload_workflows::events::WebhookEvent;
 use offload_workflows::redelivery::{
-    MAX_REDELIVERIES, RedeliveryInput, WebhookRedelivery, redelivery_workflow_id,
+    MAX_REDELIVERIES, RedeliveryEntries, RedeliveryInput, WebhookRedelivery, redelivery_workflow_id,
 };
-use offload_workflows::state::{TimelineEntry, TimelineQuery};
+use offload_workflows::state::TimelineQuery;
 use offload_workflows::workflow::CaseTimeline;
 use temporalio_client::errors::{WorkflowQueryError, WorkflowStartError};
 use temporalio_client::tonic::Code;
@@ -87,7 +87,7 @@ impl CaseStore {
         &self,
         case_id: Uuid,
         n: u32,
-    ) -> Result<Option<Vec<TimelineEntry>>, ApiError> {
+    ) -> Result<Option<RedeliveryEntries>, ApiError> {
         let handle = self
             .client
             .get_workflow_handle::<WebhookRedelivery>(redelivery_workflow_id(
@@ -118,19 +118,21 @@ impl CaseStore {
     }
 
     /// Delivers `delivery` (an event as first delivered) again: through the case's own run while
-    /// it is open, else through the case's next `WebhookRedelivery` workflow. `None` when the
-    /// finished case has had [`MAX_REDELIVERIES`] already.
+    /// the case goes on, else (it has finished) through the case's next `WebhookRedelivery`
+    /// workflow. `None` when the finished case has had [`MAX_REDELIVERIES`] already.
     pub async fn redeliver(
         &self,
         case_id: Uuid,
         delivery: WebhookDelivery,
         requested_at: i64,
+        case_finished: bool,
     ) -> Result<Option<Redelivery>, ApiError> {
         let event: WebhookEvent = delivery.event.clone();
-        if self
-            .signal(case_id, CaseWorkflow::redeliver_webhook, event)
-            .await?
-            == Delivery::Delivered
+        if !case_finished
+            && self
+                .signal(case_id, CaseWorkflow::redeliver_webhook, event)
+                .await?
+                == Delivery::Delivered
         {
             return Ok(Some(Redelivery::ByTheCase));
         }

@@ -365,7 +365,7 @@ async fn an_out_of_office_reply_is_kept_and_the_follow_ups_go_on() {
     let ooo = format!(
         "From: Maya Chen <ap@northstar.example>\r\nTo: {to}\r\n\
          Subject: Automatic reply: Get the signed W-9\r\nAuto-Submitted: auto-replied\r\n\
-         Message-ID: <ooo@northstar.example>\r\n\r\nI am out of the office until Monday. Is it urgent?"
+         Message-ID: <ooo@northstar.example>\r\n\r\nI am out of the office with limited access to email. Is it urgent?"
     );
     assert_eq!(app.inbound(&ooo).await.status, 202);
     // No question for the client, no answer: the follow-up goes out on time, then the budget ends.

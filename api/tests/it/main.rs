@@ -4,6 +4,7 @@ mod answer_link;
 mod attachments;
 mod bounded;
 mod browser;
+mod care;
 mod footprint;
 mod harness;
 mod inbound;

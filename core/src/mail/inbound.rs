@@ -3,6 +3,7 @@
 
 use super::auto_reply::automatic_reason;
 use super::quotes::strip_quoted;
+use super::return_date::return_date;
 use super::sanitize::{visible_html_counting, visible_text};
 use super::{CaseAddresses, display_mailbox};
 use mail_parser::{Address, MessageParser, MimeHeaders};
@@ -37,6 +38,8 @@ pub struct InboundMail {
     pub files: Vec<InboundFile>,
     /// Why this is an automatic reply (out-of-office, auto-responder, delivery report), if it is.
     pub automatic: Option<String>,
+    /// The day an automatic reply says its sender is back, if it says so.
+    pub return_date: Option<chrono::NaiveDate>,
     /// Content a person would not see was removed (hidden HTML, invisible characters): a reason
     /// to trust the message less.
     pub warnings: Vec<String>,
@@ -54,6 +57,17 @@ pub const MAX_ADDRESSES: usize = 100;
 pub const MAX_THREAD_IDS: usize = 100;
 /// The longest `From`/`To` display text kept.
 const MAX_MAILBOX_TEXT_CHARS: usize = 1000;
+
+/// The day a message was written: its `Date` header when that is within the last month (a
+/// forged or broken one is not trusted further), else today (UTC).
+fn written_on(date: Option<&mail_parser::DateTime>) -> chrono::NaiveDate {
+    let today = chrono::Utc::now().date_naive();
+    date.and_then(|d| {
+        chrono::NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+    })
+    .filter(|d| *d <= today && *d + chrono::Duration::days(31) >= today)
+    .unwrap_or(today)
+}
 
 /// `text` cut to `max` characters.
 fn at_most(text: &str, max: usize) -> String {
@@ -185,6 +199,10 @@ impl InboundMail {
             &content_type,
             &body,
         );
+        let text = strip_quoted(&body);
+        let return_date = automatic
+            .as_ref()
+            .and_then(|_| return_date(&text, written_on(message.date())));
         Ok(InboundMail {
             message_id,
             from_address: from_address.to_string(),
@@ -193,9 +211,10 @@ impl InboundMail {
             subject,
             recipients,
             thread_ids,
-            text: strip_quoted(&body),
+            text,
             files,
             automatic,
+            return_date,
             warnings,
         })
     }

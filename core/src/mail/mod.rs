@@ -5,6 +5,7 @@
 pub mod auto_reply;
 pub mod inbound;
 pub mod quotes;
+pub mod return_date;
 pub mod sanitize;
 pub mod trust;
 

@@ -47,14 +47,16 @@ impl CaseState {
         {
             self.next_action_at = now.saturating_add(remaining);
         }
-        if self
+        if let Some(request) = self
             .input_request
             .as_ref()
-            .is_some_and(|r| r.status == InputRequestStatus::Pending)
+            .filter(|r| r.status == InputRequestStatus::Pending)
         {
+            // Only the part of the pause the request waited through.
+            let held_since = pause.since.max(request.requested_at);
             self.input_held_ms = self
                 .input_held_ms
-                .saturating_add(now.saturating_sub(pause.since).max(0));
+                .saturating_add(now.saturating_sub(held_since).max(0));
         }
         self.timeline.record(now, TimelineEvent::CaseResumed {});
         self.updated_at = self.updated_at.max(now);

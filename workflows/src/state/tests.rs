@@ -20,6 +20,7 @@ pub(super) fn reply(id: &str) -> InboundReply {
         automatic: None,
         warnings: vec![],
         untrusted: None,
+        return_date: None,
     }
 }
 
@@ -340,5 +341,43 @@ fn the_timeline_records_what_the_case_did_in_order() {
             .unwrap()
             .contains("2025"),
         "answers are not repeated"
+    );
+}
+
+#[test]
+fn a_return_date_moves_the_follow_up_later_never_earlier_and_at_most_90_days() {
+    let mut case = CaseState::new(0);
+    case.record_outbound(outbound("m1"), OutboundKind::Outreach, 1_000, 0);
+    case.defer_follow_up(500, 10);
+    assert_eq!(case.next_action_at, 1_000, "never earlier than planned");
+    case.defer_follow_up(5_000, 10);
+    assert_eq!(case.next_action_at, 5_000);
+    case.defer_follow_up(i64::MAX, 10);
+    assert_eq!(case.next_action_at, 5_000 + MAX_RETURN_DEFERRAL_MS);
+    // Paused: the delay the pause holds moves instead.
+    case.pause(100);
+    case.defer_follow_up(5_000 + MAX_RETURN_DEFERRAL_MS + 50, 200);
+    assert_eq!(case.next_action_at, NOTHING_SCHEDULED);
+    case.resume(1_100);
+    assert_eq!(
+        case.next_action_at,
+        5_000 + MAX_RETURN_DEFERRAL_MS + 50 + 1_000
+    );
+    // Waiting for the client: nothing is scheduled, nothing moves.
+    case.request_input("q".into(), "?".into(), 2_000);
+    case.defer_follow_up(9_999_999_999, 2_100);
+    assert_eq!(case.next_action_at, NOTHING_SCHEDULED);
+}
+
+#[test]
+fn a_message_sent_while_the_case_was_being_paused_schedules_nothing_until_the_resume() {
+    let mut case = CaseState::new(0);
+    case.pause(0);
+    case.record_outbound(outbound("m1"), OutboundKind::Outreach, 1_000, 10);
+    assert_eq!(case.next_action_at, NOTHING_SCHEDULED);
+    case.resume(5_000);
+    assert_eq!(
+        case.next_action_at, 6_000,
+        "the whole delay, from the resume"
     );
 }

@@ -3,11 +3,14 @@
 //! and keeps the latest [`LIVE_ENTRIES`] itself; older ones move to the blob store in segments
 //! (an activity writes them), so the record stays bounded however long the case runs.
 
-use super::{CaseStatus, ResultStatus, text_prefix};
+use super::{CaseState, CaseStatus, InboundReply, ResultStatus, text_prefix};
 use serde::{Deserialize, Serialize};
 
 /// The case keeps at most this many entries itself; beyond it, the oldest are archived.
 pub const LIVE_ENTRIES: usize = 100;
+/// Beyond this many kept entries the oldest are dropped (recorded as a segment without a key):
+/// a case whose archiving failed, or one of a generation that does not archive, stays bounded.
+pub const MAX_KEPT_ENTRIES: usize = 1_000;
 /// Entries per archived segment.
 pub const TIMELINE_CHUNK: usize = 50;
 /// Longest text an entry keeps of a subject, question, reason or error (bytes).
@@ -52,6 +55,10 @@ pub enum TimelineEvent {
         from: String,
         subject: String,
         reason: String,
+        /// The day the sender says they are back (`YYYY-MM-DD`): the next follow-up waits for
+        /// it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        returns_on: Option<String>,
     },
     /// What the agent decided about the thread, why, and the counterparty's words it rests on.
     #[serde(rename = "decision", rename_all = "camelCase")]
@@ -120,9 +127,16 @@ pub struct TimelineEntry {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct TimelineSegment {
-    /// Blob key (`<caseId>/timeline-<n>`).
+    /// Blob key (`<caseId>/timeline-<n>`); empty for entries that were dropped, not kept.
     pub key: String,
     pub entries: u32,
+}
+
+impl TimelineSegment {
+    /// Whether its entries were dropped rather than archived.
+    pub fn dropped(&self) -> bool {
+        self.key.is_empty()
+    }
 }
 
 /// The timeline as the case keeps it.
@@ -143,6 +157,9 @@ impl Timeline {
 
     /// Records what happened at `at`, with its texts cut to their limits.
     pub fn record(&mut self, at: i64, event: TimelineEvent) {
+        if self.entries.len() >= MAX_KEPT_ENTRIES {
+            self.archived(TIMELINE_CHUNK, String::new());
+        }
         self.entries.push(TimelineEntry {
             at,
             event: event.bounded(),
@@ -168,7 +185,7 @@ impl Timeline {
         &self.entries[..TIMELINE_CHUNK]
     }
 
-    /// The first `count` entries now live in the blob store under `key`.
+    /// The first `count` entries now live in the blob store under `key` (dropped: empty key).
     pub fn archived(&mut self, count: usize, key: String) {
         let count = count.min(self.entries.len());
         if count == 0 {
@@ -271,11 +288,13 @@ impl TimelineEvent {
                 from,
                 subject,
                 reason,
+                returns_on,
             } => EmailAutoReply {
                 message_id: short(message_id),
                 from: short(from),
                 subject: short(subject),
                 reason: short(reason),
+                returns_on: returns_on.map(|d| cut(&d, 10)),
             },
             Decision {
                 outcome,
@@ -320,6 +339,53 @@ impl TimelineEvent {
                 failure_reason: failure_reason.map(short),
             },
             other => other,
+        }
+    }
+}
+
+impl CaseState {
+    pub(super) fn record_finish(&mut self, now: i64) {
+        if let Some(result_status) = self.result_status {
+            self.timeline.record(
+                now,
+                TimelineEvent::CaseFinished {
+                    status: self.status,
+                    result_status,
+                    failure_reason: self.failure_reason.clone(),
+                },
+            );
+        }
+    }
+}
+
+/// The timeline entry of a recorded reply: received, untrusted, or automatic.
+pub(super) fn reply_entry(reply: &InboundReply) -> TimelineEvent {
+    let (message_id, from, subject) = (
+        reply.message_id.clone(),
+        reply.from.clone(),
+        reply.subject.clone(),
+    );
+    if let Some(reason) = &reply.untrusted {
+        TimelineEvent::EmailUntrusted {
+            message_id,
+            from,
+            subject,
+            reason: reason.clone(),
+        }
+    } else if let Some(reason) = &reply.automatic {
+        TimelineEvent::EmailAutoReply {
+            message_id,
+            from,
+            subject,
+            reason: reason.clone(),
+            returns_on: reply.return_date.clone(),
+        }
+    } else {
+        TimelineEvent::EmailReceived {
+            message_id,
+            from,
+            subject,
+            attachments: u32::try_from(reply.attachments.len()).unwrap_or(u32::MAX),
         }
     }
 }
@@ -408,5 +474,25 @@ mod tests {
             [TIMELINE_CHUNK as i64 + 3, TIMELINE_CHUNK as i64 + 4]
         );
         assert!(timeline.page(1_000, 10).entries.is_empty());
+    }
+
+    #[test]
+    fn a_timeline_that_cannot_archive_drops_its_oldest_entries_and_counts_them() {
+        let mut timeline = Timeline::default();
+        for at in 0..(MAX_KEPT_ENTRIES + 1) as i64 {
+            timeline.record(at, paused());
+        }
+        assert_eq!(
+            timeline.entries.len(),
+            MAX_KEPT_ENTRIES + 1 - TIMELINE_CHUNK
+        );
+        assert!(timeline.segments[0].dropped());
+        assert_eq!(
+            timeline.len(),
+            MAX_KEPT_ENTRIES as u64 + 1,
+            "positions still count them"
+        );
+        let page = timeline.page(0, 1);
+        assert_eq!(page.entries[0].at, TIMELINE_CHUNK as i64);
     }
 }

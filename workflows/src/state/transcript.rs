@@ -213,4 +213,7 @@ pub struct InboundReply {
     /// Why the API could not take this as the counterparty's mail (sender or provider verdict).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub untrusted: Option<String>,
+    /// Automatic replies only: the day (`YYYY-MM-DD`) the sender says they are back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_date: Option<String>,
 }

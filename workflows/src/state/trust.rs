@@ -78,7 +78,14 @@ impl CaseState {
         for &i in &messages {
             self.transcript[i].review = Some(UntrustedReview::Asked);
         }
-        let resume_at = self.next_action_at;
+        // Paused meanwhile: the schedule the pause holds is the one to resume.
+        let resume_at = match self.paused.as_mut() {
+            Some(pause) => pause
+                .remaining_ms
+                .take()
+                .map_or(NOTHING_SCHEDULED, |left| pause.since.saturating_add(left)),
+            None => self.next_action_at,
+        };
         self.request_input(id.clone(), question, now);
         self.trust_review = Some(TrustReview {
             input_request_id: id,

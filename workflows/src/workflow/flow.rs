@@ -2,8 +2,8 @@
 //! and the steps it shares (sending, running the agent, failing, keeping operators informed).
 
 use super::waits::{
-    archive_old_messages, condition_before_timer, hold_while_paused, hold_within_step, wait_for,
-    wait_for_answer,
+    archive_old_messages, condition_before_timer, hold_while_paused, hold_within_step, race,
+    wait_for, wait_for_answer,
 };
 use super::{CaseWorkflow, Ctx, now, wait_token};
 use crate::activities::{
@@ -13,9 +13,9 @@ use crate::activities::{
 use crate::events::WebhookEvent;
 use crate::search::{OFFLOAD_RESULT_STATUS, OFFLOAD_STATUS, describe_for_operators};
 use crate::state::{
-    Direction, INPUT_TIMEOUT_REASON, MAX_RETRIES_REASON, OPERATOR_CANCELLED_REASON, OpenQuestion,
-    OutboundKind, ResultStatus, TimelineEvent, TimerDecision, TranscriptMessage, inline_part,
-    text_prefix,
+    Direction, INPUT_TIMEOUT_REASON, MAX_RETRIES_REASON, NOTHING_SCHEDULED,
+    OPERATOR_CANCELLED_REASON, OpenQuestion, OutboundKind, ResultStatus, TimelineEvent,
+    TimerDecision, TranscriptMessage, inline_part, text_prefix,
 };
 use std::time::Duration;
 use temporalio_workflow::common::ActivityDefinition;
@@ -131,6 +131,10 @@ pub(super) async fn send(ctx: &Ctx, subject: String, body: String, kind: Outboun
     if hold_within_step(ctx).await.is_err() {
         return false;
     }
+    // Outside the sending window the message waits for it to open.
+    if wait_for_window(ctx, kind).await.is_err() {
+        return false;
+    }
     // A case asked to stop while its message was being written sends nothing more.
     if stopped(ctx) {
         return false;
@@ -170,6 +174,10 @@ pub(super) async fn send(ctx: &Ctx, subject: String, body: String, kind: Outboun
                     ..TranscriptMessage::new(Direction::Outbound, sent.message_id, body)
                 };
                 s.case.record_outbound(message, kind, delay, now);
+                // The follow-up falls due at the first moment the window allows.
+                if s.case.next_action_at != NOTHING_SCHEDULED {
+                    s.case.next_action_at = s.input.sends_at(s.case.next_action_at);
+                }
             });
             after_change(ctx, false);
             true
@@ -178,6 +186,34 @@ pub(super) async fn send(ctx: &Ctx, subject: String, body: String, kind: Outboun
             fail_after(ctx, ResultStatus::SendFailed, &error);
             false
         }
+    }
+}
+
+/// Waits until a message of `kind` may go out under the case's sending window (at once without
+/// one, or inside it): `nextActionAt` shows when; a pause holds the wait, a stop ends it.
+async fn wait_for_window(ctx: &Ctx, kind: OutboundKind) -> Result<(), WorkflowTermination> {
+    loop {
+        let at = now(ctx);
+        let opens = ctx.state(|s| {
+            s.input
+                .waits_for_window(kind)
+                .then(|| s.input.sends_at(at))
+                .filter(|opens| *opens > at)
+        });
+        let Some(opens) = opens else {
+            return Ok(());
+        };
+        ctx.state_mut(|s| s.case.next_action_at = opens);
+        after_change(ctx, false);
+        let wait = Duration::from_millis(u64::try_from(opens - at).unwrap_or(0));
+        let interrupted = race(ctx, wait, "sending window opens", |s| {
+            s.case.stop.is_some() || s.case.is_paused()
+        })
+        .await?;
+        if !interrupted || ctx.state(|s| s.case.stop.is_some()) {
+            return Ok(());
+        }
+        hold_within_step(ctx).await?;
     }
 }
 
@@ -256,13 +292,24 @@ pub(super) async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> 
                     || s.case.stop.is_some()
                     || !s.case.untrusted_awaiting_review().is_empty()
                     || s.case.is_paused()
+                    || s.case.next_action_at != due
             })
             .await?;
             if stopped(ctx) {
                 return Ok(());
             }
-            if woken && ctx.state(|s| s.case.is_paused()) {
-                // The timer stopped; the loop holds, then re-arms it with what was left.
+            if woken
+                && ctx.state(|s| {
+                    !s.case.has_unevaluated_replies()
+                        && s.case.untrusted_awaiting_review().is_empty()
+                })
+            {
+                // Paused (the loop holds, then re-arms the timer with what was left), or the
+                // follow-up moved (an out-of-office return date: operators see the new time,
+                // and the timer is re-armed).
+                if !ctx.state(|s| s.case.is_paused()) {
+                    after_change(ctx, false);
+                }
                 continue;
             }
             if !woken {

@@ -65,7 +65,8 @@ pub const CASE_EVENTS: &str = "case_events";
 #[serde(rename_all = "camelCase")]
 pub struct CaseTimeline {
     pub tenant: String,
-    /// The case has ended (only then may redeliveries follow its own timeline).
+    /// The case has ended and delivered its last event: its own timeline is complete (then,
+    /// and only then, redeliveries may follow it).
     pub finished: bool,
     pub page: TimelinePage,
 }
@@ -204,8 +205,19 @@ impl CaseWorkflow {
     #[signal(name = "reply_received")]
     pub fn reply_received(&mut self, ctx: &mut SyncWorkflowContext<Self>, reply: InboundReply) {
         let now = now_ms(ctx.workflow_time(), self.case.updated_at);
+        // An automatic reply that says when its sender is back moves the next follow-up to the
+        // first moment the case may write then (cases before return dates never carry one).
+        let back_at = reply
+            .return_date
+            .as_deref()
+            .filter(|_| reply.automatic.is_some())
+            .and_then(|date| self.input.first_send_on(date));
         // A reply to a finished case, or one delivered twice, changes nothing.
-        self.case.record_reply(reply, now);
+        if self.case.record_reply(reply, now)
+            && let Some(back_at) = back_at
+        {
+            self.case.defer_follow_up(back_at, now);
+        }
     }
 
     #[signal(name = "input_provided")]
@@ -281,7 +293,7 @@ impl CaseWorkflow {
     pub fn case_events(&self, _ctx: &WorkflowContextView, query: TimelineQuery) -> CaseTimeline {
         CaseTimeline {
             tenant: self.input.tenant.clone(),
-            finished: self.case.status.is_terminal(),
+            finished: self.case.status.is_terminal() && self.events.is_empty() && !self.delivering,
             page: self.case.timeline.page(
                 query.from,
                 usize::try_from(query.limit).unwrap_or(usize::MAX),

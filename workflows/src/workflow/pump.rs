@@ -2,8 +2,9 @@
 
 use super::{CaseWorkflow, Ctx, now, wait_token};
 use crate::activities::{
-    AttemptOutcome, AttemptVerdict, AttemptWebhook, DeliverWebhook, WEBHOOK_RETRY_WINDOW,
-    WebhookAttempt, WebhookDelivery, webhook_attempt_options, webhook_options, webhook_retry_delay,
+    AttemptOutcome, AttemptVerdict, AttemptWebhook, DeliverWebhook, WebhookAttempt,
+    WebhookDelivery, webhook_attempt_options, webhook_gives_up_after, webhook_options,
+    webhook_retry_delay,
 };
 use crate::events::DeliveryProgress;
 use crate::state::TimelineEvent;
@@ -88,12 +89,8 @@ async fn attempt_until_settled(
 ) -> bool {
     let event_id = delivery.event.event_id.clone();
     loop {
-        let started = now(ctx);
         let (attempt, redelivery) = ctx.state_mut(|s| {
-            let progress = s.delivery.get_or_insert(DeliveryProgress {
-                attempts: 0,
-                first_attempt_at: started,
-            });
+            let progress = s.delivery.get_or_insert(DeliveryProgress { attempts: 0 });
             progress.attempts += 1;
             s.delivering = true;
             (progress.attempts, s.redeliveries.contains(&event_id))
@@ -107,21 +104,16 @@ async fn attempt_until_settled(
         let outcome = ctx.execute_activity(AttemptWebhook, input, options).await;
         let at = now(ctx);
         let (verdict, entry) = attempt_record(outcome, &event_id, attempt, redelivery);
-        let first_attempt_at = ctx.state_mut(|s| {
+        ctx.state_mut(|s| {
             s.delivering = false;
             s.case.timeline.record(at, entry);
-            s.delivery.map_or(at, |p| p.first_attempt_at)
         });
-        if verdict != AttemptVerdict::Retry {
+        // Given up after 24 hours of retrying: the attempts are on the timeline, and the client
+        // may redeliver.
+        if verdict != AttemptVerdict::Retry || webhook_gives_up_after(attempt) {
             return true;
         }
         let delay = webhook_retry_delay(attempt);
-        let window_ms = i64::try_from(WEBHOOK_RETRY_WINDOW.as_millis()).unwrap_or(i64::MAX);
-        let delay_ms = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
-        if at.saturating_add(delay_ms) > first_attempt_at.saturating_add(window_ms) {
-            // Given up; the failed attempts are on the timeline, and the client may redeliver.
-            return true;
-        }
         let timer = ctx.timer(
             TimerOptions::builder(delay)
                 .summary("webhook retry".to_string())
