@@ -117,6 +117,8 @@ def _cursor_scope(case):
         return tuple((name, str(query.get(name))) for name in ("status", "clientReferenceId"))
     if label == "GET /cases/{id}/events":
         return ("events", str((case.path_parameters or {}).get("id")))
+    if label == "GET /suppressions":
+        return ("suppressions",)
     return None
 
 

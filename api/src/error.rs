@@ -48,6 +48,10 @@ pub enum ApiError {
     IdempotencyConflict,
     #[error("the case is already finished")]
     CaseAlreadyTerminal,
+    /// The counterparty's address is on the tenant's suppression list; the message says why
+    /// and since when.
+    #[error("counterparty.address: {0}")]
+    CounterpartySuppressed(String),
     /// Too many requests for this API key; retry after the duration.
     #[error("x-api-key: too many requests, retry after {} s", .0.as_secs().max(1))]
     RateLimited(std::time::Duration),
@@ -224,6 +228,9 @@ impl ApiError {
             }
             ApiError::IdempotencyConflict => (StatusCode::CONFLICT, "IDEMPOTENCY_CONFLICT"),
             ApiError::CaseAlreadyTerminal => (StatusCode::CONFLICT, "CASE_ALREADY_TERMINAL"),
+            ApiError::CounterpartySuppressed(_) => {
+                (StatusCode::CONFLICT, "COUNTERPARTY_SUPPRESSED")
+            }
             ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
             ApiError::UsageLimitReached(_) => {
                 (StatusCode::TOO_MANY_REQUESTS, "USAGE_LIMIT_REACHED")

@@ -28,6 +28,7 @@ pub mod openapi;
 pub mod response;
 pub mod rules;
 pub mod store;
+pub mod suppressions;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
@@ -191,6 +192,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(attachments::router())
         .merge(answer_page::router())
         .merge(inbound::router())
+        .merge(suppressions::router())
         .merge(downloads::router())
         .merge(meta::router())
         .route_layer(middleware::from_fn(remember_route))

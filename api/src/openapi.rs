@@ -23,6 +23,8 @@ use utoipa::OpenApi;
         crate::cases::controls::pause_case,
         crate::cases::controls::resume_case,
         crate::cases::controls::redeliver_event,
+        crate::suppressions::list_suppressions,
+        crate::suppressions::lift_suppression,
         crate::attachments::get_attachment,
         crate::answer_page::show,
         crate::answer_page::submit,
@@ -44,6 +46,7 @@ use utoipa::OpenApi;
     tags(
         (name = "cases", description = "Cases and their input requests"),
         (name = "inbound", description = "Mail coming back from counterparties"),
+        (name = "suppressions", description = "Addresses the tenant's cases must not write to"),
         (name = "answer links", description = "Pages where the client's staff answer input requests without an API key"),
         (name = "service", description = "Service health"),
     )

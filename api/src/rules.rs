@@ -385,16 +385,20 @@ fn email_pattern() -> String {
 
 impl EmailAddress {
     pub const RULE: &str = "not a valid email address";
+
+    pub fn check(text: &str) -> Result<Self, String> {
+        if is_email_address(text) {
+            Ok(EmailAddress(text.to_string()))
+        } else {
+            Err(Self::RULE.to_string())
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for EmailAddress {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let address = String::deserialize(deserializer)?;
-        if is_email_address(&address) {
-            Ok(EmailAddress(address))
-        } else {
-            Err(de::Error::custom(Self::RULE))
-        }
+        Self::check(&address).map_err(de::Error::custom)
     }
 }
 

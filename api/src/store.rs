@@ -6,8 +6,10 @@ use crate::error::{ApiError, Dependency};
 mod controls;
 mod listing;
 mod snapshot;
+mod suppressions;
 
 pub use controls::Redelivery;
+pub use suppressions::SuppressionPosition;
 
 use listing::VISIBILITY_PAGE;
 pub use listing::{CaseFilter, CaseSummary, ListPosition};

@@ -167,3 +167,31 @@ pub async fn connect_when_ready(
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+/// The mail systems whose delivery status notifications (RFC 3464) the tests replay, as each
+/// writes them (`testkit/dsn/<name>.eml`).
+pub const DSN_SAMPLES: [(&str, &str); 4] = [
+    ("postfix", include_str!("../dsn/postfix.eml")),
+    ("gmail", include_str!("../dsn/gmail.eml")),
+    ("exchange", include_str!("../dsn/exchange.eml")),
+    ("exim", include_str!("../dsn/exim.eml")),
+];
+
+/// A delivery status notification from `sample` (one of [`DSN_SAMPLES`]) sent `to` us, about our
+/// message `message_id` to `recipient`, with that recipient's `action` and `status`.
+pub fn delivery_report(
+    sample: &str,
+    to: &str,
+    recipient: &str,
+    message_id: &str,
+    action: &str,
+    status: &str,
+) -> String {
+    sample
+        .replace("@@TO@@", to)
+        .replace("@@RECIPIENT@@", recipient)
+        .replace("@@MESSAGE_ID@@", message_id)
+        .replace("@@ACTION@@", action)
+        .replace("@@STATUS@@", status)
+        .replace('\n', "\r\n")
+}

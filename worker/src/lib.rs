@@ -21,7 +21,7 @@ use mail::outbox::OutboxMailer;
 use metrics::WorkerMetrics;
 use offload_core::aws;
 use offload_core::config::{AgentKind, Config, MailerKind};
-use offload_workflows::{CaseWorkflow, WebhookRedelivery};
+use offload_workflows::{CaseWorkflow, SuppressionList, WebhookRedelivery};
 use std::sync::Arc;
 use std::time::Duration;
 use temporalio_client::Client;
@@ -95,6 +95,7 @@ pub async fn run(
     let options = WorkerOptions::new(config.task_queue.clone())
         .register_workflow::<CaseWorkflow>()?
         .register_workflow::<WebhookRedelivery>()?
+        .register_workflow::<SuppressionList>()?
         .workflow_interceptor(WorkflowInterceptorConstructor::new(move |_| {
             counted.run_in_memory()
         }))

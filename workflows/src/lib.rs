@@ -8,6 +8,7 @@
 //! - [`view`]: the public view (`GET /cases/{id}`) and the transcript rendering.
 //! - [`events`]: the webhook events and their envelope.
 //! - [`redelivery`]: `WebhookRedelivery`, a finished case's event delivered again.
+//! - [`suppression`]: `SuppressionList`, the addresses a tenant's cases must not write to.
 //! - [`send_window`]: when the case may write to the counterparty (their time zone).
 //! - [`search`]: search attributes and the details operators see in the Temporal UI.
 
@@ -18,11 +19,13 @@ pub mod redelivery;
 pub mod search;
 pub mod send_window;
 pub mod state;
+pub mod suppression;
 pub mod view;
 pub mod workflow;
 
 pub use case::{CaseInput, CaseRequest};
 pub use redelivery::WebhookRedelivery;
 pub use state::{CaseState, CaseStatus};
+pub use suppression::SuppressionList;
 pub use view::{CaseRecord, CaseView};
 pub use workflow::CaseWorkflow;

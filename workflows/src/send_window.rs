@@ -36,13 +36,13 @@ impl Day {
 }
 
 /// When the case may write to the counterparty, in their time zone. Validated by the API:
-/// `start` < `end` (`HH:MM`, 24-hour), at least one day.
+/// `HH:MM` (24-hour) times, 1..7 distinct days.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SendWindow {
     /// Local time the window opens, `HH:MM`.
     pub start: String,
-    /// Local time the window closes, `HH:MM` (after `start`).
+    /// Local time the window closes, `HH:MM` (not after `start`: the next day).
     pub end: String,
     pub days: Vec<Day>,
     /// Replies to the counterparty wait for the window too (otherwise they go out at once).
@@ -78,26 +78,33 @@ fn instant(tz: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Tz> {
 }
 
 impl SendWindow {
-    /// The first moment at or after `at_ms` (Unix ms) inside the window, read in `tz`.
+    /// The first moment at or after `at_ms` (Unix ms) inside the window, read in `tz`. A window
+    /// whose `end` is not after its `start` spans midnight (`22:00`–`06:00` opens on its days at
+    /// 22:00 and closes the next morning; `start` = `end`: a whole day from `start`).
     pub fn next_open(&self, tz: Tz, at_ms: i64) -> i64 {
         let (Some(start), Some(end)) = (parse_clock(&self.start), parse_clock(&self.end)) else {
             return at_ms;
         };
-        if self.days.is_empty() || start >= end {
+        if self.days.is_empty() {
             return at_ms;
         }
         let Some(at) = Utc.timestamp_millis_opt(at_ms).single() else {
             return at_ms;
         };
         let today = at.with_timezone(&tz).date_naive();
-        // Eight days reach every weekday; the window opens on at least one of them.
-        for offset in 0..8 {
+        // From yesterday's window (it may still be open) on; eight days reach every weekday.
+        for offset in -1..8 {
             let date = today + Duration::days(offset);
             if !self.days.contains(&Day::of(date)) {
                 continue;
             }
+            let closes_on = if end > start {
+                date
+            } else {
+                date + Duration::days(1)
+            };
             let opens = instant(tz, date, start).with_timezone(&Utc);
-            let closes = instant(tz, date, end).with_timezone(&Utc);
+            let closes = instant(tz, closes_on, end).with_timezone(&Utc);
             if at < opens {
                 return opens.timestamp_millis();
             }
@@ -228,6 +235,39 @@ mod tests {
             at(window.first_open_on(tokyo, NaiveDate::from_ymd_opt(2026, 3, 16).unwrap())),
             "2026-03-16T00:00:00Z"
         );
+    }
+
+    #[test]
+    fn a_window_that_ends_before_it_starts_spans_midnight() {
+        let night = SendWindow {
+            start: "22:00".into(),
+            end: "06:00".into(),
+            days: vec![Day::Mon],
+            strict: false,
+        };
+        let utc = zone(None);
+        // Monday 2026-03-09 20:00: opens at 22:00.
+        assert_eq!(
+            at(night.next_open(utc, ms("2026-03-09T20:00:00Z"))),
+            "2026-03-09T22:00:00Z"
+        );
+        // Tuesday 03:00: still Monday's window.
+        let inside = ms("2026-03-10T03:00:00Z");
+        assert_eq!(night.next_open(utc, inside), inside);
+        // Tuesday 07:00: next Monday.
+        assert_eq!(
+            at(night.next_open(utc, ms("2026-03-10T07:00:00Z"))),
+            "2026-03-16T22:00:00Z"
+        );
+        // start = end: a whole day from start.
+        let day = SendWindow {
+            start: "09:00".into(),
+            end: "09:00".into(),
+            days: vec![Day::Fri],
+            strict: false,
+        };
+        let saturday_morning = ms("2026-03-14T08:00:00Z");
+        assert_eq!(day.next_open(utc, saturday_morning), saturday_morning);
     }
 
     #[test]

@@ -181,7 +181,7 @@ pub async fn owned_case_loaded(
                 ("ResumeCase" = (operation_id = "resume_case", parameters(("id" = "$response.body#/data/caseId")))),
             )),
         (status = 400, description = "`INVALID_REQUEST`: malformed JSON or a failed rule, naming the field", body = crate::error::ErrorEnvelope),
-        (status = 409, description = "`IDEMPOTENCY_CONFLICT`: the `Idempotency-Key` was used with another body", body = crate::error::ErrorEnvelope),
+        (status = 409, description = "`IDEMPOTENCY_CONFLICT`: the `Idempotency-Key` was used with another body; `COUNTERPARTY_SUPPRESSED`: the address is on the tenant's suppression list (the message says why and since when)", body = crate::error::ErrorEnvelope),
         crate::error::JsonBodyErrors,
     )
 )]
@@ -204,6 +204,13 @@ pub async fn create_case(
             .map_err(|problem| ApiError::invalid("clientWebhookUrl", problem))?;
     }
     let idempotency_key = idempotency::key_from(&headers)?;
+    check_suppression(
+        &state,
+        &tenant,
+        &request.counterparty.address,
+        idempotency_key.as_deref(),
+    )
+    .await?;
     if let Some(cap) = tenant.1.monthly_case_cap {
         check_monthly_cap(&state, &tenant, cap, idempotency_key.as_deref()).await?;
     }
@@ -259,6 +266,35 @@ pub async fn create_case(
             .insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// Refuses a new case for an address on the tenant's suppression list (a replay of an idempotent
+/// create that exists is not a new case), naming why and since when.
+async fn check_suppression(
+    state: &AppState,
+    tenant: &Tenant,
+    address: &str,
+    idempotency_key: Option<&str>,
+) -> Result<(), ApiError> {
+    let Some(suppression) = state.cases().suppression(&tenant.0, address).await? else {
+        return Ok(());
+    };
+    if let Some(key) = idempotency_key {
+        let existing = idempotency::case_id(&tenant.0, key);
+        if state
+            .cases()
+            .record(existing, false, Wait::ForTheWorkflow)
+            .await?
+            .is_some()
+        {
+            return Ok(());
+        }
+    }
+    Err(ApiError::CounterpartySuppressed(format!(
+        "on the suppression list since {}: {}",
+        offload_workflows::view::iso8601_seconds(suppression.since),
+        suppression.reason.describe()
+    )))
 }
 
 /// Refuses a new case once the tenant created `cap` cases this UTC calendar month (counted in

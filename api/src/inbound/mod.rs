@@ -24,10 +24,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use offload_core::mail::inbound::InboundMail;
+use offload_core::mail::opt_out::asks_not_to_be_contacted;
 use offload_core::mail::trust::{Verdict, sender_problem, verdict_problem};
 use offload_workflows::state::{
-    Attachment, INLINE_BODY_LIMIT, InboundReply, SkippedAttachment, inline_part,
+    Attachment, DeliveryFailure, DeliveryFailureKind, INLINE_BODY_LIMIT, InboundReply,
+    SkippedAttachment, inline_part,
 };
+use offload_workflows::suppression::{Suppression, SuppressionReason};
 use serde::Serialize;
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
@@ -133,6 +136,49 @@ pub async fn receive_email(
         .into_response())
 }
 
+/// A delivery status notification that says the counterparty's address failed for good (RFC
+/// 3464 `Action: failed`, `5.x.x`), about a message of this very case (our signed `Message-ID`
+/// in the returned copy): the failure's detail. Anything else — a transient `4.x.x`, another
+/// recipient, a report naming no message of ours — is kept like any automatic reply.
+fn permanent_bounce(
+    state: &AppState,
+    mail: &InboundMail,
+    case_id: Uuid,
+    counterparty: &str,
+) -> Option<String> {
+    let report = mail.delivery_report.as_ref()?;
+    let about_this_case = report
+        .original_message_ids
+        .iter()
+        .any(|id| state.addresses().case_of_message_id(id) == Some(case_id));
+    if !about_this_case {
+        return None;
+    }
+    report.permanent_failure_for(counterparty)
+}
+
+/// Puts `address` on the tenant's suppression list, learned by `case_id`.
+pub async fn suppress(
+    state: &AppState,
+    tenant: &str,
+    address: &str,
+    reason: SuppressionReason,
+    case_id: Uuid,
+) -> Result<(), ApiError> {
+    state
+        .cases()
+        .suppress(
+            tenant,
+            Suppression {
+                address: address.to_ascii_lowercase(),
+                reason,
+                since: now_ms(),
+                case_id: Some(case_id.to_string()),
+            },
+        )
+        .await
+}
+
 /// Where a reply went.
 pub enum Routed {
     ToCase(Uuid),
@@ -164,6 +210,29 @@ pub async fn route_reply(
         return Ok(Routed::CaseFinished(case_id));
     }
     let counterparty = &record.view.counterparty;
+    if let Some(detail) = permanent_bounce(state, &mail, case_id, &counterparty.address) {
+        tracing::warn!(%case_id, "delivery status notification: the counterparty's address bounced");
+        suppress(
+            state,
+            &record.tenant,
+            &counterparty.address,
+            SuppressionReason::HardBounce,
+            case_id,
+        )
+        .await?;
+        let failure = DeliveryFailure {
+            kind: DeliveryFailureKind::Bounced,
+            detail,
+        };
+        return match state
+            .cases()
+            .send_delivery_failure(case_id, failure)
+            .await?
+        {
+            Delivery::Closed => Ok(Routed::CaseFinished(case_id)),
+            Delivery::Delivered => Ok(Routed::ToCase(case_id)),
+        };
+    }
     let untrusted = verdict_problem(verdicts).or_else(|| {
         sender_problem(
             &mail.from_address,
@@ -173,6 +242,18 @@ pub async fn route_reply(
     });
     if let Some(reason) = &untrusted {
         tracing::warn!(%case_id, %reason, "untrusted mail: kept, not read");
+    }
+    // The counterparty asks not to be written to again: no case of the tenant will.
+    if untrusted.is_none() && mail.automatic.is_none() && asks_not_to_be_contacted(&mail.text) {
+        tracing::info!(%case_id, "the counterparty asked not to be contacted: address suppressed");
+        suppress(
+            state,
+            &record.tenant,
+            &counterparty.address,
+            SuppressionReason::DoNotContact,
+            case_id,
+        )
+        .await?;
     }
 
     let received_at = now_ms();

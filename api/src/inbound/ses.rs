@@ -17,6 +17,7 @@ use base64::Engine;
 use offload_core::mail::trust::Verdict;
 use offload_core::mail::{CASE_HEADER, CaseAddresses};
 use offload_workflows::state::{DeliveryFailure, DeliveryFailureKind};
+use offload_workflows::suppression::SuppressionReason;
 use offload_workflows::view::parse_iso8601_utc;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -397,6 +398,28 @@ async fn fail_case(
         tracing::warn!(ses_message_id = ?event.mail.message_id, "SES event matches no case");
         return Ok(sns_outcome("unroutable", None));
     };
+    // A hard bounce or a complaint: the tenant's cases do not write to the address again.
+    let reason = match kind {
+        DeliveryFailureKind::Bounced => Some(SuppressionReason::HardBounce),
+        DeliveryFailureKind::Complained => Some(SuppressionReason::Complaint),
+        DeliveryFailureKind::Rejected => None,
+    };
+    if let Some(reason) = reason
+        && let Some(loaded) = state
+            .cases()
+            .record(case_id, false, crate::store::Wait::ForTheWorkflow)
+            .await?
+    {
+        let record = loaded.record;
+        super::suppress(
+            state,
+            &record.tenant,
+            &record.view.counterparty.address,
+            reason,
+            case_id,
+        )
+        .await?;
+    }
     let delivery = state
         .cases()
         .send_delivery_failure(case_id, DeliveryFailure { kind, detail })

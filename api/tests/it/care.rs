@@ -1,6 +1,6 @@
 //! Counterparty care: sending windows and out-of-office return dates (spec §7).
 
-use crate::harness::{case_body, reply_address, spawn_app};
+use crate::harness::{case_body, our_message_id, reply_address, spawn_app};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use offload_workflows::state::NOTHING_SCHEDULED;
 use serde_json::json;
@@ -64,10 +64,6 @@ async fn an_open_window_sends_at_once_and_bad_windows_are_refused_naming_the_fie
 
     for (window, field) in [
         (
-            json!({"start": "17:00", "end": "09:00", "days": ["MON"]}),
-            "sendWindow.end",
-        ),
-        (
             json!({"start": "9:00", "end": "17:00", "days": ["MON"]}),
             "sendWindow.start",
         ),
@@ -94,10 +90,9 @@ async fn an_open_window_sends_at_once_and_bad_windows_are_refused_naming_the_fie
     ] {
         let mut body = case_body();
         body["sendWindow"] = window.clone();
-        let message = app
-            .post("/cases", body)
-            .await
-            .assert_error(400, "INVALID_REQUEST");
+        let response = app.post("/cases", body).await;
+        assert_eq!(response.status, 400, "{window}: {}", response.body);
+        let message = response.assert_error(400, "INVALID_REQUEST");
         assert!(message.starts_with(field), "{window}: {message}");
     }
 }
@@ -161,4 +156,100 @@ async fn an_out_of_office_return_date_moves_the_next_follow_up_to_the_day_after_
     app.post(&format!("/cases/{case_id}/cancel"), json!({}))
         .await;
     app.record_history(&case_id, "return_date_deferred").await;
+}
+
+#[tokio::test]
+async fn a_permanent_delivery_report_from_any_common_mta_fails_the_case_as_bounced() {
+    let app = spawn_app().await;
+    for (mta, sample) in offload_testkit::DSN_SAMPLES {
+        let mut hooks = crate::harness::WebhookReceiver::start(0).await;
+        // An address of its own per report (a bounced address is suppressed for the tenant).
+        let address = format!("ap+{mta}@northstar.example");
+        let mut body = case_body();
+        body["counterparty"]["address"] = json!(address);
+        body["clientWebhookUrl"] = json!(hooks.url);
+        let case_id = app.create_case(body).await;
+        app.wait_for_outreach(&case_id).await;
+        // Sent to our sending address (the envelope sender), not the case's reply address: the
+        // returned copy's Message-ID names the case.
+        let report = offload_testkit::delivery_report(
+            sample,
+            "avery@mail.example.com",
+            &address,
+            &our_message_id(&case_id, 1),
+            "failed",
+            "5.1.1",
+        );
+        let routed = app.inbound(&report).await;
+        assert_eq!(routed.status, 202, "{mta}: {}", routed.body);
+        let view = app.wait_for_status(&case_id, "FAILED").await;
+        assert_eq!(view["resultStatus"], "BOUNCED", "{mta}");
+        let (_, event) = hooks.next().await;
+        assert_eq!(event["event_type"], "case.failed");
+        let reason = event["data"]["failureReason"].as_str().unwrap_or("");
+        assert!(
+            reason.starts_with("delivery status notification: 5.1.1"),
+            "{mta}: {reason}"
+        );
+        assert_eq!(app.sent(&case_id).len(), 1, "{mta}: nothing more was sent");
+    }
+}
+
+#[tokio::test]
+async fn delivery_reports_that_are_transient_about_someone_else_or_not_about_our_mail_change_nothing()
+ {
+    let app = spawn_app().await;
+    let (mta, sample) = offload_testkit::DSN_SAMPLES[0];
+    let case_id = app.create_case(case_body()).await;
+    app.wait_for_outreach(&case_id).await;
+    let ours = our_message_id(&case_id, 1);
+    let to = reply_address(&case_id);
+    for (n, (recipient, message_id, action, status, why)) in [
+        (
+            "ap@northstar.example",
+            ours.as_str(),
+            "delayed",
+            "4.4.7",
+            "a delay",
+        ),
+        (
+            "ap@northstar.example",
+            ours.as_str(),
+            "failed",
+            "4.2.2",
+            "a transient failure",
+        ),
+        (
+            "someone@northstar.example",
+            ours.as_str(),
+            "failed",
+            "5.1.1",
+            "another recipient",
+        ),
+        // A forged report naming a message id we never signed, sent to the case's address.
+        (
+            "ap@northstar.example",
+            "forged.1.xyz@mail.example.com",
+            "failed",
+            "5.1.1",
+            "not our message",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        // Each report its own Message-Id (a repeated one would count once).
+        let report =
+            offload_testkit::delivery_report(sample, &to, recipient, message_id, action, status)
+                .replace("Message-Id: <", &format!("Message-Id: <{n}."));
+        let routed = app.inbound(&report).await;
+        assert_eq!(routed.status, 202, "{mta} {why}: {}", routed.body);
+    }
+    // Kept (a mail daemon is not the counterparty: untrusted, never read); the case goes on.
+    let thread = app.thread(&case_id).await;
+    assert_eq!(thread.matches(" · inbound · ").count(), 4, "{thread}");
+    let view = app.view(&case_id).await;
+    assert_eq!(view["status"], "RUNNING");
+    assert!(view.get("resultStatus").is_none());
+    assert_eq!(app.sent(&case_id).len(), 1);
 }

@@ -21,6 +21,7 @@ mod service;
 mod ses;
 mod shutdown;
 mod sns;
+mod suppression;
 mod tenancy;
 mod timeline;
 mod trust;

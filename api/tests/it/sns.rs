@@ -184,8 +184,15 @@ async fn permanent_bounces_complaints_and_rejects_fail_the_case_transient_bounce
         "Permanent bounce (General, status 5.1.1)."
     );
     app.record_history(&bounced, "bounced").await;
+    // The bounced address is on the tenant's suppression list now.
+    let message = app
+        .post("/cases", body.clone())
+        .await
+        .assert_error(409, "COUNTERPARTY_SUPPRESSED");
+    assert!(message.ends_with("the address bounced"), "{message}");
 
     // Configuration-set event publishing spells it `eventType`.
+    body["counterparty"]["address"] = json!("billing@northstar.example");
     let complained = app.create_case(body.clone()).await;
     app.wait_for_outreach(&complained).await;
     publish(&topic, &feedback(&complained, json!({"eventType": "Complaint",
@@ -194,9 +201,16 @@ async fn permanent_bounces_complaints_and_rejects_fail_the_case_transient_bounce
     assert_eq!(view["resultStatus"], "COMPLAINED");
     let (_, event) = hooks.next().await;
     assert_eq!(event["data"]["resultStatus"], "COMPLAINED");
+    let message = app
+        .post("/cases", body.clone())
+        .await
+        .assert_error(409, "COUNTERPARTY_SUPPRESSED");
+    assert!(message.ends_with("complained about our mail"), "{message}");
 
-    // SES refusing the message after accepting it (a virus, say) is the provider's rejection.
-    let rejected = app.create_case(body).await;
+    // SES refusing the message after accepting it (a virus, say) is the provider's rejection:
+    // the address itself is not at fault, so it is not suppressed.
+    body["counterparty"]["address"] = json!("ops@northstar.example");
+    let rejected = app.create_case(body.clone()).await;
     app.wait_for_outreach(&rejected).await;
     publish(
         &topic,
@@ -214,6 +228,8 @@ async fn permanent_bounces_complaints_and_rejects_fail_the_case_transient_bounce
         event["data"]["failureReason"],
         "SES rejected the message (Bad content)."
     );
+    let again = app.post("/cases", body).await;
+    assert_eq!(again.status, 201, "{}", again.body);
 }
 
 #[tokio::test]

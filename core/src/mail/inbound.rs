@@ -40,6 +40,8 @@ pub struct InboundMail {
     pub automatic: Option<String>,
     /// The day an automatic reply says its sender is back, if it says so.
     pub return_date: Option<chrono::NaiveDate>,
+    /// A delivery status notification's recipients and the message it is about.
+    pub delivery_report: Option<super::dsn::DeliveryReport>,
     /// Content a person would not see was removed (hidden HTML, invisible characters): a reason
     /// to trust the message less.
     pub warnings: Vec<String>,
@@ -200,6 +202,7 @@ impl InboundMail {
             &body,
         );
         let text = strip_quoted(&body);
+        let delivery_report = super::dsn::delivery_report(&message);
         let return_date = automatic
             .as_ref()
             .and_then(|_| return_date(&text, written_on(message.date())));
@@ -215,13 +218,15 @@ impl InboundMail {
             files,
             automatic,
             return_date,
+            delivery_report,
             warnings,
         })
     }
 
     /// The case this message answers: first by a per-case reply address among the recipients,
-    /// then by one of our `Message-ID`s in `In-Reply-To`/`References` — each only with its
-    /// token, so a guessed or leaked caseId alone reaches nothing.
+    /// then by one of our `Message-ID`s in `In-Reply-To`/`References`, then (a delivery report)
+    /// in the returned message — each only with its token, so a guessed or leaked caseId alone
+    /// reaches nothing.
     pub fn case_id(&self, addresses: &CaseAddresses) -> Option<Uuid> {
         self.recipients
             .iter()
@@ -229,6 +234,14 @@ impl InboundMail {
             .or_else(|| {
                 self.thread_ids
                     .iter()
+                    .find_map(|id| addresses.case_of_message_id(id))
+            })
+            // A delivery report goes to whatever address sent the message; the message it is
+            // about names the case.
+            .or_else(|| {
+                self.delivery_report
+                    .iter()
+                    .flat_map(|report| &report.original_message_ids)
                     .find_map(|id| addresses.case_of_message_id(id))
             })
     }

@@ -3,7 +3,9 @@
 //! they wrote (quoted history stripped, hidden text removed) and whether it is an automatic reply.
 
 pub mod auto_reply;
+pub mod dsn;
 pub mod inbound;
+pub mod opt_out;
 pub mod quotes;
 pub mod return_date;
 pub mod sanitize;

@@ -49,7 +49,8 @@ pub struct SendWindowBody {
     /// Local time the window opens, `HH:MM`.
     #[schema(inline)]
     pub start: Clock,
-    /// Local time the window closes, `HH:MM`, later than `start` on the same day.
+    /// Local time the window closes, `HH:MM`: later than `start` the same day, else the next
+    /// day (`22:00`–`06:00` spans midnight; equal times: a whole day from `start`).
     #[schema(inline)]
     pub end: Clock,
     /// The weekdays it opens on: 1..7 distinct days.
@@ -70,12 +71,6 @@ fn days_schema() -> RefOr<Schema> {
 
 impl SendWindowBody {
     pub fn into_window(self) -> Result<SendWindow, ApiError> {
-        if parse_clock(&self.end.0) <= parse_clock(&self.start.0) {
-            return Err(ApiError::invalid(
-                "sendWindow.end",
-                "must be later than sendWindow.start (a window does not span midnight)",
-            ));
-        }
         if self.days.is_empty() || self.days.len() > 7 {
             return Err(ApiError::invalid(
                 "sendWindow.days",

@@ -74,6 +74,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// Tenant `acme-<suffix>`.
     pub key: String,
+    /// Its name.
+    pub tenant: String,
     /// Tenant `acme`'s webhook signing secret (`whsec_…`).
     pub webhook_secret: String,
     /// Tenant `globex-<suffix>`.
@@ -220,6 +222,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         base,
         http: reqwest::Client::new(),
         key: acme.key,
+        tenant: format!("acme-{suffix}"),
         webhook_secret: acme.webhook_secret,
         other_key: globex.key,
         inactive_key: inactive.key,
