@@ -25,10 +25,12 @@ pub mod limits;
 pub mod meta;
 pub mod metrics;
 pub mod openapi;
+pub mod pages;
 pub mod response;
 pub mod rules;
 pub mod store;
 pub mod suppressions;
+pub mod unsubscribe;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
@@ -67,7 +69,24 @@ struct Inner {
     rate_limiter: limits::RateLimiter,
     metrics: metrics::ApiMetrics,
     addresses: CaseAddresses,
-    answer_links: AnswerLinks,
+    links: SignedLinks,
+}
+
+/// The links the API hands out and takes back without an API key, each signed with its own key
+/// derived from the reply signing key.
+#[derive(Clone, Debug)]
+pub struct SignedLinks {
+    pub answer: AnswerLinks,
+    pub unsubscribe: offload_core::unsubscribe::UnsubscribeLinks,
+}
+
+impl SignedLinks {
+    pub fn from_config(config: &Config) -> std::io::Result<Self> {
+        Ok(SignedLinks {
+            answer: config.answer_links()?,
+            unsubscribe: config.unsubscribe_links()?,
+        })
+    }
 }
 
 impl AppState {
@@ -79,7 +98,7 @@ impl AppState {
         blobs: Arc<dyn BlobStore>,
         download_key: Vec<u8>,
         addresses: CaseAddresses,
-        answer_links: AnswerLinks,
+        links: SignedLinks,
     ) -> Self {
         let certificates = inbound::sns::CertificateCache::new(config.sns_cert_endpoint.clone());
         let rate_limit = config.rate_limit_per_minute;
@@ -102,7 +121,7 @@ impl AppState {
                 rate_limiter: limits::RateLimiter::new(rate_limit),
                 metrics: metrics::ApiMetrics::default(),
                 addresses,
-                answer_links,
+                links,
             }),
         }
     }
@@ -134,7 +153,12 @@ impl AppState {
 
     /// Mints and checks the answer links of input requests.
     pub fn answer_links(&self) -> &AnswerLinks {
-        &self.inner.answer_links
+        &self.inner.links.answer
+    }
+
+    /// Signs and checks the unsubscribe links of outbound mail.
+    pub fn unsubscribe_links(&self) -> &offload_core::unsubscribe::UnsubscribeLinks {
+        &self.inner.links.unsubscribe
     }
 
     /// This API's own metrics (not the worker's).
@@ -193,6 +217,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(answer_page::router())
         .merge(inbound::router())
         .merge(suppressions::router())
+        .merge(unsubscribe::router())
         .merge(downloads::router())
         .merge(meta::router())
         .route_layer(middleware::from_fn(remember_route))
@@ -316,15 +341,9 @@ pub async fn state_from_config(config: Config) -> anyhow::Result<AppState> {
             config.data_dir.display()
         )
     })?;
-    let answer_links = config.answer_links()?;
+    let links = SignedLinks::from_config(&config)?;
     Ok(AppState::new(
-        config,
-        keys,
-        cases,
-        blobs,
-        key,
-        addresses,
-        answer_links,
+        config, keys, cases, blobs, key, addresses, links,
     ))
 }
 

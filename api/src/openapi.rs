@@ -25,6 +25,8 @@ use utoipa::OpenApi;
         crate::cases::controls::redeliver_event,
         crate::suppressions::list_suppressions,
         crate::suppressions::lift_suppression,
+        crate::unsubscribe::confirm,
+        crate::unsubscribe::unsubscribe,
         crate::attachments::get_attachment,
         crate::answer_page::show,
         crate::answer_page::submit,
@@ -47,6 +49,7 @@ use utoipa::OpenApi;
         (name = "cases", description = "Cases and their input requests"),
         (name = "inbound", description = "Mail coming back from counterparties"),
         (name = "suppressions", description = "Addresses the tenant's cases must not write to"),
+        (name = "unsubscribe", description = "One-click unsubscribe links of outbound mail (no API key)"),
         (name = "answer links", description = "Pages where the client's staff answer input requests without an API key"),
         (name = "service", description = "Service health"),
     )

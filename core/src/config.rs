@@ -456,6 +456,14 @@ impl Config {
         ))
     }
 
+    /// Unsubscribe links of outbound mail, signed with a key derived from the reply signing key.
+    pub fn unsubscribe_links(&self) -> std::io::Result<crate::unsubscribe::UnsubscribeLinks> {
+        Ok(crate::unsubscribe::UnsubscribeLinks::new(
+            &self.reply_key()?,
+            self.public_url.clone(),
+        ))
+    }
+
     fn reply_key(&self) -> std::io::Result<Vec<u8>> {
         match &self.reply_signing_key {
             Some(key) => Ok(key.expose().as_bytes().to_vec()),

@@ -30,6 +30,8 @@ pub struct CaseActivities {
     pub mail_from: Mailbox,
     /// Reply addresses and `Message-ID`s, signed.
     pub addresses: CaseAddresses,
+    /// The one-click unsubscribe links every message carries.
+    pub unsubscribe: offload_core::unsubscribe::UnsubscribeLinks,
     pub webhooks: WebhookSender,
     pub metrics: Arc<WorkerMetrics>,
 }
@@ -198,7 +200,12 @@ impl CaseActivities {
         ctx: ActivityContext,
         email: OutboundEmail,
     ) -> Result<SentEmail, ActivityError> {
-        let prepared = mail::prepare(&email, &self.mail_from, &self.addresses);
+        let prepared = mail::prepare(
+            &email,
+            &self.mail_from,
+            &self.addresses,
+            Some(&self.unsubscribe),
+        );
         let body_ref = self.keep_long_body(&email).await?;
         let sent = |provider_message_id, alias_message_id, delivery_uncertain| SentEmail {
             message_id: prepared.message_id.clone(),

@@ -75,6 +75,7 @@ pub async fn case_activities(
         blobs,
         mail_from: config.mail_from.clone(),
         addresses,
+        unsubscribe: config.unsubscribe_links()?,
         webhooks: webhook::WebhookSender::new(config.webhook_policy(), config.keys_file.clone())
             .with_answer_links(config.answer_links()?),
         metrics,

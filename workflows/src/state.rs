@@ -80,6 +80,8 @@ pub enum ResultStatus {
     Cancelled,
     #[serde(rename = "input_timeout")]
     InputTimeout,
+    #[serde(rename = "UNSUBSCRIBED")]
+    Unsubscribed,
 }
 
 impl ResultStatus {
@@ -95,6 +97,7 @@ impl ResultStatus {
             ResultStatus::ProviderRejected => "REJECTED",
             ResultStatus::Cancelled => "cancelled",
             ResultStatus::InputTimeout => "input_timeout",
+            ResultStatus::Unsubscribed => "UNSUBSCRIBED",
         }
     }
 }

@@ -179,6 +179,16 @@ pub async fn suppress(
         .await
 }
 
+/// A mail whose subject is "unsubscribe" (what mail clients send to a `List-Unsubscribe`
+/// `mailto:`), with or without a reply prefix.
+fn is_unsubscribe_request(subject: &str) -> bool {
+    let subject = subject.trim().to_ascii_lowercase();
+    let subject = subject
+        .strip_prefix("re:")
+        .map_or(subject.as_str(), str::trim);
+    subject == "unsubscribe"
+}
+
 /// Where a reply went.
 pub enum Routed {
     ToCase(Uuid),
@@ -242,6 +252,18 @@ pub async fn route_reply(
     });
     if let Some(reason) = &untrusted {
         tracing::warn!(%case_id, %reason, "untrusted mail: kept, not read");
+    }
+    // The `mailto:` of our `List-Unsubscribe` header: the counterparty unsubscribes.
+    if untrusted.is_none() && is_unsubscribe_request(&mail.subject) {
+        tracing::info!(%case_id, "the counterparty unsubscribed by mail");
+        crate::unsubscribe::unsubscribe_address(
+            state,
+            &record.tenant,
+            &counterparty.address,
+            case_id,
+        )
+        .await?;
+        return Ok(Routed::ToCase(case_id));
     }
     // The counterparty asks not to be written to again: no case of the tenant will.
     if untrusted.is_none() && mail.automatic.is_none() && asks_not_to_be_contacted(&mail.text) {

@@ -402,7 +402,7 @@ async fn fail_case(
     let reason = match kind {
         DeliveryFailureKind::Bounced => Some(SuppressionReason::HardBounce),
         DeliveryFailureKind::Complained => Some(SuppressionReason::Complaint),
-        DeliveryFailureKind::Rejected => None,
+        DeliveryFailureKind::Rejected | DeliveryFailureKind::Unsubscribed => None,
     };
     if let Some(reason) = reason
         && let Some(loaded) = state

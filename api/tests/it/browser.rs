@@ -226,3 +226,19 @@ async fn a_person_answers_from_the_link_in_the_webhook_and_the_case_resumes() {
     assert_eq!(fetch(&link, None, None).await.status, 409);
     browser.call(reqwest::Method::DELETE, "", None).await;
 }
+
+#[tokio::test]
+async fn a_person_unsubscribes_from_the_link_in_the_mail_and_the_case_ends() {
+    let app = spawn_app().await;
+    let case_id = app.create_case(crate::harness::case_body()).await;
+    app.wait_for_outreach(&case_id).await;
+    let link = crate::unsubscribe::unsubscribe_url(&app, &case_id);
+
+    let browser = Browser::start().await;
+    browser.open(&link).await;
+    browser.click("#unsubscribe").await;
+    assert_eq!(browser.text("#outcome").await, "You are unsubscribed");
+    let view = app.wait_for_status(&case_id, "FAILED").await;
+    assert_eq!(view["resultStatus"], "UNSUBSCRIBED");
+    browser.call(reqwest::Method::DELETE, "", None).await;
+}

@@ -25,4 +25,5 @@ mod suppression;
 mod tenancy;
 mod timeline;
 mod trust;
+mod unsubscribe;
 mod webhooks;

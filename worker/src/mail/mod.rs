@@ -11,6 +11,7 @@ use mail_builder::headers::message_id::MessageId;
 use mail_builder::headers::raw::Raw;
 use offload_core::config::Mailbox;
 use offload_core::mail::{CASE_HEADER, CaseAddresses, display_mailbox};
+use offload_core::unsubscribe::UnsubscribeLinks;
 use offload_workflows::activities::OutboundEmail;
 
 /// A message ready to hand to a mail provider.
@@ -72,6 +73,7 @@ pub fn prepare(
     email: &OutboundEmail,
     from: &Mailbox,
     addresses: &CaseAddresses,
+    unsubscribe: Option<&UnsubscribeLinks>,
 ) -> PreparedMessage {
     let message_id = addresses.message_id(&email.case_id, email.message_number);
     let from_name = from
@@ -92,6 +94,22 @@ pub fn prepare(
     }
     if !email.references.is_empty() {
         builder = builder.references(MessageId::from(email.references.clone()));
+    }
+    // RFC 8058 one-click unsubscribe, and RFC 2369's mailto to the case's reply address.
+    if let Some(links) = unsubscribe {
+        let mailto = format!(
+            "mailto:{}?subject=unsubscribe",
+            addresses.reply_address(&email.case_id)
+        );
+        builder = builder
+            .header(
+                "List-Unsubscribe",
+                Raw::new(format!("<{}>, <{mailto}>", links.url(&email.case_id))),
+            )
+            .header(
+                "List-Unsubscribe-Post",
+                Raw::new("List-Unsubscribe=One-Click"),
+            );
     }
     let raw = builder
         .write_to_vec()
@@ -129,7 +147,11 @@ mod tests {
         let from = Mailbox::parse("ops@mail.example.com").unwrap();
         let addresses =
             CaseAddresses::new(b"test reply signing key, 32 bytes!", "reply.example.com");
-        let prepared = prepare(&email, &from, &addresses);
+        let links = UnsubscribeLinks::new(
+            b"test reply signing key, 32 bytes!",
+            url::Url::parse("https://offload.example/").unwrap(),
+        );
+        let prepared = prepare(&email, &from, &addresses, Some(&links));
         let parsed = mail_parser::MessageParser::default()
             .parse(&prepared.raw)
             .unwrap();
@@ -149,5 +171,22 @@ mod tests {
             Some("Avery")
         );
         assert_eq!(prepared.from_header, "Avery <ops@mail.example.com>");
+        // RFC 8058: the one-click URL first, the mailto to the case's reply address second.
+        // (Folded as long headers are: unfolded to compare.)
+        let unsubscribe = parsed
+            .header_raw("List-Unsubscribe")
+            .unwrap()
+            .trim()
+            .replace("\r\n ", " ");
+        let expected = format!(
+            "<{}>, <mailto:{}?subject=unsubscribe>",
+            links.url(CASE),
+            addresses.reply_address(CASE)
+        );
+        assert_eq!(unsubscribe, expected);
+        assert_eq!(
+            parsed.header_raw("List-Unsubscribe-Post").map(str::trim),
+            Some("List-Unsubscribe=One-Click")
+        );
     }
 }

@@ -165,6 +165,8 @@ pub enum DeliveryFailureKind {
     Complained,
     /// The provider refused to send it.
     Rejected,
+    /// The recipient unsubscribed (the link or one-click header of our mail).
+    Unsubscribed,
 }
 
 impl DeliveryFailureKind {
@@ -173,6 +175,7 @@ impl DeliveryFailureKind {
             DeliveryFailureKind::Bounced => ResultStatus::Bounced,
             DeliveryFailureKind::Complained => ResultStatus::Complained,
             DeliveryFailureKind::Rejected => ResultStatus::ProviderRejected,
+            DeliveryFailureKind::Unsubscribed => ResultStatus::Unsubscribed,
         }
     }
 }

@@ -213,7 +213,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         offload_api::blob_store(&config).await,
         offload_api::download_key(&config).unwrap(),
         config.case_addresses().unwrap(),
-        config.answer_links().unwrap(),
+        offload_api::SignedLinks::from_config(&config).unwrap(),
     );
     let api_state = state.clone();
     let api = tokio::spawn(offload_api::serve(listener, state, shutdown.clone()));
