@@ -147,6 +147,9 @@ class Parts:
         self.args, self.work, self.env = args, work, env
         self.procs = {}
         self.lock = threading.Lock()
+        # Parts a restart has in hand: keep_alive leaves them alone, so a part killed on purpose
+        # is not started twice (the second copy would run on untracked, past the end).
+        self.restarting = set()
         self.kills = {"worker": 0, "temporal": 0, "api": 0}
 
     def command(self, name):
@@ -170,15 +173,22 @@ class Parts:
             proc.wait()
 
     def restart(self, name, sig=signal.SIGKILL, pause=0.0):
-        self.stop(name, sig)
-        self.kills[name] += 1
-        time.sleep(pause)
-        self.start(name)
+        with self.lock:
+            self.restarting.add(name)
+        try:
+            self.stop(name, sig)
+            self.kills[name] += 1
+            time.sleep(pause)
+            self.start(name)
+        finally:
+            with self.lock:
+                self.restarting.discard(name)
 
     def keep_alive(self):
         """Restarts a part that died on its own (e.g. the API while Temporal was down)."""
         with self.lock:
-            dead = [n for n, p in self.procs.items() if p.poll() is not None]
+            dead = [n for n, p in self.procs.items()
+                    if n not in self.restarting and p.poll() is not None]
         for name in dead:
             log(f"{name} exited on its own; restarting")
             self.start(name)
