@@ -258,6 +258,10 @@ pub struct CaseState {
     /// by as much.
     #[serde(default, skip_serializing_if = "is_zero_ms")]
     pub input_held_ms: i64,
+    /// The follow-up as planned when the last message went out: return dates move it by at
+    /// most [`MAX_RETURN_DEFERRAL_MS`] from there, however many arrive.
+    #[serde(default, skip_serializing_if = "is_zero_ms")]
+    pub planned_follow_up_at: i64,
 }
 
 fn is_zero_ms(ms: &i64) -> bool {
@@ -302,6 +306,7 @@ impl CaseState {
             timeline: Timeline::default(),
             paused: None,
             input_held_ms: 0,
+            planned_follow_up_at: 0,
         }
     }
 
@@ -338,6 +343,7 @@ impl CaseState {
         };
         self.status = CaseStatus::Running;
         self.next_action_at = now.saturating_add(delay_ms);
+        self.planned_follow_up_at = self.next_action_at;
         // Paused while the message was on its way: the follow-up waits for the resume.
         self.hold_schedule_while_paused(now);
         self.touch(now);
@@ -415,7 +421,12 @@ impl CaseState {
         let Some(planned) = planned else {
             return;
         };
-        let due = back_at.min(planned.saturating_add(MAX_RETURN_DEFERRAL_MS));
+        let first_planned = if self.planned_follow_up_at > 0 {
+            self.planned_follow_up_at
+        } else {
+            planned
+        };
+        let due = back_at.min(first_planned.saturating_add(MAX_RETURN_DEFERRAL_MS));
         if due <= planned {
             return;
         }

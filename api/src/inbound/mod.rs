@@ -179,6 +179,23 @@ pub async fn suppress(
         .await
 }
 
+/// Whether a delivery report's sender belongs to the counterparty's mail domain (or one under
+/// it, such as `mx.`) or to ours: the systems that can know the address bounced.
+fn reporter_is_aligned(reporter: &str, counterparty: &str, state: &AppState) -> bool {
+    let domain_of = |address: &str| {
+        address
+            .rsplit_once('@')
+            .map(|(_, domain)| domain.trim().to_ascii_lowercase())
+    };
+    let Some(reporter) = domain_of(reporter) else {
+        return false;
+    };
+    let under = |domain: Option<String>| {
+        domain.is_some_and(|d| reporter == d || reporter.ends_with(&format!(".{d}")))
+    };
+    under(domain_of(counterparty)) || under(domain_of(&state.config().mail_from.address))
+}
+
 /// A mail whose subject is "unsubscribe" (what mail clients send to a `List-Unsubscribe`
 /// `mailto:`), with or without a reply prefix.
 fn is_unsubscribe_request(subject: &str) -> bool {
@@ -220,16 +237,24 @@ pub async fn route_reply(
         return Ok(Routed::CaseFinished(case_id));
     }
     let counterparty = &record.view.counterparty;
-    if let Some(detail) = permanent_bounce(state, &mail, case_id, &counterparty.address) {
+    let bounce = verdict_problem(verdicts)
+        .is_none()
+        .then(|| permanent_bounce(state, &mail, case_id, &counterparty.address))
+        .flatten();
+    if let Some(detail) = bounce {
         tracing::warn!(%case_id, "delivery status notification: the counterparty's address bounced");
-        suppress(
-            state,
-            &record.tenant,
-            &counterparty.address,
-            SuppressionReason::HardBounce,
-            case_id,
-        )
-        .await?;
+        // The whole tenant stops writing to the address only when the report comes from the
+        // counterparty's own mail domain or ours; any report naming our message ends the case.
+        if reporter_is_aligned(&mail.from_address, &counterparty.address, state) {
+            suppress(
+                state,
+                &record.tenant,
+                &counterparty.address,
+                SuppressionReason::HardBounce,
+                case_id,
+            )
+            .await?;
+        }
         let failure = DeliveryFailure {
             kind: DeliveryFailureKind::Bounced,
             detail,
@@ -361,7 +386,11 @@ pub async fn route_reply(
         tracing::info!(%case_id, %reason, "automatic reply: kept, not evaluated");
     }
     let reply = InboundReply {
-        return_date: mail.return_date.map(|date| date.to_string()),
+        // Only the counterparty's own out-of-office note may move their follow-up.
+        return_date: mail
+            .return_date
+            .filter(|_| untrusted.is_none())
+            .map(|date| date.to_string()),
         automatic: mail.automatic,
         warnings: mail.warnings,
         untrusted,

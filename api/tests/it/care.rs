@@ -193,6 +193,24 @@ async fn a_permanent_delivery_report_from_any_common_mta_fails_the_case_as_bounc
         );
         assert_eq!(app.sent(&case_id).len(), 1, "{mta}: nothing more was sent");
     }
+    // The whole tenant stops writing only to addresses whose own mail system (or ours) reported
+    // the bounce; Gmail's sample is from googlemail.com, which could be anyone's report.
+    let listed = app.get("/suppressions").await;
+    let mut suppressed: Vec<&str> = listed.data()["suppressions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["address"].as_str().unwrap())
+        .collect();
+    suppressed.sort();
+    assert_eq!(
+        suppressed,
+        [
+            "ap+exchange@northstar.example",
+            "ap+exim@northstar.example",
+            "ap+postfix@northstar.example"
+        ]
+    );
 }
 
 #[tokio::test]

@@ -12,8 +12,10 @@ const READ_BYTES: usize = 16 * 1024;
 static DO_NOT_CONTACT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)
-        \b(?:do\s+not|don'?t|never)\s+(?:contact|e-?mail|email|write\s+to|reach\s+out\s+to)\s+(?:me|us)\b
-      | \bstop\s+(?:contacting|emailing|e-?mailing|writing\s+to|messaging)\s+(?:me|us)\b
+        \b(?:do\s+not|don'?t|never)\s+(?:contact|e-?mail|email|write\s+to|reach\s+out\s+to)\s+(?:me|us)
+          (?:\s+(?:again|anymore|any\s+more|further|about\s+this(?:\s+anymore)?))?\s*(?:[.!,;)]|$)
+      | \bstop\s+(?:contacting|emailing|e-?mailing|writing\s+to|messaging)\s+(?:me|us)
+          (?:\s+(?:again|anymore|please))?\s*(?:[.!,;)]|$)
       | \b(?:remove|take)\s+(?:me|us|my\s+address|our\s+address)\s+(?:from|off)\s+(?:your|the)\s+(?:list|mailing\s+list|database|distribution)\b
       | \bunsubscribe\s+(?:me|us)\b
       | \b(?:kontaktieren|schreiben|anschreiben)\s+sie\s+(?:mich|uns)\s+(?:bitte\s+)?nicht\s+mehr\b
@@ -72,6 +74,8 @@ mod tests {
             "Stop by our office any time.",
             "Remove the old address from the form, please.",
             "Nicht mehr lange, dann schicke ich es.",
+            "Please don't contact us by phone, email is fine.",
+            "Never email us attachments over 10 MB.",
             "Je ne peux plus attendre.",
         ] {
             assert!(!asks_not_to_be_contacted(text), "{text}");

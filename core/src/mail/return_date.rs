@@ -142,10 +142,11 @@ fn alternation(words: impl Iterator<Item = &'static str>) -> String {
     words.join("|")
 }
 
-/// Phrases after which a date is the day the sender is back.
+/// Phrases after which a date is the day the sender is back. ("available", "reachable" and the
+/// like are not among them: signatures say "available 24/7", "reachable at +49 30/12…".)
 static BACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\b(?:back|return(?:ing|s)?|available|reachable|in the office|zurück|zurueck|wieder|ab|retour|partir|disponible|joignable|vuelta|regres\w*|volver\w*|terug|weer|vanaf|bereikbaar|aanwezig)\b",
+        r"\b(?:back|return(?:ing|s)?|in the office|zurück|zurueck|wieder|ab|retour|partir|vuelta|regres\w*|volver\w*|terug|weer|vanaf|aanwezig)\b",
     )
     .expect("valid pattern")
 });
@@ -216,6 +217,10 @@ fn readings(caps: &regex::Captures, written: NaiveDate) -> Vec<NaiveDate> {
             .collect();
     }
     if let (Some(a), Some(b)) = (number("na"), number("nb")) {
+        // "24/7" is a promise, not a date.
+        if a == 24 && b == 7 && caps.name("ny").is_none() {
+            return Vec::new();
+        }
         let year = year_of(caps.name("ny"));
         let separator_is_dot = caps.get(0).is_some_and(|m| m.as_str().contains('.'));
         let mut dates = Vec::new();
@@ -387,6 +392,10 @@ mod tests {
                 date(2026, 3, 17),
             ),
             ("Out of office through Friday.", date(2026, 3, 7)),
+            (
+                "Back on 12 March. Support is available 24/7.",
+                date(2026, 3, 12),
+            ),
             // German
             (
                 "Ich bin bis zum 14.03.2026 nicht im Büro.",
@@ -449,6 +458,9 @@ mod tests {
             // Numbers that are no dates.
             "Call me back at 555-12-99.",
             "Version 3.1 is back.",
+            // Signatures are no out-of-office notes.
+            "Thanks! Our support is available 24/7, back office included.",
+            "Reachable on 30/12 via the hotline.",
             // "to" and "au" alone are not read as "until" (too common).
             "Please write to Sam on Monday.",
             "Je suis au bureau lundi matin.",

@@ -345,28 +345,36 @@ fn the_timeline_records_what_the_case_did_in_order() {
 }
 
 #[test]
-fn a_return_date_moves_the_follow_up_later_never_earlier_and_at_most_90_days() {
+fn a_return_date_moves_the_follow_up_later_never_earlier_and_at_most_90_days_in_all() {
     let mut case = CaseState::new(0);
     case.record_outbound(outbound("m1"), OutboundKind::Outreach, 1_000, 0);
     case.defer_follow_up(500, 10);
     assert_eq!(case.next_action_at, 1_000, "never earlier than planned");
     case.defer_follow_up(5_000, 10);
     assert_eq!(case.next_action_at, 5_000);
-    case.defer_follow_up(i64::MAX, 10);
-    assert_eq!(case.next_action_at, 5_000 + MAX_RETURN_DEFERRAL_MS);
-    // Paused: the delay the pause holds moves instead.
-    case.pause(100);
-    case.defer_follow_up(5_000 + MAX_RETURN_DEFERRAL_MS + 50, 200);
-    assert_eq!(case.next_action_at, NOTHING_SCHEDULED);
-    case.resume(1_100);
-    assert_eq!(
-        case.next_action_at,
-        5_000 + MAX_RETURN_DEFERRAL_MS + 50 + 1_000
-    );
+    // However many arrive: 90 days from the follow-up planned when the message went out.
+    case.defer_follow_up(1_000 + MAX_RETURN_DEFERRAL_MS - 1, 10);
+    case.defer_follow_up(i64::MAX, 20);
+    assert_eq!(case.next_action_at, 1_000 + MAX_RETURN_DEFERRAL_MS);
     // Waiting for the client: nothing is scheduled, nothing moves.
     case.request_input("q".into(), "?".into(), 2_000);
-    case.defer_follow_up(9_999_999_999, 2_100);
+    case.defer_follow_up(9_999_999, 2_100);
     assert_eq!(case.next_action_at, NOTHING_SCHEDULED);
+}
+
+#[test]
+fn a_return_date_that_arrives_while_paused_moves_the_delay_the_pause_holds() {
+    let mut case = CaseState::new(0);
+    case.record_outbound(outbound("m1"), OutboundKind::Outreach, 1_000, 0);
+    case.pause(100);
+    case.defer_follow_up(6_000, 200);
+    assert_eq!(case.next_action_at, NOTHING_SCHEDULED);
+    case.resume(10_000);
+    assert_eq!(
+        case.next_action_at,
+        10_000 + 5_900,
+        "the moved delay, from the resume"
+    );
 }
 
 #[test]

@@ -283,7 +283,20 @@ pub(super) async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> 
                 }
                 continue;
             }
-            let due = ctx.state(|s| s.case.next_action_at);
+            // A follow-up re-armed by a resume or a settled question falls in the window too.
+            let (due, moved) = ctx.state_mut(|s| {
+                let planned = s.case.next_action_at;
+                let due = if planned == NOTHING_SCHEDULED {
+                    planned
+                } else {
+                    s.input.sends_at(planned)
+                };
+                s.case.next_action_at = due;
+                (due, due != planned)
+            });
+            if moved {
+                after_change(ctx, false);
+            }
             let wait = Duration::from_millis(u64::try_from(due - now(ctx)).unwrap_or(0));
             #[cfg(test)]
             let wait = edited_follow_up_wait(ctx, wait).await;
