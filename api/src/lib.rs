@@ -17,6 +17,7 @@
 pub mod answer_page;
 pub mod attachments;
 pub mod cases;
+pub mod cursor;
 pub mod downloads;
 pub mod error;
 pub mod extract;

@@ -78,6 +78,15 @@ fn mark_dead(record: &mut CaseRecord, status: WorkflowExecutionStatus) {
     }
 }
 
+/// Whether a query failed because no such workflow exists (told apart two ways by the client).
+fn query_not_found(error: &WorkflowQueryError) -> bool {
+    match error {
+        WorkflowQueryError::NotFound(_) => true,
+        WorkflowQueryError::Rpc(status) => status.code() == Code::NotFound,
+        _ => false,
+    }
+}
+
 /// A visibility query string literal: `'…'` with `\` and `'` escaped.
 fn query_literal(value: &str) -> String {
     format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))

@@ -72,7 +72,13 @@ pub async fn list_suppressions(
             "cursor" => {
                 let token =
                     Cursor::check(&value).map_err(|rule| ApiError::invalid("cursor", rule))?;
-                from = decode_cursor(&token.0, &tenant.0)?;
+                from = crate::cursor::open(&token.0, &tenant_mark(&tenant.0), "this listing")?;
+                if from.shard >= offload_workflows::suppression::SHARDS {
+                    return Err(ApiError::invalid(
+                        "cursor",
+                        "is not a cursor of this listing",
+                    ));
+                }
             }
             _ => {}
         }
@@ -80,7 +86,7 @@ pub async fn list_suppressions(
     let (suppressions, next) = state.cases().suppressions(&tenant.0, from, limit).await?;
     Ok(ok(SuppressionPage {
         suppressions,
-        next_cursor: next.map(|at| encode_cursor(&at, &tenant.0)),
+        next_cursor: next.map(|at| crate::cursor::seal(&at, &tenant_mark(&tenant.0))),
     }))
 }
 
@@ -118,31 +124,6 @@ pub async fn lift_suppression(
     state.cases().lift(&tenant.0, &address).await?;
     tracing::info!(tenant = %tenant.0, "suppression lifted");
     Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-fn encode_cursor(at: &SuppressionPosition, tenant: &str) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
-        serde_json::to_vec(&serde_json::json!({"t": tenant_mark(tenant), "at": at}))
-            .expect("a cursor serializes"),
-    )
-}
-
-fn decode_cursor(cursor: &str, tenant: &str) -> Result<SuppressionPosition, ApiError> {
-    use base64::Engine;
-    let bad = || ApiError::invalid("cursor", "is not a cursor of this listing");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .map_err(|_| bad())?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    if value["t"] != tenant_mark(tenant) {
-        return Err(bad());
-    }
-    let at: SuppressionPosition = serde_json::from_value(value["at"].clone()).map_err(|_| bad())?;
-    if at.shard >= offload_workflows::suppression::SHARDS {
-        return Err(bad());
-    }
-    Ok(at)
 }
 
 /// A short digest of the tenant, which binds a cursor to it without naming it.

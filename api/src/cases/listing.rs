@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use crate::extract::Tenant;
 use crate::response::{Envelope, ok};
 use crate::rules::{Token, Trimmed, Whole};
-use crate::store::{CaseFilter, CaseSummary, ListPosition};
+use crate::store::{CaseFilter, CaseSummary};
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use offload_workflows::CaseStatus;
@@ -101,33 +101,12 @@ pub async fn list_cases(
     let fingerprint = filter.fingerprint();
     let from = match cursor {
         None => None,
-        Some(cursor) => Some(decode_cursor(&cursor, &fingerprint)?),
+        Some(cursor) => Some(crate::cursor::open(&cursor, &fingerprint, "this listing")?),
     };
     let (cases, next) = state
         .cases()
         .list(&filter, limit as usize, from.as_ref())
         .await?;
-    let next_cursor = next.map(|position| encode_cursor(&position, &fingerprint));
+    let next_cursor = next.map(|position| crate::cursor::seal(&position, &fingerprint));
     Ok(ok(CasePage { cases, next_cursor }))
-}
-
-fn encode_cursor(position: &ListPosition, fingerprint: &str) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
-        serde_json::to_vec(&serde_json::json!({"f": fingerprint, "p": position}))
-            .expect("a cursor serializes"),
-    )
-}
-
-fn decode_cursor(cursor: &str, fingerprint: &str) -> Result<ListPosition, ApiError> {
-    use base64::Engine;
-    let bad = || ApiError::invalid("cursor", "is not a cursor of this listing");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .map_err(|_| bad())?;
-    let value: Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    if value["f"] != fingerprint {
-        return Err(bad());
-    }
-    serde_json::from_value(value["p"].clone()).map_err(|_| bad())
 }

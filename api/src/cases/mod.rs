@@ -268,6 +268,23 @@ pub async fn create_case(
     Ok(response)
 }
 
+/// Whether the create repeats an idempotent create whose case exists (then it is no new case).
+async fn replays_an_existing_case(
+    state: &AppState,
+    tenant: &Tenant,
+    idempotency_key: Option<&str>,
+) -> Result<bool, ApiError> {
+    let Some(key) = idempotency_key else {
+        return Ok(false);
+    };
+    let existing = idempotency::case_id(&tenant.0, key);
+    Ok(state
+        .cases()
+        .record(existing, false, Wait::ForTheWorkflow)
+        .await?
+        .is_some())
+}
+
 /// Refuses a new case for an address on the tenant's suppression list (a replay of an idempotent
 /// create that exists is not a new case), naming why and since when.
 async fn check_suppression(
@@ -279,16 +296,8 @@ async fn check_suppression(
     let Some(suppression) = state.cases().suppression(&tenant.0, address).await? else {
         return Ok(());
     };
-    if let Some(key) = idempotency_key {
-        let existing = idempotency::case_id(&tenant.0, key);
-        if state
-            .cases()
-            .record(existing, false, Wait::ForTheWorkflow)
-            .await?
-            .is_some()
-        {
-            return Ok(());
-        }
+    if replays_an_existing_case(state, tenant, idempotency_key).await? {
+        return Ok(());
     }
     Err(ApiError::CounterpartySuppressed(format!(
         "on the suppression list since {}: {}",
@@ -305,16 +314,8 @@ async fn check_monthly_cap(
     cap: u64,
     idempotency_key: Option<&str>,
 ) -> Result<(), ApiError> {
-    if let Some(key) = idempotency_key {
-        let existing = idempotency::case_id(&tenant.0, key);
-        if state
-            .cases()
-            .record(existing, false, Wait::ForTheWorkflow)
-            .await?
-            .is_some()
-        {
-            return Ok(());
-        }
+    if replays_an_existing_case(state, tenant, idempotency_key).await? {
+        return Ok(());
     }
     let month_start = offload_workflows::view::utc_month_start(now_ms());
     let created = state

@@ -75,7 +75,11 @@ pub async fn case_events(
             "cursor" => {
                 let token =
                     Cursor::check(&value).map_err(|rule| ApiError::invalid("cursor", rule))?;
-                cursor = Some(decode_cursor(&token.0, case_id)?);
+                cursor = Some(crate::cursor::open(
+                    &token.0,
+                    &case_id.to_string(),
+                    "this case's events",
+                )?);
             }
             _ => {}
         }
@@ -162,7 +166,7 @@ fn page_of(
 ) -> Json<Envelope<EventPage>> {
     ok(EventPage {
         events,
-        next_cursor: next.map(|at| encode_cursor(at, case_id)),
+        next_cursor: next.map(|at| crate::cursor::seal(&at, &case_id.to_string())),
     })
 }
 
@@ -213,41 +217,21 @@ async fn archived_entries(
     Ok((entries, position))
 }
 
-fn encode_cursor(at: Position, case_id: Uuid) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
-        serde_json::to_vec(&serde_json::json!({"c": case_id.to_string(), "at": at}))
-            .expect("a cursor serializes"),
-    )
-}
-
-fn decode_cursor(cursor: &str, case_id: Uuid) -> Result<Position, ApiError> {
-    use base64::Engine;
-    let bad = || ApiError::invalid("cursor", "is not a cursor of this case's events");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .map_err(|_| bad())?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    if value["c"] != case_id.to_string() {
-        return Err(bad());
-    }
-    serde_json::from_value(value["at"].clone()).map_err(|_| bad())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_cursor_is_bound_to_its_case() {
-        let case = Uuid::new_v4();
+        let case = Uuid::new_v4().to_string();
         let at = Position {
             source: 2,
             position: 7,
         };
-        let cursor = encode_cursor(at, case);
-        assert_eq!(decode_cursor(&cursor, case).unwrap(), at);
-        assert!(decode_cursor(&cursor, Uuid::new_v4()).is_err());
-        assert!(decode_cursor("bm90IGpzb24", case).is_err());
+        let cursor = crate::cursor::seal(&at, &case);
+        let open = |c: &str, bound: &str| crate::cursor::open::<Position>(c, bound, "x");
+        assert_eq!(open(&cursor, &case).unwrap(), at);
+        assert!(open(&cursor, &Uuid::new_v4().to_string()).is_err());
+        assert!(open("bm90IGpzb24", &case).is_err());
     }
 }

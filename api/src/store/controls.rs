@@ -1,7 +1,7 @@
 //! The client's controls over a case through Temporal: its timeline (the case's own record, and
 //! the redeliveries of a finished case), pause and resume, and redelivering a past webhook event.
 
-use super::{CaseStore, Delivery, rpc_error};
+use super::{CaseStore, Delivery, query_not_found as not_found, rpc_error};
 use crate::error::{ApiError, Dependency};
 use offload_workflows::CaseWorkflow;
 use offload_workflows::activities::WebhookDelivery;
@@ -46,14 +46,6 @@ fn no_worker_answered(timeout: std::time::Duration) -> ApiError {
         Dependency::CaseWorker,
         format!("no worker answered within {timeout:?}"),
     )
-}
-
-fn not_found(error: &WorkflowQueryError) -> bool {
-    match error {
-        WorkflowQueryError::NotFound(_) => true,
-        WorkflowQueryError::Rpc(status) => status.code() == Code::NotFound,
-        _ => false,
-    }
 }
 
 impl CaseStore {

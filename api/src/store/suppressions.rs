@@ -2,7 +2,7 @@
 //! (see `offload_workflows::suppression`). Additions are signals-with-start (durable at once, a
 //! worker or not); reads are queries (a shard that was never written to reads as empty).
 
-use super::{CaseStore, rpc_error};
+use super::{CaseStore, query_not_found as not_found, rpc_error};
 use crate::error::{ApiError, Dependency};
 use offload_workflows::suppression::{
     SHARDS, Suppression, SuppressionList, SuppressionListInput, SuppressionPageQuery, shard_of,
@@ -22,14 +22,6 @@ pub struct SuppressionPosition {
     pub shard: u32,
     #[serde(rename = "a")]
     pub after: Option<String>,
-}
-
-fn not_found(error: &WorkflowQueryError) -> bool {
-    match error {
-        WorkflowQueryError::NotFound(_) => true,
-        WorkflowQueryError::Rpc(status) => status.code() == Code::NotFound,
-        _ => false,
-    }
 }
 
 impl CaseStore {

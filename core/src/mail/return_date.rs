@@ -305,48 +305,47 @@ fn ceil(text: &str, at: usize) -> usize {
     at
 }
 
-/// The dates a piece of text names, in order: each explicit date (its earliest plausible
-/// reading), else a weekday ("back on Monday"), as the next such day.
-fn dates_in<'t>(
+/// The explicit dates a piece of text names, in order (each its earliest plausible reading).
+fn explicit_dates<'t>(
     text: &'t str,
     written: NaiveDate,
     plausible: &'t impl Fn(&NaiveDate) -> bool,
 ) -> impl Iterator<Item = NaiveDate> + 't {
-    let explicit = DATE.captures_iter(text).filter_map(move |caps| {
+    DATE.captures_iter(text).filter_map(move |caps| {
         let mut dates = readings(&caps, written);
         dates.retain(|d| plausible(d));
         dates.into_iter().min()
-    });
-    let weekdays = WEEKDAY.find_iter(text).filter_map(move |word| {
-        let weekday = WEEKDAYS.iter().find(|(w, _)| *w == word.as_str())?.1;
-        Some(next_weekday(weekday, written))
-    });
-    explicit.chain(weekdays)
+    })
 }
 
+/// The weekdays a piece of text names ("back on Monday"), in order, as the next such day.
+fn weekday_dates(text: &str, written: NaiveDate) -> impl Iterator<Item = NaiveDate> + '_ {
+    WEEKDAY.find_iter(text).filter_map(move |word| {
+        let weekday = WEEKDAYS.iter().find(|(w, _)| *w == word.as_str())?.1;
+        Some(next_weekday(weekday, written))
+    })
+}
+
+/// The first explicit date in `text`, else its first weekday.
 fn first_date(
     text: &str,
     written: NaiveDate,
     plausible: &impl Fn(&NaiveDate) -> bool,
 ) -> Option<NaiveDate> {
-    dates_in(text, written, plausible).next()
+    explicit_dates(text, written, plausible)
+        .next()
+        .or_else(|| weekday_dates(text, written).next())
 }
 
+/// The last explicit date in `text`, else its last weekday.
 fn last_date(
     text: &str,
     written: NaiveDate,
     plausible: &impl Fn(&NaiveDate) -> bool,
 ) -> Option<NaiveDate> {
-    let explicit = DATE.captures_iter(text).filter_map(|caps| {
-        let mut dates = readings(&caps, written);
-        dates.retain(|d| plausible(d));
-        dates.into_iter().min()
-    });
-    explicit.last().or_else(|| {
-        let word = WEEKDAY.find_iter(text).last()?;
-        let weekday = WEEKDAYS.iter().find(|(w, _)| *w == word.as_str())?.1;
-        Some(next_weekday(weekday, written))
-    })
+    explicit_dates(text, written, plausible)
+        .last()
+        .or_else(|| weekday_dates(text, written).last())
 }
 
 #[cfg(test)]
