@@ -164,8 +164,11 @@ def after_call(context, case, response):
         return
     if case.meta is None or case.meta.phase.name != "stateful":
         return
-    # A generated sending window may hold the outreach for days: nothing to answer yet.
+    # A generated sending window may hold the outreach for days, and a case queued behind an
+    # earlier one for the same address waits for it: nothing to answer yet.
     if isinstance(case.body, dict) and case.body.get("sendWindow"):
+        return
+    if response.json()["data"].get("queuedBehind"):
         return
     with _lock:
         if len(_played) >= PLAYED_CASES:

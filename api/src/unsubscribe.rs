@@ -100,7 +100,13 @@ pub async fn unsubscribe_address(
         case_id,
     )
     .await?;
-    let mut cases = state.cases().open_cases_for(tenant, address).await?;
+    let mut cases: Vec<uuid::Uuid> = state
+        .cases()
+        .open_cases_for(tenant, address)
+        .await?
+        .into_iter()
+        .map(|(case, _)| case)
+        .collect();
     if !cases.contains(&case_id) {
         cases.push(case_id);
     }

@@ -10,9 +10,10 @@ use offload_core::blobs::{BlobError, BlobStore};
 use offload_core::config::Mailbox;
 use offload_core::mail::CaseAddresses;
 use offload_workflows::activities::{
-    AGENT_FAILED, ARCHIVE_FAILED, AgentRequest, AttemptOutcome, AttemptVerdict, Draft, Evaluation,
-    OutboundEmail, SEND_REJECTED, SentEmail, TimelineChunk, TranscriptSegment, WEBHOOK_GONE,
-    WEBHOOK_REFUSED, WebhookAttempt, WebhookDelivery, webhook_event_key,
+    AGENT_FAILED, ARCHIVE_FAILED, AgentRequest, AttemptOutcome, AttemptVerdict, Draft,
+    EarlierCases, Evaluation, OutboundEmail, SEND_REJECTED, SentEmail, TimelineChunk,
+    TranscriptSegment, WEBHOOK_GONE, WEBHOOK_REFUSED, WebhookAttempt, WebhookDelivery,
+    webhook_event_key,
 };
 use offload_workflows::state::{INLINE_BODY_LIMIT, text_prefix};
 use std::sync::Arc;
@@ -34,6 +35,8 @@ pub struct CaseActivities {
     pub unsubscribe: offload_core::unsubscribe::UnsubscribeLinks,
     pub webhooks: WebhookSender,
     pub metrics: Arc<WorkerMetrics>,
+    /// Where queued cases look at the earlier cases they wait for.
+    pub earlier_cases: crate::queue::EarlierCaseLookup,
 }
 
 fn permanent(kind: &str, message: String) -> ActivityError {
@@ -295,6 +298,20 @@ impl CaseActivities {
             .await
             .map_err(|error| retryable(format!("store the timeline chunk: {error}")))?;
         Ok(key)
+    }
+
+    /// Which earlier cases a queued case still waits for (retried without limit: every error
+    /// is Temporal's, and passes).
+    #[activity(name = "check_earlier_cases")]
+    pub async fn check_earlier_cases(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        look: EarlierCases,
+    ) -> Result<Vec<String>, ActivityError> {
+        self.earlier_cases
+            .still_open(&look)
+            .await
+            .map_err(retryable)
     }
 
     /// One attempt of a webhook delivery (the workflow retries): what the receiver answered.

@@ -13,6 +13,7 @@ pub mod agent;
 pub mod history;
 pub mod mail;
 pub mod metrics;
+pub mod queue;
 pub mod webhook;
 
 use activities::CaseActivities;
@@ -32,6 +33,7 @@ use tokio_util::sync::CancellationToken;
 /// The activities wired to the configured agent, mailer and webhook sender.
 pub async fn case_activities(
     config: &Config,
+    client: Client,
     metrics: Arc<WorkerMetrics>,
 ) -> anyhow::Result<CaseActivities> {
     let addresses = config.case_addresses().map_err(|e| {
@@ -79,6 +81,7 @@ pub async fn case_activities(
         webhooks: webhook::WebhookSender::new(config.webhook_policy(), config.keys_file.clone())
             .with_answer_links(config.answer_links()?),
         metrics,
+        earlier_cases: queue::EarlierCaseLookup::new(client),
     })
 }
 
@@ -100,7 +103,7 @@ pub async fn run(
         .workflow_interceptor(WorkflowInterceptorConstructor::new(move |_| {
             counted.run_in_memory()
         }))
-        .register_activities(case_activities(&config, metrics).await?)
+        .register_activities(case_activities(&config, client.clone(), metrics).await?)
         .graceful_shutdown_period(Duration::from_secs(20))
         .max_cached_workflows(config.worker_max_cached_cases)
         .build();

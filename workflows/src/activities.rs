@@ -244,6 +244,19 @@ pub struct TimelineChunk {
     pub entries: Vec<TimelineEntry>,
 }
 
+/// A queued case's look at the earlier cases it waits for (`waitForOpenCases`).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct EarlierCases {
+    /// The queued case: the first earlier case still open is asked to tell it when it ends.
+    pub case_id: String,
+    /// Oldest first.
+    pub earlier: Vec<String>,
+    /// The one already asked (it is not asked again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_with: Option<String>,
+}
+
 /// Blob key of a delivered webhook event (the [`WebhookDelivery`] as JSON), kept so the client
 /// can have it delivered again (`POST /cases/{id}/webhooks/{eventId}/redeliver`).
 pub fn webhook_event_key(case_id: &str, event_id: &str) -> String {
@@ -301,6 +314,12 @@ activity!(
 activity!(
     /// Moves older timeline entries of a case to the blob store; returns the chunk's key.
     ArchiveTimeline, "archive_timeline", TimelineChunk => String
+);
+
+activity!(
+    /// Which of the earlier cases a queued case waits for are still open: from the first open
+    /// one on (asked to say when it ends), in order; empty when all have ended.
+    CheckEarlierCases, "check_earlier_cases", EarlierCases => Vec<String>
 );
 
 fn retry(
@@ -392,6 +411,20 @@ pub fn send_local_options() -> LocalActivityOptions {
             Duration::from_secs(120),
             8,
             &[SEND_REJECTED],
+        ))
+        .build()
+}
+
+/// A look at the earlier cases: Temporal answers in milliseconds; while it does not (a restart,
+/// an outage) the look is retried for as long as it takes, at most a minute apart — an earlier
+/// case that does not exist is one that ended, so no failure is permanent.
+pub fn check_earlier_cases_options() -> ActivityOptions {
+    ActivityOptions::with_start_to_close_timeout(Duration::from_secs(30))
+        .retry_policy(retry(
+            Duration::from_secs(1),
+            Duration::from_secs(60),
+            0,
+            &[],
         ))
         .build()
 }

@@ -92,6 +92,10 @@ pub struct CaseRequest {
     /// When the case may write to the counterparty, in `counterparty.timezone` (spec §7).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_window: Option<crate::send_window::SendWindow>,
+    /// The case waits for the tenant's earlier open cases for the same address to end before
+    /// it writes (spec §7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_for_open_cases: Option<bool>,
 }
 
 /// The most reminders one input request gets.
@@ -137,6 +141,10 @@ pub struct CaseInput {
     /// events, or when Temporal suggests it (`OFFLOAD_CASE_RUN_MAX_EVENTS`; generation 2 on).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_max_events: Option<u32>,
+    /// With `waitForOpenCases`: the tenant's open cases for the same address created before
+    /// this one (oldest first, as the API found them), which it waits for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub queued_behind: Vec<String>,
     /// On a continued run: the case as the previous run left it. Absent on the first run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carried: Option<Box<CarriedCase>>,

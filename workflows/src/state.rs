@@ -8,12 +8,14 @@ use serde_json::Value;
 
 mod archive;
 mod pause;
+mod queue;
 mod timeline;
 mod transcript;
 mod trust;
 
 pub use archive::*;
 pub use pause::*;
+pub use queue::*;
 pub use timeline::*;
 pub use transcript::*;
 pub use trust::*;
@@ -262,6 +264,9 @@ pub struct CaseState {
     /// most [`MAX_RETURN_DEFERRAL_MS`] from there, however many arrive.
     #[serde(default, skip_serializing_if = "is_zero_ms")]
     pub planned_follow_up_at: i64,
+    /// The earlier cases this one waits for, and the later ones waiting for it.
+    #[serde(default, skip_serializing_if = "Queue::is_empty")]
+    pub queue: Queue,
 }
 
 fn is_zero_ms(ms: &i64) -> bool {
@@ -307,6 +312,7 @@ impl CaseState {
             paused: None,
             input_held_ms: 0,
             planned_follow_up_at: 0,
+            queue: Queue::default(),
         }
     }
 

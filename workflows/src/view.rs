@@ -25,6 +25,10 @@ pub struct CaseView {
     /// The client paused the case (`POST /cases/{id}/pause`): it sends nothing until resumed.
     #[serde(default)]
     pub paused: bool,
+    /// With `waitForOpenCases`: the earlier open case of the tenant for the same address this
+    /// `CREATED` case waits for before it writes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queued_behind: Option<String>,
     pub attempt_count: u32,
     pub max_attempts: u32,
     pub follow_up_delay_hours: u32,
@@ -38,6 +42,9 @@ pub struct CaseView {
     /// As given at creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_window: Option<crate::send_window::SendWindow>,
+    /// As given at creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_for_open_cases: Option<bool>,
     pub attachments: Vec<Attachment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_status: Option<ResultStatus>,
@@ -94,6 +101,11 @@ impl CaseView {
             updated_at: state.updated_at,
             next_action_at: state.next_action_at,
             paused: state.is_paused(),
+            queued_behind: state
+                .queue
+                .head()
+                .filter(|_| state.status == CaseStatus::Created)
+                .map(str::to_string),
             attempt_count: state.attempt_count,
             max_attempts: request.max_attempts,
             follow_up_delay_hours: request.follow_up_delay_hours,
@@ -103,6 +115,7 @@ impl CaseView {
             constraints: request.constraints.clone(),
             result_schema: request.result_schema.clone(),
             send_window: request.send_window.clone(),
+            wait_for_open_cases: request.wait_for_open_cases,
             attachments: state.attachments.clone(),
             result_status: state
                 .status

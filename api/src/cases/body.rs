@@ -91,6 +91,9 @@ pub struct CreateCaseBody {
     /// When the case may write to the counterparty, in `counterparty.timezone` (UTC when
     /// absent). Without it messages go out at once.
     pub send_window: Option<SendWindowBody>,
+    /// One case at a time: the case stays `CREATED` (showing `queuedBehind`) until your
+    /// earlier open cases for the same counterparty address have ended, then starts.
+    pub wait_for_open_cases: Option<bool>,
 }
 
 fn constraints_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
@@ -323,6 +326,7 @@ impl CreateCaseBody {
                 .send_window
                 .map(SendWindowBody::into_window)
                 .transpose()?,
+            wait_for_open_cases: self.wait_for_open_cases,
         })
     }
 }

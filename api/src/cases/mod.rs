@@ -109,6 +109,9 @@ pub struct CreatedCase {
     pub case_id: String,
     /// Always `CREATED`.
     pub status: String,
+    /// With `waitForOpenCases`: the earlier open case it waits for, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queued_behind: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -222,10 +225,23 @@ pub async fn create_case(
         Some(key) => idempotency::case_id(&tenant.0, key),
         None => Uuid::new_v4(),
     };
+    let created_at = now_ms();
+    let queued_behind = if request.wait_for_open_cases == Some(true) {
+        earlier_open_cases(
+            &state,
+            &tenant,
+            &request.counterparty.address,
+            case_id,
+            created_at,
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
     let input = CaseInput {
         case_id: case_id.to_string(),
         tenant: tenant.0.clone(),
-        created_at: now_ms(),
+        created_at,
         hour_seconds: state.config().hour_seconds,
         request,
         request_hash: request_hash.clone(),
@@ -233,16 +249,17 @@ pub async fn create_case(
         // API and worker read the same OFFLOAD_AGENT.
         local_agent: matches!(state.config().agent, offload_core::config::AgentKind::Rules),
         run_max_events: Some(state.config().case_run_max_events),
+        queued_behind,
         carried: None,
     };
-    let replayed = match state.cases().start(&input).await? {
-        Start::Started => false,
+    let (replayed, queued_behind) = match state.cases().start(&input).await? {
+        Start::Started => (false, input.queued_behind.first().cloned()),
         Start::AlreadyExists => {
             let original = owned_case(&state, &tenant, case_id, false).await?;
             if original.request_hash != request_hash {
                 return Err(ApiError::IdempotencyConflict);
             }
-            true
+            (true, original.view.queued_behind.clone())
         }
     };
     if replayed {
@@ -257,6 +274,7 @@ pub async fn create_case(
         ok(CreatedCase {
             case_id: case_id.to_string(),
             status: "CREATED".into(),
+            queued_behind,
         }),
     )
         .into_response();
@@ -266,6 +284,27 @@ pub async fn create_case(
             .insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// The tenant's open cases for `address` created before this one (`waitForOpenCases`), oldest
+/// first. Strictly before: two cases created in the same millisecond never wait for each other,
+/// so no two cases can each wait for the other.
+async fn earlier_open_cases(
+    state: &AppState,
+    tenant: &Tenant,
+    address: &str,
+    case_id: Uuid,
+    created_at_ms: i64,
+) -> Result<Vec<String>, ApiError> {
+    let created_ns = created_at_ms.saturating_mul(1_000_000);
+    Ok(state
+        .cases()
+        .open_cases_for(&tenant.0, address)
+        .await?
+        .into_iter()
+        .filter(|&(id, created)| created < created_ns && id != case_id)
+        .map(|(id, _)| id.to_string())
+        .collect())
 }
 
 /// Whether the create repeats an idempotent create whose case exists (then it is no new case).

@@ -3,7 +3,8 @@
 use super::{CaseStore, query_literal, rpc_error};
 use crate::error::ApiError;
 use offload_workflows::search::{
-    OFFLOAD_CLIENT_REFERENCE_ID, OFFLOAD_CREATED_AT, OFFLOAD_STATUS, OFFLOAD_TENANT,
+    OFFLOAD_CLIENT_REFERENCE_ID, OFFLOAD_COUNTERPARTY, OFFLOAD_CREATED_AT, OFFLOAD_STATUS,
+    OFFLOAD_TENANT,
 };
 use offload_workflows::state::CaseStatus;
 use temporalio_client::NamespacedClient;
@@ -274,6 +275,39 @@ impl CaseStore {
             })
             .collect();
         Ok((found, response.next_page_token.is_empty()))
+    }
+
+    /// The tenant's open cases for `address` (as visibility shows them: within moments of a
+    /// change), oldest first, each with its creation time in ns.
+    pub async fn open_cases_for(
+        &self,
+        tenant: &str,
+        address: &str,
+    ) -> Result<Vec<(uuid::Uuid, i64)>, ApiError> {
+        let open = [
+            CaseStatus::Created,
+            CaseStatus::Running,
+            CaseStatus::InputNeeded,
+        ]
+        .map(|status| query_literal(status.as_str()))
+        .join(", ");
+        let query = format!(
+            "{} = {} AND {} = {} AND ExecutionStatus = 'Running' AND {} IN ({open})",
+            OFFLOAD_TENANT.name(),
+            query_literal(tenant),
+            OFFLOAD_COUNTERPARTY.name(),
+            query_literal(&address.to_ascii_lowercase()),
+            OFFLOAD_STATUS.name(),
+        );
+        let (found, _) = self.list_page(query).await?;
+        let mut cases: Vec<(uuid::Uuid, i64)> = found
+            .into_iter()
+            .filter_map(|(case, created)| {
+                Some((uuid::Uuid::parse_str(&case.case_id).ok()?, created))
+            })
+            .collect();
+        cases.sort_by_key(|&(id, created)| (created, id));
+        Ok(cases)
     }
 
     /// How many cases `tenant` created at or after `since` (an ISO 8601 UTC timestamp); a case

@@ -8,7 +8,6 @@ use offload_workflows::suppression::{
     SHARDS, Suppression, SuppressionList, SuppressionListInput, SuppressionPageQuery, shard_of,
     shard_workflow_id,
 };
-use temporalio_client::NamespacedClient;
 use temporalio_client::errors::{WorkflowInteractionError, WorkflowQueryError, WorkflowStartError};
 use temporalio_client::tonic::Code;
 use temporalio_client::{
@@ -159,42 +158,5 @@ impl CaseStore {
             };
         }
         Ok((page, None))
-    }
-}
-
-impl CaseStore {
-    /// The tenant's open cases for `address` (as visibility shows them: within moments).
-    pub async fn open_cases_for(
-        &self,
-        tenant: &str,
-        address: &str,
-    ) -> Result<Vec<uuid::Uuid>, ApiError> {
-        use offload_workflows::search::{OFFLOAD_COUNTERPARTY, OFFLOAD_TENANT};
-        let query = format!(
-            "{} = {} AND {} = {} AND ExecutionStatus = 'Running'",
-            OFFLOAD_TENANT.name(),
-            super::query_literal(tenant),
-            OFFLOAD_COUNTERPARTY.name(),
-            super::query_literal(&address.to_ascii_lowercase()),
-        );
-        let mut service = self.client.connection().workflow_service();
-        let response = service
-            .list_workflow_executions(temporalio_client::tonic::Request::new(
-                temporalio_common::protos::temporal::api::workflowservice::v1::ListWorkflowExecutionsRequest {
-                    namespace: self.client.namespace(),
-                    page_size: 1000,
-                    next_page_token: Vec::new(),
-                    query,
-                },
-            ))
-            .await
-            .map_err(|status| rpc_error("list the address's open cases", &status))?
-            .into_inner();
-        Ok(response
-            .executions
-            .iter()
-            .filter_map(|info| info.execution.as_ref())
-            .filter_map(|execution| uuid::Uuid::parse_str(&execution.workflow_id).ok())
-            .collect())
     }
 }

@@ -16,6 +16,7 @@ mod manage;
 mod operators;
 mod outages;
 mod pause;
+mod queue;
 mod routes;
 mod service;
 mod ses;

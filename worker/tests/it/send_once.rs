@@ -78,6 +78,7 @@ fn case_input(case_id: &str) -> CaseInput {
         generation: offload_workflows::case::CURRENT_GENERATION,
         local_agent: true,
         run_max_events: None,
+        queued_behind: Vec::new(),
         carried: None,
     }
 }

@@ -98,6 +98,10 @@ pub enum TimelineEvent {
     /// The client asked for a past event to be delivered again.
     #[serde(rename = "webhook.redelivery_requested", rename_all = "camelCase")]
     WebhookRedeliveryRequested { event_id: String },
+    /// The case waits for an earlier open case of the tenant for the same address to end
+    /// (`waitForOpenCases`); a later entry names the next one it waits for, if any.
+    #[serde(rename = "case.queued", rename_all = "camelCase")]
+    CaseQueued { queued_behind: String },
     /// The client paused the case: nothing is sent until it resumes.
     #[serde(rename = "case.paused")]
     CasePaused {},

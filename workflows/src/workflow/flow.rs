@@ -235,6 +235,10 @@ async fn edited_follow_up_wait(ctx: &Ctx, wait: Duration) -> Duration {
 pub(super) async fn work_the_case(ctx: &Ctx) -> Result<(), WorkflowTermination> {
     // A continued run has sent its outreach long ago.
     if ctx.state(|s| s.case.attempt_count == 0) {
+        // One case at a time per counterparty: a queued case writes once the earlier ones end.
+        if !super::queue::wait_for_earlier_cases(ctx).await? {
+            return Ok(());
+        }
         hold_within_step(ctx).await?;
         #[cfg(test)]
         if super::edits::active(super::edits::Edit::SendBeforeCompose) {

@@ -13,6 +13,7 @@ mod continuation;
 mod edits;
 mod flow;
 mod pump;
+mod queue;
 mod waits;
 
 pub use flow::{SNAPSHOT_PATCH, STOP_WINS_PATCH, TRUST_REVIEW_PATCH, VIEW_MEMO_KEY};
@@ -24,8 +25,8 @@ use crate::events::{DeliveryProgress, WebhookEvent};
 use crate::search::describe_for_operators;
 use crate::state::{
     CANCELLED_REASON, CaseState, CaseStatus, DeliveryFailure, InboundReply,
-    OPERATOR_CANCELLED_REASON, ProvidedInput, ResultStatus, Stop, TimelineEvent, TimelinePage,
-    TimelineQuery, TranscriptMessage, reply_subject,
+    OPERATOR_CANCELLED_REASON, ProvidedInput, Queue, ResultStatus, Stop, TimelineEvent,
+    TimelinePage, TimelineQuery, TranscriptMessage, reply_subject,
 };
 use crate::view::{CaseRecord, CaseView};
 use flow::work_the_case;
@@ -53,6 +54,10 @@ pub const CANCEL: &str = "cancel";
 pub const PAUSE: &str = "pause";
 /// Signal: the client resumed the case (no input).
 pub const RESUME: &str = "resume";
+/// Signal: a later case for the same counterparty waits for this one (its caseId).
+pub const SUCCESSOR_QUEUED: &str = "successor_queued";
+/// Signal: an earlier case this one waits for has ended (its caseId).
+pub const EARLIER_CASE_ENDED: &str = "earlier_case_ended";
 /// Signal: deliver a past event again ([`WebhookEvent`], as first delivered).
 pub const REDELIVER_WEBHOOK: &str = "redeliver_webhook";
 /// Query: the whole public view ([`CaseRecord`]); argument `includeTranscript: bool`.
@@ -142,7 +147,10 @@ impl CaseWorkflow {
             }
             None => (
                 1,
-                CaseState::new(input.created_at),
+                CaseState {
+                    queue: Queue::behind(input.queued_behind.clone()),
+                    ..CaseState::new(input.created_at)
+                },
                 VecDeque::new(),
                 None,
                 Vec::new(),
@@ -193,6 +201,9 @@ impl CaseWorkflow {
                     );
                 }
                 outcome = Err(WorkflowTermination::cancelled());
+            }
+            if winding_up && case_ctx.state(|s| s.case.status.is_terminal()) {
+                queue::tell_later_cases(&case_ctx).await;
             }
             case_ctx.state_mut(|s| s.finished = true);
             outcome
@@ -267,6 +278,19 @@ impl CaseWorkflow {
     pub fn resume(&mut self, ctx: &mut SyncWorkflowContext<Self>) {
         let now = now_ms(ctx.workflow_time(), self.case.updated_at);
         self.case.resume(now);
+    }
+
+    #[signal(name = "successor_queued")]
+    pub fn successor_queued(&mut self, _ctx: &mut SyncWorkflowContext<Self>, case_id: String) {
+        // A case that has ended tells nobody: the later case sees the end when it looks.
+        if !self.case.status.is_terminal() && case_id != self.input.case_id {
+            self.case.queue.add_successor(case_id);
+        }
+    }
+
+    #[signal(name = "earlier_case_ended")]
+    pub fn earlier_case_ended(&mut self, _ctx: &mut SyncWorkflowContext<Self>, case_id: String) {
+        self.case.queue.earlier_case_ended(&case_id);
     }
 
     #[signal(name = "redeliver_webhook")]
