@@ -16,6 +16,7 @@ import email.policy
 import email.utils
 import json
 import os
+import sys
 import threading
 import time
 import urllib.request
@@ -175,4 +176,13 @@ def after_call(context, case, response):
             return
         case_id = response.json()["data"]["caseId"]
         _played.append(case_id)
-    _play_counterparty(case_id)
+    try:
+        _play_counterparty(case_id)
+    except Exception as error:
+        # Said where the run's log shows it (schemathesis reports a hook's error only as one),
+        # and failed on by fuzz-api.sh: the service let its counterparty down.
+        print(f"[counterparty] {case_id}: {error}", file=sys.stderr, flush=True)
+        if _REPORT:
+            with _lock, open(_REPORT, "a", encoding="utf-8") as report:
+                report.write(f"failed {case_id}: {error}\n")
+        raise

@@ -57,7 +57,6 @@ impl Queue {
         let moved = open.first() != self.behind.first() || self.registered_with.is_none();
         self.registered_with = open.first().cloned();
         self.behind = open;
-        self.news = false;
         moved
     }
 

@@ -32,7 +32,9 @@ pub(super) async fn wait_for_earlier_cases(ctx: &Ctx) -> Result<bool, WorkflowTe
         if stopped(ctx) {
             return Ok(false);
         }
-        let look = ctx.state(|s| {
+        // A word that arrives while the look is under way still counts (for the next look).
+        let look = ctx.state_mut(|s| {
+            s.case.queue.news = false;
             (!s.case.queue.behind.is_empty()).then(|| EarlierCases {
                 case_id: s.input.case_id.clone(),
                 earlier: s.case.queue.behind.clone(),
