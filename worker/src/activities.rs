@@ -5,17 +5,18 @@ use crate::agent::{Agent, AgentError};
 use crate::mail::ledger::{Prior, SendLedger};
 use crate::mail::{self, Mailer, SendError, SendOutcome};
 use crate::metrics::{WebhookOutcome, WorkerMetrics};
+use crate::reading;
 use crate::webhook::{WebhookError, WebhookSender};
 use offload_core::blobs::{BlobError, BlobStore};
 use offload_core::config::Mailbox;
 use offload_core::mail::CaseAddresses;
 use offload_workflows::activities::{
-    AGENT_FAILED, ARCHIVE_FAILED, AgentRequest, AttemptOutcome, AttemptVerdict, Draft,
-    EarlierCases, Evaluation, OutboundEmail, SEND_REJECTED, SentEmail, TimelineChunk,
+    AGENT_FAILED, ARCHIVE_FAILED, AgentRequest, AttachmentText, AttemptOutcome, AttemptVerdict,
+    Draft, EarlierCases, Evaluation, OutboundEmail, SEND_REJECTED, SentEmail, TimelineChunk,
     TranscriptSegment, WEBHOOK_GONE, WEBHOOK_REFUSED, WebhookAttempt, WebhookDelivery,
     webhook_event_key,
 };
-use offload_workflows::state::{INLINE_BODY_LIMIT, text_prefix};
+use offload_workflows::state::{AttachmentReading, INLINE_BODY_LIMIT, ReadingStatus, text_prefix};
 use std::sync::Arc;
 use temporalio_common::error::ApplicationFailure;
 use temporalio_macros::activities;
@@ -107,6 +108,8 @@ async fn agent_call<T>(
 
 /// How much of a long body the agent reads (the case keeps only the first 4 KiB inline).
 const AGENT_BODY_LIMIT: usize = 64 * 1024;
+/// How much attachment text the agent reads in all (the newest files first).
+const AGENT_FILES_LIMIT: usize = 128 * 1024;
 
 impl CaseActivities {
     /// The request with the whole text (up to [`AGENT_BODY_LIMIT`]) of bodies the case keeps in
@@ -133,6 +136,49 @@ impl CaseActivities {
             }
         }
         Ok(request)
+    }
+
+    /// The request with the text of the files in its window (newest first, up to
+    /// [`AGENT_FILES_LIMIT`] in all), and what reading the new replies' files gave, for the
+    /// case to keep. Each file is read once per case (see `reading::read_stored`).
+    async fn with_file_texts(
+        &self,
+        mut request: AgentRequest,
+    ) -> Result<(AgentRequest, Vec<AttachmentReading>), ActivityError> {
+        let new_ids: Vec<String> = request
+            .new_replies()
+            .flat_map(|m| m.attachment_ids.iter().cloned())
+            .collect();
+        let mut readings = Vec::new();
+        let mut texts = Vec::new();
+        let mut budget = AGENT_FILES_LIMIT;
+        for attachment in request.attachments.iter().rev() {
+            let (reading, fresh) =
+                reading::read_stored(self.blobs.as_ref(), &request.case_id, attachment)
+                    .await
+                    .map_err(|e| retryable(format!("read an attachment: {e}")))?;
+            if fresh {
+                self.metrics.attachment_read(reading.status);
+            }
+            if new_ids.contains(&attachment.attachment_id) {
+                let text_ref = (reading.status == ReadingStatus::Text)
+                    .then(|| reading::reading_key(&request.case_id, &attachment.attachment_id));
+                readings.push(reading.summary(&attachment.attachment_id, text_ref));
+            }
+            if reading.status == ReadingStatus::Text && budget > 0 {
+                let text = text_prefix(&reading.text, budget).to_string();
+                budget -= text.len();
+                texts.push(AttachmentText {
+                    attachment_id: attachment.attachment_id.clone(),
+                    name: attachment.name.clone(),
+                    text,
+                });
+            }
+        }
+        texts.reverse();
+        readings.reverse();
+        request.attachment_texts = texts;
+        Ok((request, readings))
     }
 
     /// Stores a body longer than the case keeps inline, before anything is sent (a retry finds
@@ -192,7 +238,10 @@ impl CaseActivities {
         request: AgentRequest,
     ) -> Result<Evaluation, ActivityError> {
         let request = self.with_full_bodies(request).await?;
-        agent_call(&ctx, self.agent.evaluate_with_evidence(&request)).await
+        let (request, readings) = self.with_file_texts(request).await?;
+        let mut evaluation = agent_call(&ctx, self.agent.evaluate_with_evidence(&request)).await?;
+        evaluation.readings = readings;
+        Ok(evaluation)
     }
 
     /// Sends one message, at most once: mailers without their own idempotency (SES) go through

@@ -9,6 +9,8 @@ use std::time::Duration;
 /// What the worker counts. One per worker, held by its activities.
 pub struct WorkerMetrics {
     webhooks: Counter,
+    /// Received files read, by what reading gave (`text`, `no_text`).
+    attachment_readings: Counter,
     /// The largest agent request (activity input, as JSON) this worker was handed.
     largest_agent_request: std::sync::atomic::AtomicU64,
     /// Case runs whose workflow context is alive (see [`RunInMemory`]).
@@ -43,6 +45,11 @@ impl Default for WorkerMetrics {
                 "Webhook delivery attempts by outcome.",
                 &["outcome"],
             ),
+            attachment_readings: Counter::new(
+                "offload_attachment_readings_total",
+                "Received files read for the agent, by what reading gave (text, no_text).",
+                &["status"],
+            ),
             largest_agent_request: std::sync::atomic::AtomicU64::new(0),
             runs_in_memory: Arc::default(),
         }
@@ -57,6 +64,11 @@ impl WorkerMetrics {
     /// Attempts that ended with `outcome` so far.
     pub fn webhooks(&self, outcome: WebhookOutcome) -> u64 {
         self.webhooks.get(&[outcome.as_str()])
+    }
+
+    /// Counts a file read for the first time (a kept reading is not read again).
+    pub fn attachment_read(&self, status: offload_workflows::state::ReadingStatus) {
+        self.attachment_readings.inc(&[status.as_str()]);
     }
 
     /// Notes the size of an agent request (JSON bytes).
@@ -88,6 +100,7 @@ impl WorkerMetrics {
     pub fn render(&self) -> String {
         let mut out = String::new();
         self.webhooks.render(&mut out);
+        self.attachment_readings.render(&mut out);
         out.push_str(&format!(
             "# HELP offload_agent_request_bytes_max The largest agent activity input this worker \
              was handed (bytes of JSON).\n# TYPE offload_agent_request_bytes_max gauge\n\

@@ -53,6 +53,19 @@ pub struct AgentRequest {
     /// that wants more than the window in `transcript`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub archived: Vec<String>,
+    /// The text of the attachments in `transcript` that gave any, as the worker read it for
+    /// the agent (the case never sends or keeps it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachment_texts: Vec<AttachmentText>,
+}
+
+/// An attachment's text, for the agent to read as the counterparty's (untrusted) words.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentText {
+    pub attachment_id: String,
+    pub name: String,
+    pub text: String,
 }
 
 impl AgentRequest {
@@ -61,6 +74,28 @@ impl AgentRequest {
         self.new_reply_indices
             .iter()
             .filter_map(|&i| self.transcript.get(i))
+    }
+
+    /// The text of the files that came with the replies this evaluation is the first to see.
+    pub fn new_attachment_texts(&self) -> impl Iterator<Item = &AttachmentText> {
+        let new_ids: Vec<&String> = self
+            .new_replies()
+            .flat_map(|m| m.attachment_ids.iter())
+            .collect();
+        self.attachment_texts
+            .iter()
+            .filter(move |t| new_ids.contains(&&t.attachment_id))
+    }
+
+    /// The counterparty's new words: the new replies' bodies, then their files' text, each
+    /// introduced by its name.
+    pub fn new_words(&self) -> String {
+        let mut parts: Vec<String> = self.new_replies().map(|m| m.body.clone()).collect();
+        parts.extend(
+            self.new_attachment_texts()
+                .map(|t| format!("[{}]\n{}", t.name, t.text)),
+        );
+        parts.join("\n\n")
     }
 
     /// The answer the client gave last, if the agent still has to act on it.
@@ -120,6 +155,9 @@ pub struct Evaluation {
     pub decision: Decision,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
+    /// What reading the files of the new replies gave (the case keeps it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<crate::state::AttachmentReading>,
 }
 
 impl From<Decision> for Evaluation {
@@ -127,6 +165,7 @@ impl From<Decision> for Evaluation {
         Evaluation {
             decision,
             evidence: Vec::new(),
+            readings: Vec::new(),
         }
     }
 }

@@ -2,8 +2,8 @@
 
 use crate::case::{CaseInput, Channel, Counterparty, Goal, SenderPersona};
 use crate::state::{
-    Attachment, CaseState, CaseStatus, Direction, HumanInput, InputRequest, ResultStatus,
-    TranscriptMessage,
+    Attachment, AttachmentReading, CaseState, CaseStatus, Direction, HumanInput, InputRequest,
+    ResultStatus, TranscriptMessage,
 };
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -84,6 +84,9 @@ pub struct CaseRecord {
     /// (JSON arrays of messages), oldest first; they come before `transcript`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub archived: Vec<String>,
+    /// With `transcript`: what reading the received files gave, for the rendering.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<AttachmentReading>,
     /// See [`crate::case::CaseInput::request_hash`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_hash: Option<String>,
@@ -127,8 +130,14 @@ impl CaseView {
                 .flatten(),
             input_request: state.input_request.clone(),
             human_inputs: state.human_inputs.clone(),
-            conversation_thread: include_transcript
-                .then(|| render_transcript(&state.transcript, &state.attachments, |_| None)),
+            conversation_thread: include_transcript.then(|| {
+                render_transcript(
+                    &state.transcript,
+                    &state.attachments,
+                    &state.readings,
+                    |_| None,
+                )
+            }),
         }
     }
 }
@@ -163,6 +172,7 @@ pub fn goal_with_human_context(goal: &Goal, human_inputs: &[HumanInput]) -> Goal
 pub fn render_transcript<'a>(
     messages: &'a [TranscriptMessage],
     attachments: &[Attachment],
+    readings: &[AttachmentReading],
     full_body: impl Fn(&'a TranscriptMessage) -> Option<&'a str>,
 ) -> Option<String> {
     if messages.is_empty() {
@@ -203,14 +213,29 @@ pub fn render_transcript<'a>(
                 m.to,
                 m.subject
             );
-            let files: Vec<String> = m
+            let files: Vec<&Attachment> = m
                 .attachment_ids
                 .iter()
                 .filter_map(|id| attachments.iter().find(|a| &a.attachment_id == id))
-                .map(|a| format!("{} ({} bytes)", a.name, a.size))
                 .collect();
             if !files.is_empty() {
-                block.push_str(&format!("Attachments: {}\n", files.join(", ")));
+                let names: Vec<String> = files
+                    .iter()
+                    .map(|a| format!("{} ({} bytes)", a.name, a.size))
+                    .collect();
+                block.push_str(&format!("Attachments: {}\n", names.join(", ")));
+            }
+            for file in files {
+                if let Some(reading) = readings
+                    .iter()
+                    .find(|r| r.attachment_id == file.attachment_id)
+                {
+                    block.push_str(&format!(
+                        "Read from {}: {}\n",
+                        file.name,
+                        reading.describe()
+                    ));
+                }
             }
             let skipped: Vec<String> = m
                 .skipped_attachments

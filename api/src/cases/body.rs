@@ -48,7 +48,8 @@ pub(super) const KIB: usize = 1024;
     "metadata": {"ticket": 7},
     "inputTimeoutHours": 168,
     "inputReminderHours": 24,
-    "sendWindow": {"start": "09:00", "end": "17:00", "days": ["MON", "TUE", "WED", "THU", "FRI"]}
+    "sendWindow": {"start": "09:00", "end": "17:00", "days": ["MON", "TUE", "WED", "THU", "FRI"]},
+    "waitForOpenCases": true
 }))]
 pub struct CreateCaseBody {
     /// Only `EMAIL` is implemented; `SMS` is refused with a clear message.

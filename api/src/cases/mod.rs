@@ -18,7 +18,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use offload_workflows::state::{
-    Attachment, InputRequestStatus, ProvidedInput, TranscriptMessage, check_input,
+    Attachment, AttachmentReading, InputRequestStatus, ProvidedInput, TranscriptMessage,
+    check_input,
 };
 use offload_workflows::view::render_transcript;
 use offload_workflows::{CaseInput, CaseRecord, CaseStatus, CaseView};
@@ -438,7 +439,14 @@ pub async fn get_case(
     }
     if let Some(live) = loaded.record.transcript {
         view.conversation_thread = Some(
-            rendered_conversation(&state, &loaded.record.archived, live, &view.attachments).await?,
+            rendered_conversation(
+                &state,
+                &loaded.record.archived,
+                live,
+                &view.attachments,
+                &loaded.record.readings,
+            )
+            .await?,
         );
     }
     let mut response = ok(view).into_response();
@@ -481,10 +489,11 @@ pub async fn rendered_conversation(
     archived: &[String],
     live: Vec<TranscriptMessage>,
     attachments: &[Attachment],
+    readings: &[AttachmentReading],
 ) -> Result<Option<String>, ApiError> {
     let mut messages = archived_messages(state, archived).await?;
     messages.extend(live);
-    full_transcript(state, &messages, attachments).await
+    full_transcript(state, &messages, attachments, readings).await
 }
 
 /// The transcript with the whole text of bodies kept in the blob store (the query only has
@@ -493,6 +502,7 @@ async fn full_transcript(
     state: &AppState,
     messages: &[TranscriptMessage],
     attachments: &[Attachment],
+    readings: &[AttachmentReading],
 ) -> Result<Option<String>, ApiError> {
     let mut bodies: HashMap<String, String> = HashMap::new();
     for key in messages.iter().filter_map(|m| m.body_ref.as_ref()) {
@@ -503,7 +513,7 @@ async fn full_transcript(
             bodies.insert(key.clone(), String::from_utf8_lossy(&body).into_owned());
         }
     }
-    Ok(render_transcript(messages, attachments, |m| {
+    Ok(render_transcript(messages, attachments, readings, |m| {
         m.body_ref
             .as_ref()
             .and_then(|key| bodies.get(key))

@@ -71,6 +71,7 @@ impl CaseStore {
             view: CaseView::build(&input, &state, false),
             transcript: None,
             archived: Vec::new(),
+            readings: Vec::new(),
             request_hash: input.request_hash.clone(),
         }))
     }

@@ -5,7 +5,7 @@ use crate::harness::{Options, case_body, reply_address, reply_mail, spawn_app_wi
 use base64::Engine;
 use serde_json::{Value, json};
 
-fn multipart_reply(
+pub fn multipart_reply(
     case_id: &str,
     message_id: &str,
     body: &str,

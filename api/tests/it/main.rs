@@ -17,6 +17,7 @@ mod operators;
 mod outages;
 mod pause;
 mod queue;
+mod reading;
 mod routes;
 mod service;
 mod ses;

@@ -60,7 +60,11 @@ impl Agent for RulesAgent {
     ) -> Result<Evaluation, AgentError> {
         let decision = evaluate(request);
         let evidence = evidence(request, &decision);
-        Ok(Evaluation { decision, evidence })
+        Ok(Evaluation {
+            decision,
+            evidence,
+            readings: Vec::new(),
+        })
     }
 }
 
@@ -140,6 +144,17 @@ pub fn evaluate(request: &AgentRequest) -> Decision {
         };
     };
     let text = latest.body.as_str();
+    // Values are read from the latest reply and the text of the new files (an invoice number
+    // in the attached PDF counts as the counterparty's words).
+    let files: Vec<String> = request
+        .new_attachment_texts()
+        .map(|t| t.text.clone())
+        .collect();
+    let with_files = if files.is_empty() {
+        text.to_string()
+    } else {
+        format!("{text}\n\n{}", files.join("\n\n"))
+    };
     let has_attachment = new.iter().any(|m| !m.attachment_ids.is_empty());
     let evidence = has_attachment || EVIDENCE.is_match(text);
     let achieved = |result: Value| Decision::GoalAchieved {
@@ -159,7 +174,7 @@ pub fn evaluate(request: &AgentRequest) -> Decision {
     }
     // A fresh answer from the client goes out, unless these replies already settle the case.
     if let Some(answer) = request.pending_answer() {
-        if evidence && let Ok(result) = build_result(request.result_schema.as_ref(), text) {
+        if evidence && let Ok(result) = build_result(request.result_schema.as_ref(), &with_files) {
             return achieved(result);
         }
         return relay(request, &answer.provided_context);
@@ -177,7 +192,7 @@ pub fn evaluate(request: &AgentRequest) -> Decision {
     }
     // c) evidence
     if evidence {
-        return match build_result(request.result_schema.as_ref(), text) {
+        return match build_result(request.result_schema.as_ref(), &with_files) {
             Ok(result) => achieved(result),
             Err(missing) => Decision::Reply {
                 body: ask_again(request, &missing),
@@ -481,6 +496,7 @@ mod tests {
             answer_pending: false,
             follow_up_number: 1,
             archived: Vec::new(),
+            attachment_texts: Vec::new(),
         }
     }
 

@@ -108,6 +108,7 @@ pub fn request_with_reply(
         answer_pending: false,
         follow_up_number: 1,
         archived: Vec::new(),
+        attachment_texts: Vec::new(),
     }
 }
 

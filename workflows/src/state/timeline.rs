@@ -60,6 +60,21 @@ pub enum TimelineEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         returns_on: Option<String>,
     },
+    /// A received file was read for the agent: how much text it gave and how it starts, or
+    /// why it gave none.
+    #[serde(rename = "attachment.read", rename_all = "camelCase")]
+    AttachmentRead {
+        attachment_id: String,
+        name: String,
+        /// `text` or `no_text`.
+        status: String,
+        chars: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+        /// The text's first 200 bytes.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        preview: String,
+    },
     /// What the agent decided about the thread, why, and the counterparty's words it rests on.
     #[serde(rename = "decision", rename_all = "camelCase")]
     Decision {

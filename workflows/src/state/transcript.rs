@@ -21,6 +21,67 @@ pub struct Attachment {
     pub received_at: i64,
 }
 
+/// Whether reading an attachment gave text.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadingStatus {
+    Text,
+    NoText,
+}
+
+impl ReadingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReadingStatus::Text => "text",
+            ReadingStatus::NoText => "no_text",
+        }
+    }
+}
+
+/// What reading a received file gave, as the case keeps it: the whole text stays in the blob
+/// store (`text_ref`), the case keeps its first 500 bytes for the transcript and the timeline.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentReading {
+    pub attachment_id: String,
+    pub status: ReadingStatus,
+    /// Why there is no text, or what limited it ("read the first 50 of 500 pages").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Characters of text read.
+    pub chars: u32,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub preview: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_ref: Option<String>,
+}
+
+impl AttachmentReading {
+    /// One line for the transcript: the text's start, or why there is none.
+    pub fn describe(&self) -> String {
+        let note = self
+            .note
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        match self.status {
+            ReadingStatus::Text => {
+                let whole: String = self
+                    .preview
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let shown = text_prefix(&whole, 200);
+                let more = shown.len() < whole.len()
+                    || u32::try_from(self.preview.chars().count()).unwrap_or(u32::MAX) < self.chars;
+                let ellipsis = if more { "…" } else { "" };
+                format!("{} characters{note}: \"{shown}{ellipsis}\"", self.chars)
+            }
+            ReadingStatus::NoText => format!("no text{note}"),
+        }
+    }
+}
+
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
@@ -219,4 +280,35 @@ pub struct InboundReply {
     /// Automatic replies only: the day (`YYYY-MM-DD`) the sender says they are back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_date: Option<String>,
+}
+
+impl super::CaseState {
+    /// Keeps what reading a received file gave (once per file) and puts it on the timeline.
+    pub fn record_reading(&mut self, reading: AttachmentReading, now: i64) {
+        if self
+            .readings
+            .iter()
+            .any(|r| r.attachment_id == reading.attachment_id)
+        {
+            return;
+        }
+        let name = self
+            .attachments
+            .iter()
+            .find(|a| a.attachment_id == reading.attachment_id)
+            .map(|a| a.name.clone())
+            .unwrap_or_default();
+        self.timeline.record(
+            now,
+            super::TimelineEvent::AttachmentRead {
+                attachment_id: reading.attachment_id.clone(),
+                name,
+                status: reading.status.as_str().to_string(),
+                chars: reading.chars,
+                note: reading.note.clone(),
+                preview: text_prefix(&reading.preview, 200).to_string(),
+            },
+        );
+        self.readings.push(reading);
+    }
 }

@@ -455,6 +455,9 @@ pub(super) async fn evaluate_until_settled(ctx: &Ctx) -> Result<bool, WorkflowTe
         let decided_at = now(ctx);
         ctx.state_mut(|s| {
             s.case.mark_evaluated(&seen, answer_seen);
+            for reading in &evaluation.readings {
+                s.case.record_reading(reading.clone(), decided_at);
+            }
             s.case.timeline.record(
                 decided_at,
                 TimelineEvent::Decision {

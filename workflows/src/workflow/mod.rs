@@ -380,6 +380,11 @@ impl CaseWorkflow {
             } else {
                 Vec::new()
             },
+            readings: if api_renders {
+                self.case.readings.clone()
+            } else {
+                Vec::new()
+            },
             request_hash: self.input.request_hash.clone(),
         }
     }
@@ -436,6 +441,7 @@ impl CaseWorkflow {
                 .iter()
                 .map(|s| s.key.clone())
                 .collect(),
+            attachment_texts: Vec::new(),
         }
     }
 

@@ -341,11 +341,9 @@ impl Agent for OpenAiAgent {
         request: &AgentRequest,
     ) -> Result<Evaluation, AgentError> {
         let new: Vec<&TranscriptMessage> = request.new_replies().collect();
-        let new_text = new
-            .iter()
-            .map(|m| m.body.as_str())
-            .collect::<Vec<_>>()
-            .join("\n\n");
+        // The new replies and the text of their files: all the counterparty's words, for
+        // every guard (injection, evidence, grounding).
+        let new_text = request.new_words();
         let new_files: Vec<String> = new
             .iter()
             .flat_map(|m| m.attachment_ids.iter())
@@ -444,6 +442,7 @@ impl Agent for OpenAiAgent {
         Ok(Evaluation {
             decision: decision?,
             evidence,
+            readings: Vec::new(),
         })
     }
 }

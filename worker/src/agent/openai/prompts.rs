@@ -134,8 +134,20 @@ fn message_block(request: &AgentRequest, i: usize, m: &TranscriptMessage, new: b
         .filter_map(|id| request.attachments.iter().find(|a| &a.attachment_id == id))
         .map(|a| format!("attachment:{}", a.name))
         .collect();
-    // The delimiter cannot be forged from inside a message.
-    let body = m.body.replace("untrusted_email", "untrusted-email");
+    // The delimiter cannot be forged from inside a message or a file.
+    let mut body = m.body.replace("untrusted_email", "untrusted-email");
+    for file in request
+        .attachment_texts
+        .iter()
+        .filter(|t| m.attachment_ids.contains(&t.attachment_id))
+    {
+        body.push_str(&format!(
+            "\n\n[text of attachment:{}]\n{}\n[end of attachment:{}]",
+            file.name.replace("untrusted_email", "untrusted-email"),
+            file.text.replace("untrusted_email", "untrusted-email"),
+            file.name.replace("untrusted_email", "untrusted-email"),
+        ));
+    }
     format!(
         "<untrusted_email n=\"{}\" from=\"{who}\" status=\"{}\">\nSubject: {}\nAttachments: {}\n\n{}\n</untrusted_email>",
         i + 1,

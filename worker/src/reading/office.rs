@@ -1,0 +1,176 @@
+//! Office documents: Word (`word/document.xml` of a DOCX, read with `quick-xml`) and spreadsheets
+//! (XLSX, ODS, XLS, read with `calamine`), as text.
+//!
+//! An archive is weighed before anything inflates: at most 10,000 members, each at most
+//! [`MAX_INFLATED_BYTES`] and all together [`MAX_INFLATED_TOTAL`] as the archive declares them —
+//! and `zip` refuses to inflate a member past its declared size, so a zip bomb is refused unread.
+
+use super::{MAX_INFLATED_BYTES, MAX_INFLATED_TOTAL, MAX_TEXT_BYTES, Reading};
+use calamine::{Data, DataType, Reader};
+use quick_xml::events::Event;
+use std::io::{Cursor, Read};
+
+const MAX_MEMBERS: usize = 10_000;
+/// Rows of one sheet read (the text is cut at 64 KiB anyway).
+const MAX_ROWS: usize = 5_000;
+
+pub fn read_archive(bytes: &[u8]) -> Reading {
+    let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
+        Ok(archive) => archive,
+        Err(_) => return Reading::none("not read: the archive is damaged"),
+    };
+    if archive.len() > MAX_MEMBERS {
+        return Reading::none(format!("not read: an archive of {} members", archive.len()));
+    }
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let Ok(member) = archive.by_index_raw(i) else {
+            return Reading::none("not read: the archive is damaged");
+        };
+        if member.size() > MAX_INFLATED_BYTES {
+            return Reading::none(format!(
+                "not read: a member inflates to {} bytes (a zip bomb?)",
+                member.size()
+            ));
+        }
+        total = total.saturating_add(member.size());
+    }
+    if total > MAX_INFLATED_TOTAL {
+        return Reading::none(format!(
+            "not read: the archive inflates to {total} bytes (a zip bomb?)"
+        ));
+    }
+    let has = |name: &str| archive.index_for_name(name).is_some();
+    if has("word/document.xml") {
+        return read_docx(&mut archive);
+    }
+    if has("xl/workbook.xml") {
+        return spreadsheet(calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(
+            Cursor::new(bytes),
+        ));
+    }
+    if has("content.xml") && mimetype(&mut archive).contains("spreadsheet") {
+        return spreadsheet(calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(
+            Cursor::new(bytes),
+        ));
+    }
+    Reading::none("not read: an archive, not a Word document or a spreadsheet")
+}
+
+pub fn read_legacy_excel(bytes: &[u8]) -> Reading {
+    spreadsheet(calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(
+        Cursor::new(bytes),
+    ))
+}
+
+fn mimetype(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> String {
+    let mut text = String::new();
+    if let Ok(member) = archive.by_name("mimetype") {
+        let _ = member.take(200).read_to_string(&mut text);
+    }
+    text
+}
+
+/// The paragraphs of a Word document, one per line (tabs and breaks kept).
+fn read_docx(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Reading {
+    let mut xml = Vec::new();
+    match archive.by_name("word/document.xml") {
+        Ok(member) => {
+            if member
+                .take(MAX_INFLATED_BYTES)
+                .read_to_end(&mut xml)
+                .is_err()
+            {
+                return Reading::none("not read: the document part is damaged");
+            }
+        }
+        Err(_) => return Reading::none("not read: the archive is damaged"),
+    }
+    let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
+    let mut text = String::new();
+    let mut in_text = false;
+    let mut buffer = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buffer) {
+            Ok(Event::Start(element)) if element.local_name().as_ref() == "t" => in_text = true,
+            Ok(Event::End(element)) => match element.local_name().as_ref() {
+                "t" => in_text = false,
+                "p" => text.push('\n'),
+                _ => {}
+            },
+            Ok(Event::Empty(element)) => match element.local_name().as_ref() {
+                "tab" => text.push('\t'),
+                "br" | "cr" => text.push('\n'),
+                _ => {}
+            },
+            Ok(Event::Text(content)) if in_text => text.push_str(&content.xml10_content()),
+            Ok(Event::GeneralRef(reference)) if in_text => {
+                if let Ok(Some(c)) = reference.resolve_char_ref() {
+                    text.push(c);
+                } else {
+                    match reference.as_ref() {
+                        "amp" => text.push('&'),
+                        "lt" => text.push('<'),
+                        "gt" => text.push('>'),
+                        "quot" => text.push('"'),
+                        "apos" => text.push('\''),
+                        _ => {}
+                    }
+                }
+            }
+            Ok(Event::Eof) => break,
+            Err(_) => return Reading::none("not read: the document part is damaged"),
+            _ => {}
+        }
+        buffer.clear();
+        if text.len() > MAX_TEXT_BYTES * 2 {
+            break;
+        }
+    }
+    Reading::text(text, None)
+}
+
+/// Every sheet as `Sheet: <name>` and its rows, cells separated by ` | ` (empty rows left out).
+fn spreadsheet<'a, R: Reader<Cursor<&'a [u8]>>>(workbook: Result<R, R::Error>) -> Reading {
+    let Ok(mut workbook) = workbook else {
+        return Reading::none("not read: the spreadsheet is damaged");
+    };
+    let mut text = String::new();
+    let mut cut_rows = false;
+    for (name, range) in workbook.worksheets() {
+        text.push_str(&format!("Sheet: {name}\n"));
+        for (n, row) in range.rows().enumerate() {
+            if n >= MAX_ROWS {
+                cut_rows = true;
+                break;
+            }
+            let cells: Vec<String> = row.iter().map(cell_text).collect();
+            if cells.iter().all(String::is_empty) {
+                continue;
+            }
+            text.push_str(cells.join(" | ").trim_end_matches([' ', '|']));
+            text.push('\n');
+            if text.len() > MAX_TEXT_BYTES * 2 {
+                break;
+            }
+        }
+        text.push('\n');
+    }
+    Reading::text(
+        text,
+        cut_rows.then(|| format!("read the first {MAX_ROWS} rows of a sheet")),
+    )
+}
+
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::Error(error) => format!("#{error:?}"),
+        Data::DateTime(_) => match cell.as_datetime() {
+            Some(at) if at.time() == chrono::NaiveTime::MIN => at.format("%Y-%m-%d").to_string(),
+            Some(at) => at.format("%Y-%m-%d %H:%M").to_string(),
+            None => cell.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
