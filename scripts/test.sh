@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints, unit tests, integration tests against a real
 # Temporal dev server and moto (started and stopped by the test harness), the replay corpus, the
-# OpenAPI check, the short chaos suite, and contract fuzzing of the live API. Installs what it
+# OpenAPI check, the rules agent's decisions on the evaluation corpus, the short chaos suite, and contract fuzzing of the live API. Installs what it
 # needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +27,8 @@ say "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 say "cargo test"
 cargo test --workspace --locked
+say "decision quality: the rules agent over the labeled corpus (fails on a false goal_achieved or a leak)"
+cargo run --locked -q --bin offload-worker -- eval --corpus eval/corpus --agent rules
 say "chaos (short form: kills and restarts mid-run; nothing may be lost or doubled)"
 ./scripts/chaos.sh --short
 say "contract fuzzing (schemathesis against the live API)"

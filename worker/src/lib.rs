@@ -10,6 +10,7 @@
 
 pub mod activities;
 pub mod agent;
+pub mod eval;
 pub mod history;
 pub mod mail;
 pub mod metrics;
@@ -31,19 +32,9 @@ use temporalio_sdk::workflow_interceptors::WorkflowInterceptorConstructor;
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 use tokio_util::sync::CancellationToken;
 
-/// The activities wired to the configured agent, mailer and webhook sender.
-pub async fn case_activities(
-    config: &Config,
-    client: Client,
-    metrics: Arc<WorkerMetrics>,
-) -> anyhow::Result<CaseActivities> {
-    let addresses = config.case_addresses().map_err(|e| {
-        anyhow::anyhow!(
-            "reply signing key in {} (set OFFLOAD_REPLY_SIGNING_KEY): {e}",
-            config.data_dir.display()
-        )
-    })?;
-    let agent: Arc<dyn agent::Agent> = match &config.agent {
+/// The agent `OFFLOAD_AGENT` names (and, for a model, `OFFLOAD_LLM_*` configure).
+pub fn configured_agent(config: &Config) -> Arc<dyn agent::Agent> {
+    match &config.agent {
         AgentKind::Rules => Arc::new(RulesAgent),
         AgentKind::OpenAi {
             base_url,
@@ -58,7 +49,22 @@ pub async fn case_activities(
                 Duration::from_secs(*timeout_seconds),
             ),
         )),
-    };
+    }
+}
+
+/// The activities wired to the configured agent, mailer and webhook sender.
+pub async fn case_activities(
+    config: &Config,
+    client: Client,
+    metrics: Arc<WorkerMetrics>,
+) -> anyhow::Result<CaseActivities> {
+    let addresses = config.case_addresses().map_err(|e| {
+        anyhow::anyhow!(
+            "reply signing key in {} (set OFFLOAD_REPLY_SIGNING_KEY): {e}",
+            config.data_dir.display()
+        )
+    })?;
+    let agent = configured_agent(config);
     let mailer: Arc<dyn mail::Mailer> = match config.mailer {
         MailerKind::Outbox => Arc::new(OutboxMailer::new(config.outbox_dir.clone())),
         MailerKind::Ses => {

@@ -5,6 +5,9 @@
 //! offload-worker                                          run the worker
 //! offload-worker export-history <caseId> [--out <file>]   write the history as binary protobuf
 //!                                                         (default workflows/tests/histories/<caseId>.pb)
+//! offload-worker eval [--corpus DIR] [--agent rules|openai]
+//!                                                         measure the agent's decisions on a labeled
+//!                                                         corpus (default eval/corpus, OFFLOAD_AGENT)
 //! ```
 
 use offload_core::config::Config;
@@ -12,6 +15,10 @@ use tokio_util::sync::CancellationToken;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("eval") {
+        return eval(&args[1..]).await;
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -19,13 +26,12 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         None | Some("run") => {}
         Some("export-history") => return export_history(&config, &args[1..]).await,
         Some(other) => {
             eprintln!(
-                "offload-worker: unknown command `{other}`\nusage: offload-worker [run] | export-history <caseId> [--out <file>]"
+                "offload-worker: unknown command `{other}`\nusage: offload-worker [run] | export-history <caseId> [--out <file>] | eval [--corpus DIR] [--agent rules|openai]"
             );
             return std::process::ExitCode::from(2);
         }
@@ -105,4 +111,64 @@ async fn stop_on_signal(shutdown: CancellationToken) {
     }
     tracing::info!("shutting down");
     shutdown.cancel();
+}
+
+/// `eval [--corpus DIR] [--agent rules|openai]`: prints the report; exit 1 on any false
+/// `goal_achieved` or leak, 2 on bad usage or a corpus that cannot be read.
+async fn eval(args: &[String]) -> std::process::ExitCode {
+    const USAGE: &str = "usage: offload-worker eval [--corpus DIR] [--agent rules|openai]";
+    let mut corpus = std::path::PathBuf::from("eval/corpus");
+    let mut agent_name: Option<String> = None;
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        match (flag.as_str(), rest.next()) {
+            ("--corpus", Some(dir)) => corpus = dir.into(),
+            ("--agent", Some(name)) if name == "rules" || name == "openai" => {
+                agent_name = Some(name.clone());
+            }
+            _ => {
+                eprintln!("{USAGE}");
+                return std::process::ExitCode::from(2);
+            }
+        }
+    }
+    // The agent the flag names, configured like the worker's (`OFFLOAD_LLM_*` for a model).
+    let config = Config::from_lookup(|key| match (key, &agent_name) {
+        ("OFFLOAD_AGENT", Some(name)) => Some(name.clone()),
+        _ => std::env::var(key).ok(),
+    });
+    let config = match config {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("offload-worker eval: configuration error: {error}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let cases = match offload_worker::eval::load_corpus(&corpus) {
+        Ok(cases) => cases,
+        Err(error) => {
+            eprintln!("offload-worker eval: {error}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let agent = offload_worker::configured_agent(&config);
+    let name = match &config.agent {
+        offload_core::config::AgentKind::Rules => "rules".to_string(),
+        offload_core::config::AgentKind::OpenAi { model, .. } => format!("openai ({model})"),
+    };
+    let report = match offload_worker::eval::run(agent.as_ref(), &cases, &corpus).await {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("offload-worker eval: {error}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    print!("{}", report.render(&name));
+    match report.failure() {
+        None => std::process::ExitCode::SUCCESS,
+        Some(failure) => {
+            eprintln!("offload-worker eval FAILED: {failure}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

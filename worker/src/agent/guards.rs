@@ -164,6 +164,14 @@ static LINKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\bhttps?://[^\s<>()]+|\bwww\.[^\s<>()]+").expect("valid pattern")
 });
 
+/// How many confidential values from `private_knowledge` `draft` gives away.
+pub fn leaked_values(draft: &str, private_knowledge: Option<&Value>) -> usize {
+    confidential_values(private_knowledge)
+        .iter()
+        .filter(|v| discloses(draft, v))
+        .count()
+}
+
 /// Why `draft` may not be sent, each reason without the offending content.
 pub fn draft_violations(
     draft: &str,
@@ -172,10 +180,7 @@ pub fn draft_violations(
     allowed_text: &str,
 ) -> Vec<String> {
     let mut violations = Vec::new();
-    let leaked = confidential_values(private_knowledge)
-        .iter()
-        .filter(|v| discloses(draft, v))
-        .count();
+    let leaked = leaked_values(draft, private_knowledge);
     if leaked > 0 {
         violations.push(format!(
             "it discloses {leaked} confidential value(s) from the private knowledge"

@@ -35,4 +35,8 @@ pub trait Agent: Send + Sync {
     ) -> Result<Evaluation, AgentError> {
         self.evaluate(request).await.map(Evaluation::from)
     }
+    /// Prompt and completion tokens used so far (none for an agent without a model).
+    fn tokens_used(&self) -> (u64, u64) {
+        (0, 0)
+    }
 }

@@ -5,17 +5,20 @@
 //! and no promises, so they cannot break a constraint; constraints, knowledge and private
 //! knowledge are never quoted in mail.
 //!
-//! Reading the latest reply, first match wins:
+//! Reading the latest reply and its files' text, first match wins (English, German, French,
+//! Spanish, Dutch phrasings):
+//! 0) words addressed to an AI (the model agent's injection guard) → ask the client;
 //! a) refusal phrase → rejected;
 //! b) a sentence ending in `?` and no attachment → ask the client, quoting the sentence;
-//! c) evidence (an attachment, or "attached", "here is", "confirmed", "done") → goal achieved
-//!    with a result built from the result schema; missing required properties → (d) asking for
-//!    them;
+//! c) evidence (an attachment, or "attached", "here is", "confirmed", "done", …) and nothing
+//!    saying it is not done yet → goal achieved with a result built from the result schema;
+//!    missing required properties → (d) asking for them;
 //! d) otherwise → reply asking again.
 //!
 //! A fresh answer from the client is relayed to the counterparty as a reply, unless the new
 //! replies already settle the case (refusal, or evidence with a complete result).
 
+use super::guards::injection_signal;
 use super::{Agent, AgentError};
 use async_trait::async_trait;
 use offload_workflows::activities::{AgentRequest, Decision, Draft, Evaluation};
@@ -27,12 +30,45 @@ use std::sync::LazyLock;
 
 static REFUSAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:not\s+interested|decline|do\s+not\s+contact|unsubscribe|stop\s+emailing)\b",
+        r"(?ix)\b(?:
+            not\s+interested | decline | do\s+not\s+contact | unsubscribe | stop\s+emailing
+          | kein\s+interesse | lehnen\s+(?:\w+\s+){0,3}ab
+          | pas\s+intéress\w* | refusons
+          | no\s+(?:estamos|estoy)\s+interesad\w* | rechazamos
+          | geen\s+interesse | wijzen\s+(?:\w+\s+){0,3}af
+        )\b",
     )
     .expect("valid pattern")
 });
 static EVIDENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:attached|here\s+is|confirmed|done)\b").expect("valid pattern")
+    Regex::new(
+        r"(?ix)\b(?:
+            attached | here\s+is | here\s+you\s+go | confirmed | done
+          | anbei | im\s+anhang | bestätigt
+          | ci-joint | en\s+pièce\s+jointe | confirmé
+          | adjunto | confirmado
+          | bijgevoegd | in\s+de\s+bijlage | bevestigd
+        )\b",
+    )
+    .expect("valid pattern")
+});
+/// Words that say the thing is not done yet — "not attached yet", "I'll have it done by Friday",
+/// "once it's confirmed", an unsigned draft: a reply with any of them is no evidence, even with
+/// a file attached.
+static NOT_YET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)(?:\b(?:
+            not\s+(?:yet|attached|done|signed|confirmed|ready) | n't | haven't | hasn't | will
+          | going\s+to | once | as\s+soon\s+as | tomorrow | next\s+week | later | soon
+          | still\s+needs? | draft | unsigned | follows? | to\s+follow | on\s+my\s+list
+          | working\s+on | ignore\s+my\s+last
+          | nächste\w* | sobald | folgt | entwurf | noch\s+nicht
+          | prochaine | suivra | brouillon | dès | pas\s+encore
+          | próxima | luego | todavía\s+no | borrador
+          | volgt | volgende | nog\s+niet | concept
+        )\b) | \w'll\b",
+    )
+    .expect("valid pattern")
 });
 /// A sentence: text up to and including `.`, `!` or `?`, or up to a line end.
 static SENTENCE: LazyLock<Regex> =
@@ -156,7 +192,7 @@ pub fn evaluate(request: &AgentRequest) -> Decision {
         format!("{text}\n\n{}", files.join("\n\n"))
     };
     let has_attachment = new.iter().any(|m| !m.attachment_ids.is_empty());
-    let evidence = has_attachment || EVIDENCE.is_match(text);
+    let evidence = (has_attachment || EVIDENCE.is_match(text)) && !NOT_YET.is_match(text);
     let achieved = |result: Value| Decision::GoalAchieved {
         result,
         reason: if has_attachment {
@@ -166,6 +202,18 @@ pub fn evaluate(request: &AgentRequest) -> Decision {
         },
     };
 
+    // Words addressed to an AI, in the reply or its files: nothing is decided on them without
+    // the client. (Hidden text the rules never read: they act on what a person sees.)
+    if let Some(why) = injection_signal(&with_files) {
+        return Decision::NeedsInput {
+            question: format!(
+                "The latest reply from {} contains {why}, so it was not acted on automatically. \
+                 Please check the conversation and tell us how to proceed.",
+                request.counterparty.name.trim()
+            ),
+            reason: format!("Held for the client: {why}."),
+        };
+    }
     // a) refusal
     if REFUSAL.is_match(text) {
         return Decision::Rejected {
@@ -332,7 +380,11 @@ fn labelled_values(text: &str) -> Vec<(String, String)> {
     text.lines()
         .filter_map(|line| {
             let line = line.trim().trim_start_matches(['-', '*', '•']).trim();
-            let (label, value) = line.split_once(':')?;
+            // `Label: value`, or a spreadsheet row of two cells, `Label | value`.
+            let (label, value) = line.split_once(':').or_else(|| {
+                let (label, value) = line.split_once(" | ")?;
+                (!value.contains(" | ")).then_some((label, value))
+            })?;
             let value = value.trim();
             (!value.is_empty() && label.len() <= 80).then(|| (words_of(label), value.to_string()))
         })
@@ -452,169 +504,4 @@ fn subject_from(objective: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use offload_workflows::case::Goal;
-    use offload_workflows::state::{Direction, HumanInput};
-    use serde_json::json;
-
-    fn request(reply: &str, attachment: bool, schema: Option<Value>) -> AgentRequest {
-        AgentRequest {
-            case_id: "c".into(),
-            goal: Goal {
-                objective: "Get the signed W-9 form for Northstar Supplies.".into(),
-                knowledge: None,
-                private_knowledge: None,
-            },
-            counterparty: Counterparty {
-                address: "ap@northstar.example".into(),
-                name: "Maya Chen".into(),
-                company: None,
-                timezone: None,
-                custom_data: None,
-                allow_domain_replies: None,
-            },
-            sender_persona: SenderPersona {
-                name: "Avery".into(),
-                role: Some("Accounts Payable".into()),
-                company: Some("Acme".into()),
-                tone: None,
-            },
-            constraints: vec![],
-            result_schema: schema,
-            transcript: vec![TranscriptMessage {
-                attachment_ids: if attachment {
-                    vec!["a1".into()]
-                } else {
-                    vec![]
-                },
-                ..TranscriptMessage::new(Direction::Inbound, "m", reply)
-            }],
-            attachments: vec![],
-            new_reply_indices: vec![0],
-            human_inputs: vec![],
-            answer_pending: false,
-            follow_up_number: 1,
-            archived: Vec::new(),
-            attachment_texts: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn refusals_reject_whole_words_only() {
-        for text in [
-            "We are NOT interested.",
-            "I decline",
-            "Please unsubscribe me",
-            "stop   emailing me",
-        ] {
-            assert!(
-                matches!(
-                    evaluate(&request(text, false, None)),
-                    Decision::Rejected { .. }
-                ),
-                "{text}"
-            );
-        }
-        assert!(!matches!(
-            evaluate(&request("I declined nothing, done", false, None)),
-            Decision::Rejected { .. }
-        ));
-    }
-
-    #[test]
-    fn a_question_goes_to_the_client_quoted() {
-        let decision = evaluate(&request(
-            "Thanks. Which tax year should it cover? Let me know.",
-            false,
-            None,
-        ));
-        assert_eq!(
-            decision,
-            Decision::NeedsInput {
-                question: "Maya Chen asked: \"Which tax year should it cover?\"".into(),
-                reason: "The counterparty asked a question only the client can answer.".into()
-            }
-        );
-    }
-
-    #[test]
-    fn evidence_builds_the_result_from_the_schema() {
-        let schema = json!({
-            "type": "object",
-            "properties": {
-                "w9Received": {"type": "boolean"},
-                "taxYear": {"type": "string"},
-                "legalName": {"type": "string"}
-            },
-            "required": ["w9Received", "legalName"]
-        });
-        let decision = evaluate(&request(
-            "Here is the form.\nLegal name: Northstar Supplies LLC\nTax year: 2025",
-            true,
-            Some(schema.clone()),
-        ));
-        let Decision::GoalAchieved { result, .. } = decision else {
-            panic!("{decision:?}")
-        };
-        assert_eq!(
-            result,
-            json!({"w9Received": true, "taxYear": "2025", "legalName": "Northstar Supplies LLC"})
-        );
-
-        let decision = evaluate(&request("Done.", false, Some(schema)));
-        let Decision::Reply { body, .. } = decision else {
-            panic!("{decision:?}")
-        };
-        assert!(body.contains("- Legal Name"), "{body}");
-    }
-
-    #[test]
-    fn otherwise_it_asks_again() {
-        assert!(matches!(
-            evaluate(&request("Let me look into it", false, None)),
-            Decision::Reply { .. }
-        ));
-    }
-
-    #[test]
-    fn a_fresh_answer_is_relayed() {
-        let mut r = request("Which year?", false, None);
-        r.new_reply_indices.clear();
-        r.human_inputs.push(HumanInput {
-            input_request_id: "i".into(),
-            question: "q".into(),
-            provided_context: "Tax year 2025.".into(),
-            provided_at: 0,
-        });
-        r.answer_pending = true;
-        let Decision::Reply { body, .. } = evaluate(&r) else {
-            panic!()
-        };
-        assert!(body.contains("Tax year 2025."));
-    }
-
-    #[test]
-    fn outreach_is_written_from_goal_and_persona() {
-        let draft = outreach(&request("", false, None));
-        assert_eq!(
-            draft.subject,
-            "Get the signed W-9 form for Northstar Supplies"
-        );
-        assert!(draft.body.starts_with("Hi Maya,"));
-        assert!(draft.body.contains("I'm Avery, Accounts Payable at Acme."));
-        assert!(
-            draft
-                .body
-                .ends_with("Best regards,\nAvery\nAccounts Payable, Acme")
-        );
-    }
-
-    #[test]
-    fn names_split_into_words() {
-        assert_eq!(words_of("taxYear"), "tax year");
-        assert_eq!(words_of("legal_name"), "legal name");
-        assert_eq!(words_of("W9 Received"), "w9 received");
-        assert_eq!(words_of("ein"), "ein");
-    }
-}
+mod tests;

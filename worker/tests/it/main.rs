@@ -1,7 +1,8 @@
 //! The OpenAI-compatible agent against a local fake model (wiremock): the wire shape, error
 //! mapping and timeouts, structured output handling, and the hostile-reply corpus; the webhook
-//! guard at delivery time.
+//! guard at delivery time; the evaluation corpus.
 
+mod eval;
 mod fake_model;
 mod guards;
 mod hostile;

@@ -26,6 +26,17 @@ struct ChatMessage {
 #[derive(Deserialize, Debug)]
 struct ChatResponse {
     choices: Vec<Choice>,
+    #[serde(default)]
+    usage: Option<Usage>,
+}
+
+/// Tokens one completion used, as the endpoint reports them.
+#[derive(Deserialize, Debug, Default)]
+struct Usage {
+    #[serde(default)]
+    prompt_tokens: u64,
+    #[serde(default)]
+    completion_tokens: u64,
 }
 
 #[derive(Deserialize, Debug)]
@@ -51,6 +62,8 @@ pub struct ChatClient {
     url: url::Url,
     model: String,
     api_key: Option<Secret>,
+    /// Tokens the endpoint reported, prompt and completion, since the client was made.
+    tokens: [std::sync::atomic::AtomicU64; 2],
 }
 
 impl ChatClient {
@@ -76,7 +89,14 @@ impl ChatClient {
                 .expect("a relative path joins"),
             model,
             api_key,
+            tokens: Default::default(),
         }
+    }
+
+    /// Prompt and completion tokens used so far (as the endpoint reported them).
+    pub fn tokens_used(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (self.tokens[0].load(Relaxed), self.tokens[1].load(Relaxed))
     }
 
     /// One completion whose content must be a JSON object.
@@ -146,6 +166,11 @@ impl ChatClient {
         let parsed: ChatResponse = response.json().await.map_err(|_| {
             AgentError::Transient("the model endpoint sent an unreadable answer".into())
         })?;
+        if let Some(usage) = &parsed.usage {
+            use std::sync::atomic::Ordering::Relaxed;
+            self.tokens[0].fetch_add(usage.prompt_tokens, Relaxed);
+            self.tokens[1].fetch_add(usage.completion_tokens, Relaxed);
+        }
         let choice = parsed
             .choices
             .into_iter()

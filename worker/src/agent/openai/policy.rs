@@ -320,6 +320,10 @@ fn safe(request: &AgentRequest, draft: Draft) -> Draft {
 
 #[async_trait]
 impl Agent for OpenAiAgent {
+    fn tokens_used(&self) -> (u64, u64) {
+        self.client.tokens_used()
+    }
+
     async fn compose_outreach(&self, request: &AgentRequest) -> Result<Draft, AgentError> {
         self.write_checked(OUTREACH, request, rules::outreach(request))
             .await
