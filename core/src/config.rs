@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 use url::Url;
 
+mod agent;
 mod values;
+pub use agent::{AgentKind, FallbackModel};
 pub use values::{Mailbox, Secret, is_email_address};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,19 +26,6 @@ pub enum BlobStoreKind {
     Local,
     /// An S3 bucket (key prefix may be empty).
     S3 { bucket: String, prefix: String },
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum AgentKind {
-    /// The deterministic, offline rules agent.
-    Rules,
-    /// Any OpenAI-compatible chat-completions endpoint.
-    OpenAi {
-        base_url: Url,
-        model: String,
-        api_key: Option<Secret>,
-        timeout_seconds: u64,
-    },
 }
 
 #[derive(Clone, Debug)]
@@ -206,46 +195,7 @@ impl Config {
         let keys_file = get("OFFLOAD_KEYS_FILE")
             .map(PathBuf::from)
             .unwrap_or_else(|| data_dir.join("keys.toml"));
-        let agent = match get("OFFLOAD_AGENT").as_deref().map(str::trim) {
-            None | Some("rules") => AgentKind::Rules,
-            Some("openai") => {
-                let raw = get("OFFLOAD_LLM_BASE_URL").ok_or_else(|| {
-                    bad(
-                        "OFFLOAD_LLM_BASE_URL",
-                        "is required with OFFLOAD_AGENT=openai (e.g. https://api.openai.com/v1 or http://localhost:11434/v1)",
-                    )
-                })?;
-                let base_url = Url::parse(raw.trim())
-                    .map_err(|e| bad("OFFLOAD_LLM_BASE_URL", format!("not a URL ({e}): {raw}")))?;
-                let model = get("OFFLOAD_LLM_MODEL").ok_or_else(|| {
-                    bad("OFFLOAD_LLM_MODEL", "is required with OFFLOAD_AGENT=openai")
-                })?;
-                let timeout_seconds = match get("OFFLOAD_LLM_TIMEOUT_SECONDS") {
-                    None => 60,
-                    Some(raw) => match raw.trim().parse::<u64>() {
-                        Ok(n) if (1..=110).contains(&n) => n,
-                        _ => {
-                            return Err(bad(
-                                "OFFLOAD_LLM_TIMEOUT_SECONDS",
-                                format!("must be a whole number from 1 to 110, got {raw}"),
-                            ));
-                        }
-                    },
-                };
-                AgentKind::OpenAi {
-                    base_url,
-                    model: model.trim().to_string(),
-                    api_key: get("OFFLOAD_LLM_API_KEY").map(Secret::new),
-                    timeout_seconds,
-                }
-            }
-            Some(other) => {
-                return Err(bad(
-                    "OFFLOAD_AGENT",
-                    format!("unknown agent `{other}` (supported: rules, openai)"),
-                ));
-            }
-        };
+        let agent = agent::from_env(&get)?;
         let webhook_allow_http = parse_bool(&get, "OFFLOAD_WEBHOOK_ALLOW_HTTP")?;
         let webhook_allow_cidrs = get("OFFLOAD_WEBHOOK_ALLOW_CIDRS")
             .map(|raw| {
@@ -550,6 +500,39 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(e.variable, "OFFLOAD_LLM_MODEL");
+    }
+
+    #[test]
+    fn a_fallback_model_shares_the_primarys_endpoint_and_key_unless_given_its_own() {
+        let openai = [
+            ("OFFLOAD_AGENT", "openai"),
+            ("OFFLOAD_LLM_BASE_URL", "http://localhost:11434/v1"),
+            ("OFFLOAD_LLM_MODEL", "llama3.1"),
+            ("OFFLOAD_LLM_API_KEY", "sk-primary"),
+            ("OFFLOAD_LLM_FALLBACK_MODEL", "qwen2.5"),
+        ];
+        let fallback = |c: Config| match c.agent {
+            AgentKind::OpenAi { fallback, .. } => fallback.unwrap(),
+            other => panic!("{other:?}"),
+        };
+        let shared = fallback(config(&openai).unwrap());
+        assert_eq!(shared.model, "qwen2.5");
+        assert_eq!(shared.base_url.as_str(), "http://localhost:11434/v1");
+        assert_eq!(shared.api_key.unwrap().expose(), "sk-primary");
+        let mut own = openai.to_vec();
+        own.push(("OFFLOAD_LLM_FALLBACK_BASE_URL", "https://api.openai.com/v1"));
+        own.push(("OFFLOAD_LLM_FALLBACK_API_KEY", "sk-other"));
+        let own = fallback(config(&own).unwrap());
+        assert_eq!(own.base_url.as_str(), "https://api.openai.com/v1");
+        assert_eq!(own.api_key.unwrap().expose(), "sk-other");
+        let mut bad = openai.to_vec();
+        bad.push(("OFFLOAD_LLM_FALLBACK_BASE_URL", "not a url"));
+        assert!(
+            config(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("OFFLOAD_LLM_FALLBACK_BASE_URL")
+        );
     }
 
     #[test]

@@ -63,6 +63,11 @@ impl Counter {
 
     /// Adds one to the series of `values` (one per label name, in order).
     pub fn inc(&self, values: &[&str]) {
+        self.add(values, 1);
+    }
+
+    /// Adds `n` to the series of `values`.
+    pub fn add(&self, values: &[&str], n: u64) {
         debug_assert_eq!(values.len(), self.labels.len(), "{}", self.name);
         let key = values.iter().map(|v| v.to_string()).collect();
         *self
@@ -70,7 +75,7 @@ impl Counter {
             .lock()
             .expect("metrics lock")
             .entry(key)
-            .or_default() += 1;
+            .or_default() += n;
     }
 
     /// The current value of one series (0 when it was never counted).

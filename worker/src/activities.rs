@@ -241,6 +241,10 @@ impl CaseActivities {
         let (request, readings) = self.with_file_texts(request).await?;
         let mut evaluation = agent_call(&ctx, self.agent.evaluate_with_evidence(&request)).await?;
         evaluation.readings = readings;
+        self.metrics.decision(
+            evaluation.model.as_deref().unwrap_or(self.agent.name()),
+            evaluation.decision.outcome(),
+        );
         Ok(evaluation)
     }
 

@@ -32,8 +32,9 @@ use temporalio_sdk::workflow_interceptors::WorkflowInterceptorConstructor;
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 use tokio_util::sync::CancellationToken;
 
-/// The agent `OFFLOAD_AGENT` names (and, for a model, `OFFLOAD_LLM_*` configure).
-pub fn configured_agent(config: &Config) -> Arc<dyn agent::Agent> {
+/// The agent `OFFLOAD_AGENT` names (and, for a model, `OFFLOAD_LLM_*` configure), counting its
+/// model calls in `metrics`.
+pub fn configured_agent(config: &Config, metrics: Arc<WorkerMetrics>) -> Arc<dyn agent::Agent> {
     match &config.agent {
         AgentKind::Rules => Arc::new(RulesAgent),
         AgentKind::OpenAi {
@@ -41,14 +42,23 @@ pub fn configured_agent(config: &Config) -> Arc<dyn agent::Agent> {
             model,
             api_key,
             timeout_seconds,
-        } => Arc::new(agent::openai::OpenAiAgent::new(
-            agent::openai::ChatClient::new(
-                base_url,
-                model.clone(),
-                api_key.clone(),
-                Duration::from_secs(*timeout_seconds),
-            ),
-        )),
+            fallback,
+        } => {
+            let timeout = Duration::from_secs(*timeout_seconds);
+            let client = |base_url, model: &String, api_key: &Option<_>| {
+                agent::openai::ChatClient::new(base_url, model.clone(), api_key.clone(), timeout)
+                    .with_metrics(metrics.clone())
+            };
+            let mut agent = agent::openai::OpenAiAgent::new(client(base_url, model, api_key));
+            if let Some(fallback) = fallback {
+                agent = agent.with_fallback(client(
+                    &fallback.base_url,
+                    &fallback.model,
+                    &fallback.api_key,
+                ));
+            }
+            Arc::new(agent)
+        }
     }
 }
 
@@ -64,7 +74,7 @@ pub async fn case_activities(
             config.data_dir.display()
         )
     })?;
-    let agent = configured_agent(config);
+    let agent = configured_agent(config, metrics.clone());
     let mailer: Arc<dyn mail::Mailer> = match config.mailer {
         MailerKind::Outbox => Arc::new(OutboxMailer::new(config.outbox_dir.clone())),
         MailerKind::Ses => {

@@ -151,7 +151,8 @@ async fn eval(args: &[String]) -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    let agent = offload_worker::configured_agent(&config);
+    let metrics = std::sync::Arc::new(offload_worker::metrics::WorkerMetrics::default());
+    let agent = offload_worker::configured_agent(&config, metrics);
     let name = match &config.agent {
         offload_core::config::AgentKind::Rules => "rules".to_string(),
         offload_core::config::AgentKind::OpenAi { model, .. } => format!("openai ({model})"),

@@ -11,6 +11,15 @@ pub struct WorkerMetrics {
     webhooks: Counter,
     /// Received files read, by what reading gave (`text`, `no_text`).
     attachment_readings: Counter,
+    /// Calls to a model endpoint, by model and how they ended.
+    model_calls: Counter,
+    /// Tokens a model endpoint reported, by model and kind (`prompt`, `completion`).
+    model_tokens: Counter,
+    /// How long model calls took, by model.
+    model_latency: offload_core::metrics::Histogram,
+    /// Decisions on replies, by the model that made them (`rules` for the rules agent) and
+    /// outcome.
+    decisions: Counter,
     /// The largest agent request (activity input, as JSON) this worker was handed.
     largest_agent_request: std::sync::atomic::AtomicU64,
     /// Case runs whose workflow context is alive (see [`RunInMemory`]).
@@ -50,6 +59,28 @@ impl Default for WorkerMetrics {
                 "Received files read for the agent, by what reading gave (text, no_text).",
                 &["status"],
             ),
+            model_calls: Counter::new(
+                "offload_llm_requests_total",
+                "Calls to the model endpoint, by model and outcome (ok, timeout, rate_limited, \
+                 server_error, refused, unusable, unreachable).",
+                &["model", "outcome"],
+            ),
+            model_tokens: Counter::new(
+                "offload_llm_tokens_total",
+                "Tokens the model endpoint reported, by model and kind (prompt, completion).",
+                &["model", "kind"],
+            ),
+            model_latency: offload_core::metrics::Histogram::new(
+                "offload_llm_request_duration_seconds",
+                "How long calls to the model endpoint took, by model.",
+                &["model"],
+            ),
+            decisions: Counter::new(
+                "offload_agent_decisions_total",
+                "Decisions on replies, by the model that made them (rules: the rules agent) and \
+                 outcome.",
+                &["model", "outcome"],
+            ),
             largest_agent_request: std::sync::atomic::AtomicU64::new(0),
             runs_in_memory: Arc::default(),
         }
@@ -69,6 +100,33 @@ impl WorkerMetrics {
     /// Counts a file read for the first time (a kept reading is not read again).
     pub fn attachment_read(&self, status: offload_workflows::state::ReadingStatus) {
         self.attachment_readings.inc(&[status.as_str()]);
+    }
+
+    /// Counts one call to `model` that ended with `outcome`, and its time.
+    pub fn model_call(&self, model: &str, outcome: &str, elapsed: Duration) {
+        self.model_calls.inc(&[model, outcome]);
+        self.model_latency.observe(&[model], elapsed);
+    }
+
+    /// Counts the tokens `model`'s endpoint reported for one call.
+    pub fn model_call_tokens(&self, model: &str, prompt: u64, completion: u64) {
+        self.model_tokens.add(&[model, "prompt"], prompt);
+        self.model_tokens.add(&[model, "completion"], completion);
+    }
+
+    /// Tokens of `kind` (`prompt`, `completion`) reported for `model` so far.
+    pub fn model_tokens(&self, model: &str, kind: &str) -> u64 {
+        self.model_tokens.get(&[model, kind])
+    }
+
+    /// Calls to `model` that ended with `outcome` so far.
+    pub fn model_calls(&self, model: &str, outcome: &str) -> u64 {
+        self.model_calls.get(&[model, outcome])
+    }
+
+    /// Counts a decision on a reply.
+    pub fn decision(&self, model: &str, outcome: &str) {
+        self.decisions.inc(&[model, outcome]);
     }
 
     /// Notes the size of an agent request (JSON bytes).
@@ -101,6 +159,10 @@ impl WorkerMetrics {
         let mut out = String::new();
         self.webhooks.render(&mut out);
         self.attachment_readings.render(&mut out);
+        self.model_calls.render(&mut out);
+        self.model_tokens.render(&mut out);
+        self.model_latency.render(&mut out);
+        self.decisions.render(&mut out);
         out.push_str(&format!(
             "# HELP offload_agent_request_bytes_max The largest agent activity input this worker \
              was handed (bytes of JSON).\n# TYPE offload_agent_request_bytes_max gauge\n\

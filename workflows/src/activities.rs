@@ -158,6 +158,9 @@ pub struct Evaluation {
     /// What reading the files of the new replies gave (the case keeps it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub readings: Vec<crate::state::AttachmentReading>,
+    /// The model that decided (a fallback shows here); none for the rules agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 impl From<Decision> for Evaluation {
@@ -166,6 +169,7 @@ impl From<Decision> for Evaluation {
             decision,
             evidence: Vec::new(),
             readings: Vec::new(),
+            model: None,
         }
     }
 }

@@ -63,8 +63,11 @@ impl Browser {
         ]);
         let created: Value = http
             .post(format!("{base}/session"))
+            // Finding an element waits for it (up to 20 s): a page a click submitted may still
+            // be on its way on a busy machine.
             .json(&json!({"capabilities": {"alwaysMatch": {
                 "browserName": "chrome",
+                "timeouts": {"implicit": 20000},
                 "goog:chromeOptions": {"binary": chromium, "args": args}
             }}}))
             .send()

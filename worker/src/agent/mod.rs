@@ -39,4 +39,8 @@ pub trait Agent: Send + Sync {
     fn tokens_used(&self) -> (u64, u64) {
         (0, 0)
     }
+    /// What metrics call this agent when no model answered: `rules`, or the primary model.
+    fn name(&self) -> &str {
+        "rules"
+    }
 }

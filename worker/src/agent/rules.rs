@@ -100,6 +100,7 @@ impl Agent for RulesAgent {
             decision,
             evidence,
             readings: Vec::new(),
+            model: None,
         })
     }
 }

@@ -4,6 +4,7 @@
 
 mod eval;
 mod fake_model;
+mod fallback;
 mod guards;
 mod hostile;
 mod send_once;

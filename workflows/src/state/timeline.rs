@@ -82,6 +82,9 @@ pub enum TimelineEvent {
         outcome: String,
         reason: String,
         evidence: Vec<String>,
+        /// The model that decided (absent for the rules agent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        model: Option<String>,
     },
     /// A question for the client.
     #[serde(rename = "input.requested", rename_all = "camelCase")]
@@ -319,6 +322,7 @@ impl TimelineEvent {
                 outcome,
                 reason,
                 evidence,
+                model,
             } => Decision {
                 outcome,
                 reason: short(reason),
@@ -327,6 +331,22 @@ impl TimelineEvent {
                     .take(EVIDENCE_ITEMS)
                     .map(|e| cut(&e, EVIDENCE_LIMIT))
                     .collect(),
+                model: model.map(short),
+            },
+            AttachmentRead {
+                attachment_id,
+                name,
+                status,
+                chars,
+                note,
+                preview,
+            } => AttachmentRead {
+                attachment_id,
+                name: short(name),
+                status,
+                chars,
+                note: note.map(short),
+                preview: short(preview),
             },
             InputRequested {
                 input_request_id,
@@ -453,6 +473,7 @@ mod tests {
                 outcome: "reply".into(),
                 reason: "r".repeat(10_000),
                 evidence: vec!["e".repeat(10_000); 20],
+                model: None,
             },
         );
         match &timeline.entries[0].event {

@@ -464,6 +464,7 @@ pub(super) async fn evaluate_until_settled(ctx: &Ctx) -> Result<bool, WorkflowTe
                     outcome: evaluation.decision.outcome().to_string(),
                     reason: evaluation.decision.reason().to_string(),
                     evidence: evaluation.evidence.clone(),
+                    model: evaluation.model.clone(),
                 },
             );
         });

@@ -64,6 +64,8 @@ pub struct ChatClient {
     api_key: Option<Secret>,
     /// Tokens the endpoint reported, prompt and completion, since the client was made.
     tokens: [std::sync::atomic::AtomicU64; 2],
+    /// Where calls, their time, outcome and tokens are counted, by model.
+    metrics: Option<std::sync::Arc<crate::metrics::WorkerMetrics>>,
 }
 
 impl ChatClient {
@@ -90,7 +92,19 @@ impl ChatClient {
             model,
             api_key,
             tokens: Default::default(),
+            metrics: None,
         }
+    }
+
+    /// Counts this client's calls in `metrics` (the worker's `/metrics`).
+    pub fn with_metrics(mut self, metrics: std::sync::Arc<crate::metrics::WorkerMetrics>) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    /// The model this client asks.
+    pub fn model(&self) -> &str {
+        &self.model
     }
 
     /// Prompt and completion tokens used so far (as the endpoint reported them).
@@ -99,8 +113,33 @@ impl ChatClient {
         (self.tokens[0].load(Relaxed), self.tokens[1].load(Relaxed))
     }
 
-    /// One completion whose content must be a JSON object.
+    /// One completion whose content must be a JSON object; counted by model and outcome.
     pub(super) async fn complete(
+        &self,
+        system: String,
+        user: String,
+        format: Value,
+    ) -> Result<Value, AgentError> {
+        let started = std::time::Instant::now();
+        let outcome = self.complete_once(system, user, format).await;
+        if let Some(metrics) = &self.metrics {
+            let label = match &outcome {
+                Ok(_) => "ok",
+                Err(AgentError::RateLimited { .. }) => "rate_limited",
+                Err(AgentError::Permanent(_)) => "refused",
+                Err(AgentError::Transient(why)) if why.contains("timed out") => "timeout",
+                Err(AgentError::Transient(why)) if why.contains("could not be reached") => {
+                    "unreachable"
+                }
+                Err(AgentError::Transient(why)) if why.contains("answered") => "server_error",
+                Err(AgentError::Transient(_)) => "unusable",
+            };
+            metrics.model_call(&self.model, label, started.elapsed());
+        }
+        outcome
+    }
+
+    async fn complete_once(
         &self,
         system: String,
         user: String,
@@ -170,6 +209,13 @@ impl ChatClient {
             use std::sync::atomic::Ordering::Relaxed;
             self.tokens[0].fetch_add(usage.prompt_tokens, Relaxed);
             self.tokens[1].fetch_add(usage.completion_tokens, Relaxed);
+            if let Some(metrics) = &self.metrics {
+                metrics.model_call_tokens(
+                    &self.model,
+                    usage.prompt_tokens,
+                    usage.completion_tokens,
+                );
+            }
         }
         let choice = parsed
             .choices

@@ -2,6 +2,7 @@
 //! extractions, reviews) and what of its answers it accepts. The model only proposes; the guards
 //! in [`crate::agent::guards`] decide what is accepted and what may be sent.
 
+use super::chain::{ModelChain, answered_by};
 use super::client::{ChatClient, strict_compatible};
 use super::prompts::{
     EVALUATE, EXTRACT, FOLLOW_UP, OUTREACH, REPLY, REVIEW, common_vars, constraints, render,
@@ -92,12 +93,20 @@ fn review_format() -> Value {
 }
 
 pub struct OpenAiAgent {
-    client: ChatClient,
+    client: ModelChain,
 }
 
 impl OpenAiAgent {
     pub fn new(client: ChatClient) -> Self {
-        OpenAiAgent { client }
+        OpenAiAgent {
+            client: ModelChain::new(client),
+        }
+    }
+
+    /// Turns to `fallback` when the primary model fails for good or keeps timing out.
+    pub fn with_fallback(mut self, fallback: ChatClient) -> Self {
+        self.client = self.client.with_fallback(fallback);
+        self
     }
 
     /// Everything a draft of ours may quote: the goal and the knowledge (for links).
@@ -324,6 +333,10 @@ impl Agent for OpenAiAgent {
         self.client.tokens_used()
     }
 
+    fn name(&self) -> &str {
+        self.client.primary_model()
+    }
+
     async fn compose_outreach(&self, request: &AgentRequest) -> Result<Draft, AgentError> {
         self.write_checked(OUTREACH, request, rules::outreach(request))
             .await
@@ -344,6 +357,18 @@ impl Agent for OpenAiAgent {
         &self,
         request: &AgentRequest,
     ) -> Result<Evaluation, AgentError> {
+        // Which model answered last is recorded with the decision (a fallback shows).
+        let (outcome, model) = answered_by(self.evaluate_checked(request)).await;
+        outcome.map(|evaluation| Evaluation {
+            model,
+            ..evaluation
+        })
+    }
+}
+
+impl OpenAiAgent {
+    /// The decision, checked by the guards (see [`Agent::evaluate_with_evidence`]).
+    async fn evaluate_checked(&self, request: &AgentRequest) -> Result<Evaluation, AgentError> {
         let new: Vec<&TranscriptMessage> = request.new_replies().collect();
         // The new replies and the text of their files: all the counterparty's words, for
         // every guard (injection, evidence, grounding).
@@ -447,6 +472,7 @@ impl Agent for OpenAiAgent {
             decision: decision?,
             evidence,
             readings: Vec::new(),
+            model: None,
         })
     }
 }
