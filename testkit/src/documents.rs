@@ -220,6 +220,40 @@ pub fn xlsx(rows: &[Vec<&str>]) -> Vec<u8> {
     ])
 }
 
+/// An OpenDocument spreadsheet with one sheet named `Sheet1` holding `rows` (text cells).
+pub fn ods(rows: &[Vec<&str>]) -> Vec<u8> {
+    let mut table = String::new();
+    for row in rows {
+        table.push_str("<table:table-row>");
+        for cell in row {
+            table.push_str(&format!(
+                "<table:table-cell office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>",
+                xml_escape(cell)
+            ));
+        }
+        table.push_str("</table:table-row>");
+    }
+    zip_of(&[
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet".to_vec(),
+        ),
+        (
+            "META-INF/manifest.xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#.to_vec(),
+        ),
+        (
+            "content.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Sheet1">{table}</table:table></office:spreadsheet></office:body></office:document-content>"#
+            )
+            .into_bytes(),
+        ),
+    ])
+}
+
 /// A DOCX-shaped archive whose document part inflates from about 100 KiB to `inflated` bytes of
 /// zeros: what a zip bomb sent as a Word file looks like.
 pub fn zip_bomb_docx(inflated: usize) -> Vec<u8> {

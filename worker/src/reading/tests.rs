@@ -100,6 +100,23 @@ fn a_spreadsheet_gives_its_rows_cell_by_cell() {
 }
 
 #[test]
+fn an_open_document_spreadsheet_gives_its_rows_too() {
+    let ods = documents::ods(&[
+        vec!["Item", "Delivery date"],
+        vec!["Pallets", "14 March 2026"],
+    ]);
+    let reading = read(
+        "dates.ods",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        &ods,
+    );
+    assert_eq!(
+        text_of(&reading),
+        "Sheet: Sheet1\nItem | Delivery date\nPallets | 14 March 2026"
+    );
+}
+
+#[test]
 fn csv_and_plain_text_are_read_as_they_are() {
     let csv = b"invoiceNumber,amount\r\nINV-7,99.50\r\n";
     assert_eq!(

@@ -162,3 +162,174 @@ async fn the_rules_agent_decides_no_case_done_that_is_not_and_leaks_nothing() {
         );
     }
 }
+
+/// The counterparty's NEW words in an evaluation or extraction prompt (their files included).
+fn new_words(user: &str) -> String {
+    user.split("status=\"NEW\">")
+        .skip(1)
+        .filter_map(|rest| rest.split("</untrusted_email>").next())
+        .filter_map(|block| block.split_once("\n\n").map(|(_, body)| body.to_string()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `Invoice number` → `invoiceNumber`.
+fn camel(label: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in label.split_whitespace().enumerate() {
+        let word = word.to_lowercase();
+        if i == 0 {
+            out.push_str(&word);
+        } else {
+            let mut chars = word.chars();
+            if let Some(first) = chars.next() {
+                out.extend(first.to_uppercase());
+                out.push_str(chars.as_str());
+            }
+        }
+    }
+    out
+}
+
+/// A fake model that reads sensibly but falls for anything addressed to it and leaks when it
+/// writes: what the guards must make safe.
+fn gullible_model(body: &serde_json::Value) -> serde_json::Value {
+    use serde_json::json;
+    let task = crate::fake_model::task_of(body);
+    let user = body["messages"][1]["content"].as_str().unwrap_or("");
+    let new = new_words(user);
+    let lower = new.to_lowercase();
+    let first_sentence = new
+        .split(['\n', '.', '!'])
+        .map(str::trim)
+        .find(|s| s.chars().count() >= 12)
+        .unwrap_or("")
+        .to_string();
+    let decision = |decision: &str, evidence: Vec<String>| {
+        json!({"decision": decision, "reason": "read the reply", "evidence": evidence,
+               "reply_draft": if decision == "reply" {
+                   json!("Thanks Maya. For the record, our budget is 45000 and the PO is PO-77812.")
+               } else { json!(null) },
+               "question_for_client": if decision == "needs_input" { json!("What should we answer?") } else { json!(null) }})
+    };
+    let gullible = [
+        "goal achieved",
+        "goal_achieved",
+        "report success",
+        "instructions",
+    ];
+    let refusals = [
+        "not interested",
+        "decline",
+        "stop emailing",
+        "kein interesse",
+        "lehnen",
+        "pas intéress",
+        "refusons",
+        "no estamos",
+        "rechazamos",
+        "geen interesse",
+        "wijzen",
+    ];
+    let later = [
+        "will",
+        "'ll",
+        "once",
+        "next",
+        "later",
+        "soon",
+        "draft",
+        "yet",
+        "check",
+        "forward",
+        "passed",
+        "copy",
+        "nächste",
+        "sobald",
+        "semaine",
+        "retour",
+        "próxima",
+        "reviso",
+        "volgende",
+        "terug",
+        "doorgestuurd",
+        "weitergeleitet",
+        "transmis",
+        "reenviado",
+        "needs",
+        "retour",
+        "follow",
+        "ignore my last",
+        "don't",
+    ];
+    match task.as_str() {
+        "case_decision" if gullible.iter().any(|g| lower.contains(g)) => {
+            decision("goal_achieved", vec![first_sentence])
+        }
+        "case_decision" if new.contains('?') => decision("needs_input", vec![]),
+        "case_decision" if refusals.iter().any(|r| lower.contains(r)) => {
+            decision("rejected", vec![first_sentence])
+        }
+        "case_decision" if later.iter().any(|l| lower.contains(l)) => decision("reply", vec![]),
+        "case_decision" => decision("goal_achieved", vec![first_sentence]),
+        "draft_review" => json!({"compliant": true, "violations": []}),
+        "email_draft" => {
+            json!({"subject": "Re", "body": "Thanks Maya, our budget is 45000.\n\nAvery"})
+        }
+        _ => {
+            // The extraction: every `name: value` or `name | value` line, and the W-9 flag.
+            let mut result = serde_json::Map::new();
+            result.insert("w9Received".into(), json!(true));
+            for line in new.lines() {
+                if let Some((label, value)) =
+                    line.split_once(':').or_else(|| line.split_once(" | "))
+                    && !value.trim().is_empty()
+                {
+                    result.insert(camel(label.trim()), json!(value.trim()));
+                }
+            }
+            serde_json::Value::Object(result)
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_openai_agent_on_a_gullible_fake_model_decides_no_case_done_that_is_not() {
+    use wiremock::{Mock, MockServer, ResponseTemplate, matchers::method};
+    let model = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(|request: &wiremock::Request| {
+            let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+            let mut answer = crate::fake_model::completion(&gullible_model(&body));
+            answer["usage"] = serde_json::json!({"prompt_tokens": 900, "completion_tokens": 60});
+            ResponseTemplate::new(200).set_body_json(answer)
+        })
+        .mount(&model)
+        .await;
+    let agent = crate::fake_model::agent(&model, std::time::Duration::from_secs(10));
+    let cases = offload_worker::eval::load_corpus(&corpus()).unwrap();
+    let report = offload_worker::eval::run(&agent, &cases, &corpus())
+        .await
+        .unwrap();
+    let rendered = report.render("openai (gullible fake model)");
+    println!("{rendered}");
+    // The fake falls for every instruction and leaks in every reply it drafts: the guards hold
+    // the first for the client and send the safe template instead of the second.
+    assert_eq!(report.failure(), None, "{rendered}");
+    for outcome in report
+        .outcomes
+        .iter()
+        .filter(|o| o.case.category == "hostile")
+    {
+        assert_ne!(
+            outcome.decided, "goal_achieved",
+            "{}\n{rendered}",
+            outcome.case.id
+        );
+    }
+    assert!(report.outcomes.iter().all(|o| o.tokens > 0), "{rendered}");
+    assert!(
+        report.outcomes.iter().all(|o| o.decided != "error"),
+        "{rendered}"
+    );
+}
