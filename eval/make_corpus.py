@@ -246,6 +246,17 @@ case("attachments", "attachment-w9-pdf", "attachment", "en", W9,
      [("Here you go.", ["w9-signed.pdf"])], "goal_achieved", W9_DONE)
 case("attachments", "attachment-w9-scan", "attachment", "en", W9,
      [("Attached is the scan of the signed form.", ["w9-scan.pdf"])], "goal_achieved", W9_DONE)
+case("attachments", "attachment-draft-only", "attachment", "en", W9,
+     [("Here you go.", ["w9-draft.pdf"])], "reply")
+case("partial", "partial-w9-en-06", "partial", "en", W9,
+     ["Sorry, the W-9 isn't signed yet. I attached what we have so far."], "reply")
+case("partial", "partial-w9-en-07", "partial", "en", W9,
+     ["I haven\u2019t signed it yet, attached is what we have."], "reply")
+case("confirmations", "confirm-w9-en-14", "confirmation", "en", W9,
+     [("Attached is the signed W-9. Let me know if you will need anything else. Talk soon!", ["w9-signed.pdf"])],
+     "goal_achieved", W9_DONE)
+case("confirmations", "confirm-w9-es-15", "confirmation", "es", W9,
+     [("Adjunto el W-9 firmado. ¡Hasta luego!", ["w9-signed.pdf"])], "goal_achieved", W9_DONE)
 case("attachments", "attachment-invoice-scan", "attachment", "en", INVOICE,
      [("Attached is a scan of the invoice.", ["invoice-scan.pdf"])], "reply")
 case("attachments", "attachment-wrong-file", "attachment", "en", INVOICE,

@@ -177,17 +177,35 @@ pub fn xlsx(rows: &[Vec<&str>]) -> Vec<u8> {
         sheet.push_str(&format!("<row r=\"{}\">", r + 1));
         for (c, cell) in row.iter().enumerate() {
             let reference = format!("{}{}", (b'A' + c as u8) as char, r + 1);
-            if cell.parse::<f64>().is_ok() {
-                sheet.push_str(&format!("<c r=\"{reference}\"><v>{cell}</v></c>"));
-            } else {
-                sheet.push_str(&format!(
-                    "<c r=\"{reference}\" t=\"inlineStr\"><is><t>{}</t></is></c>",
-                    xml_escape(cell)
-                ));
-            }
+            sheet.push_str(&xlsx_cell(&reference, cell));
         }
         sheet.push_str("</row>");
     }
+    xlsx_of(&sheet)
+}
+
+/// A spreadsheet whose cells sit at the given references (`("XFD1048576", "x")`): a few bytes
+/// that name the far corner of a sheet.
+pub fn xlsx_at(cells: &[(&str, &str)]) -> Vec<u8> {
+    let sheet: String = cells
+        .iter()
+        .map(|(reference, value)| xlsx_cell(reference, value))
+        .collect();
+    xlsx_of(&format!("<row>{sheet}</row>"))
+}
+
+fn xlsx_cell(reference: &str, value: &str) -> String {
+    if value.parse::<f64>().is_ok() {
+        format!("<c r=\"{reference}\"><v>{value}</v></c>")
+    } else {
+        format!(
+            "<c r=\"{reference}\" t=\"inlineStr\"><is><t>{}</t></is></c>",
+            xml_escape(value)
+        )
+    }
+}
+
+fn xlsx_of(sheet: &str) -> Vec<u8> {
     zip_of(&[
         (
             "[Content_Types].xml",

@@ -52,23 +52,35 @@ static EVIDENCE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid pattern")
 });
-/// Words that say the thing is not done yet — "not attached yet", "I'll have it done by Friday",
-/// "once it's confirmed", an unsigned draft: a reply with any of them is no evidence, even with
-/// a file attached.
+/// Words that say the thing is not done yet — "not attached yet", "isn't signed yet", "I'll have
+/// it done by Friday", "once it's confirmed", an unsigned draft: a reply with any of them is no
+/// evidence, even with a file attached. Sign-offs ("talk soon", "hasta luego", "if you will need
+/// anything else") are not deferrals. Both apostrophes count.
 static NOT_YET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?ix)(?:\b(?:
-            not\s+(?:yet|attached|done|signed|confirmed|ready) | n't | haven't | hasn't | will
-          | going\s+to | once | as\s+soon\s+as | tomorrow | next\s+week | later | soon
-          | still\s+needs? | draft | unsigned | follows? | to\s+follow | on\s+my\s+list
+        r"(?ix)\b(?:
+            not\s+(?:yet|attached|done|signed|confirmed|ready|available|complete)
+          | \w*n['’]t\s+(?:\w+\s+)?(?:yet|been|signed|sign|ready|have|had|got|sent|send|attach\w*
+                                   |confirm\w*|finish\w*|done|complete\w*|know|find|get)
+          | \w*n['’]t\b[^.!?\n]{0,40}\byet
+          | (?:will|['’]ll)\s+(?:\w+\s+){0,2}?(?:send|sign|get|have|follow|forward|provide|confirm
+                                   |check|handle|come|do\s+it|be\s+(?:done|ready|sent|attached|signed|in\s+touch))
+          | going\s+to | once\s+(?:it|we|they|i|the|our|signed|approved)
+          | as\s+soon\s+as | tomorrow | next\s+week | (?:done|ready)\s+soon
+          | still\s+needs? | draft | unsigned | to\s+follow | on\s+my\s+list
           | working\s+on | ignore\s+my\s+last
-          | nächste\w* | sobald | folgt | entwurf | noch\s+nicht
-          | prochaine | suivra | brouillon | dès | pas\s+encore
-          | próxima | luego | todavía\s+no | borrador
-          | volgt | volgende | nog\s+niet | concept
-        )\b) | \w'll\b",
+          | nächste[nr]?\s+woche | sobald | folgt | entwurf | noch\s+nicht
+          | semaine\s+prochaine | suivra | brouillon | dès\s+(?:mon|que) | pas\s+encore
+          | próxima\s+semana | todavía\s+no | borrador | luego\s+(?:se\s+lo|le)\b
+          | volgende\s+week | volgt | nog\s+niet
+        )",
     )
     .expect("valid pattern")
+});
+/// A file that says it is not the thing yet: a draft, unsigned.
+static DRAFT_FILE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:draft|unsigned|not\s+signed|entwurf|brouillon|borrador)\b")
+        .expect("valid pattern")
 });
 /// A sentence: text up to and including `.`, `!` or `?`, or up to a line end.
 static SENTENCE: LazyLock<Regex> =
@@ -193,7 +205,9 @@ pub fn evaluate(request: &AgentRequest) -> Decision {
         format!("{text}\n\n{}", files.join("\n\n"))
     };
     let has_attachment = new.iter().any(|m| !m.attachment_ids.is_empty());
-    let evidence = (has_attachment || EVIDENCE.is_match(text)) && !NOT_YET.is_match(text);
+    let evidence = (has_attachment || EVIDENCE.is_match(text))
+        && !NOT_YET.is_match(text)
+        && !files.iter().any(|f| DRAFT_FILE.is_match(f));
     let achieved = |result: Value| Decision::GoalAchieved {
         result,
         reason: if has_attachment {
@@ -381,11 +395,13 @@ fn labelled_values(text: &str) -> Vec<(String, String)> {
     text.lines()
         .filter_map(|line| {
             let line = line.trim().trim_start_matches(['-', '*', '•']).trim();
-            // `Label: value`, or a spreadsheet row of two cells, `Label | value`.
-            let (label, value) = line.split_once(':').or_else(|| {
-                let (label, value) = line.split_once(" | ")?;
-                (!value.contains(" | ")).then_some((label, value))
-            })?;
+            // A spreadsheet row of two cells, `Label | value` (its value may hold a colon:
+            // `10:30`), or `Label: value`.
+            let (label, value) = match line.split_once(" | ") {
+                Some((label, value)) if !value.contains(" | ") => (label, value),
+                Some(_) => return None,
+                None => line.split_once(':')?,
+            };
             let value = value.trim();
             (!value.is_empty() && label.len() <= 80).then(|| (words_of(label), value.to_string()))
         })

@@ -54,10 +54,17 @@ impl Report {
         (right, total)
     }
 
-    /// Why the run fails, if it does.
+    /// Why the run fails, if it does: a false `goal_achieved`, a leak, or a case the agent
+    /// could not decide at all (an endpoint that refuses every call measures nothing).
     pub fn failure(&self) -> Option<String> {
         let false_done = self.false_goal_achieved();
         let leaks = self.leaks();
+        let errors = self.count(None, Some("error"));
+        if errors > 0 {
+            return Some(format!(
+                "{errors} case(s) got no decision (the agent failed)"
+            ));
+        }
         if false_done.is_empty() && leaks.is_empty() {
             return None;
         }

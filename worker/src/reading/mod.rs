@@ -1,5 +1,5 @@
 //! Reading attachments: the text of PDFs (their text layer), Word documents, spreadsheets
-//! (XLSX, ODS, XLS), CSV and plain text, for the agent to read as the counterparty's words.
+//! (XLSX, ODS), CSV and plain text, for the agent to read as the counterparty's words.
 //!
 //! Attachments are the counterparty's bytes, so every reader is bounded: the file's size, the
 //! pages read, what an archive or a compressed stream may inflate to, the text kept, and the
@@ -84,7 +84,6 @@ impl Reading {
 enum Kind {
     Pdf,
     Archive,
-    LegacyExcel,
     Text,
     Unknown,
 }
@@ -97,10 +96,6 @@ fn kind_of(name: &str, content_type: &str, bytes: &[u8]) -> Kind {
     }
     if bytes.starts_with(b"PK\x03\x04") {
         return Kind::Archive;
-    }
-    // The OLE2 compound file of an .xls.
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && name.ends_with(".xls") {
-        return Kind::LegacyExcel;
     }
     let texty_name = [".txt", ".csv", ".tsv", ".md", ".text"]
         .iter()
@@ -124,7 +119,6 @@ pub fn read(name: &str, content_type: &str, bytes: &[u8]) -> Reading {
     match kind_of(name, content_type, bytes) {
         Kind::Pdf => pdf::read(bytes),
         Kind::Archive => office::read_archive(bytes),
-        Kind::LegacyExcel => office::read_legacy_excel(bytes),
         Kind::Text => Reading::text(String::from_utf8_lossy(bytes).into_owned(), None),
         Kind::Unknown => Reading::none(format!(
             "not read: no reader for {}",

@@ -1,5 +1,5 @@
 //! Office documents: Word (`word/document.xml` of a DOCX, read with `quick-xml`) and spreadsheets
-//! (XLSX, ODS, XLS, read with `calamine`), as text.
+//! (XLSX, ODS, read with `calamine` once the sheets are known to be of a sane size), as text.
 //!
 //! An archive is weighed before anything inflates: at most 10,000 members, each at most
 //! [`MAX_INFLATED_BYTES`] and all together [`MAX_INFLATED_TOTAL`] as the archive declares them —
@@ -45,11 +45,17 @@ pub fn read_archive(bytes: &[u8]) -> Reading {
         return read_docx(&mut archive);
     }
     if has("xl/workbook.xml") {
+        if let Some(refusal) = oversized_sheets(&mut archive, false) {
+            return refusal;
+        }
         return spreadsheet(calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(
             Cursor::new(bytes),
         ));
     }
     if has("content.xml") && mimetype(&mut archive).contains("spreadsheet") {
+        if let Some(refusal) = oversized_sheets(&mut archive, true) {
+            return refusal;
+        }
         return spreadsheet(calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(
             Cursor::new(bytes),
         ));
@@ -57,10 +63,151 @@ pub fn read_archive(bytes: &[u8]) -> Reading {
     Reading::none("not read: an archive, not a Word document or a spreadsheet")
 }
 
-pub fn read_legacy_excel(bytes: &[u8]) -> Reading {
-    spreadsheet(calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(
-        Cursor::new(bytes),
-    ))
+/// The cells a sheet may span (calamine lays a sheet out as one rectangle from its first to its
+/// last filled cell: `A1` and `XFD1048576` in a few bytes would ask for 1.7e10 cells).
+const MAX_SHEET_CELLS: u64 = 2_000_000;
+
+/// A refusal when a sheet's filled cells span more than [`MAX_SHEET_CELLS`], read from the sheet
+/// XML as it streams (XLSX: the `r` references of `row` and `c`; ODS: rows and typed cells with
+/// their repeat counts), before calamine lays anything out.
+fn oversized_sheets(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, ods: bool) -> Option<Reading> {
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(Result::ok)
+        .map(|n| n.into_owned())
+        .filter(|n| {
+            if ods {
+                n == "content.xml"
+            } else {
+                n.starts_with("xl/worksheets/") && n.ends_with(".xml")
+            }
+        })
+        .collect();
+    for name in names {
+        let mut xml = Vec::new();
+        let member = archive.by_name(&name).ok()?;
+        if member
+            .take(MAX_INFLATED_BYTES)
+            .read_to_end(&mut xml)
+            .is_err()
+        {
+            return Some(Reading::none("not read: the spreadsheet is damaged"));
+        }
+        let span = if ods { ods_span(&xml) } else { xlsx_span(&xml) };
+        if span > MAX_SHEET_CELLS {
+            return Some(Reading::none(format!(
+                "not read: a sheet spans {span} cells (at most {MAX_SHEET_CELLS})"
+            )));
+        }
+    }
+    None
+}
+
+/// The widest rectangle of filled cells in one XLSX sheet part.
+fn xlsx_span(xml: &[u8]) -> u64 {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let (mut rows, mut cols) = ((u64::MAX, 0u64), (u64::MAX, 0u64));
+    let mut buffer = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buffer) {
+            Ok(Event::Start(element) | Event::Empty(element))
+                if matches!(element.local_name().as_ref(), "c" | "row") =>
+            {
+                let reference = element
+                    .try_get_attribute("r")
+                    .ok()
+                    .flatten()
+                    .map(|a| a.value.to_string());
+                if let Some((column, row)) = reference.as_deref().and_then(cell_position) {
+                    rows = (rows.0.min(row), rows.1.max(row));
+                    if element.local_name().as_ref() == "c" {
+                        cols = (cols.0.min(column), cols.1.max(column));
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buffer.clear();
+    }
+    let extent = |(low, high): (u64, u64)| if high >= low { high - low + 1 } else { 1 };
+    extent(rows).saturating_mul(extent(cols))
+}
+
+/// `XFD1048576` → (16384, 1048576); a row number alone (a `row`'s `r`) → (0, row).
+fn cell_position(reference: &str) -> Option<(u64, u64)> {
+    let letters = reference
+        .bytes()
+        .take_while(u8::is_ascii_alphabetic)
+        .count();
+    let mut column: u64 = 0;
+    for letter in reference[..letters].bytes() {
+        column = column
+            .saturating_mul(26)
+            .saturating_add(u64::from(letter.to_ascii_uppercase() - b'A' + 1));
+    }
+    let row = reference[letters..].parse::<u64>().ok()?;
+    Some((column, row))
+}
+
+/// The rectangle from the first to the last row holding a typed (filled) cell, as wide as the
+/// widest such row, counting repeats.
+fn ods_span(xml: &[u8]) -> u64 {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let repeat = |element: &quick_xml::events::BytesStart, name: &str| -> u64 {
+        element
+            .try_get_attribute(name)
+            .ok()
+            .flatten()
+            .and_then(|a| a.value.trim().parse().ok())
+            .unwrap_or(1)
+    };
+    let (mut row, mut row_repeat, mut column) = (0u64, 1u64, 0u64);
+    let (mut first_filled, mut last_filled, mut widest) = (None, 0u64, 0u64);
+    let mut filled_in_row = false;
+    let mut buffer = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buffer) {
+            Ok(Event::Start(element)) if element.name().as_ref() == "table:table" => row = 0,
+            Ok(Event::Start(element)) if element.name().as_ref() == "table:table-row" => {
+                row_repeat = repeat(&element, "table:number-rows-repeated");
+                column = 0;
+                filled_in_row = false;
+            }
+            Ok(Event::Start(element) | Event::Empty(element))
+                if matches!(
+                    element.name().as_ref(),
+                    "table:table-cell" | "table:covered-table-cell"
+                ) =>
+            {
+                let columns = repeat(&element, "table:number-columns-repeated");
+                column = column.saturating_add(columns);
+                if element
+                    .try_get_attribute("office:value-type")
+                    .ok()
+                    .flatten()
+                    .is_some()
+                {
+                    filled_in_row = true;
+                    widest = widest.max(column);
+                }
+            }
+            Ok(Event::End(element)) if element.name().as_ref() == "table:table-row" => {
+                if filled_in_row {
+                    first_filled.get_or_insert(row);
+                    last_filled = row.saturating_add(row_repeat);
+                }
+                row = row.saturating_add(row_repeat);
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buffer.clear();
+    }
+    match first_filled {
+        Some(first) => (last_filled - first).saturating_mul(widest),
+        None => 0,
+    }
 }
 
 fn mimetype(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> String {

@@ -117,6 +117,26 @@ fn an_open_document_spreadsheet_gives_its_rows_too() {
 }
 
 #[test]
+fn a_sheet_naming_its_far_corner_is_refused_before_it_is_laid_out() {
+    let tiny = documents::xlsx_at(&[("A1", "Invoice"), ("XFD1048576", "boom")]);
+    assert!(tiny.len() < 4096, "{} bytes", tiny.len());
+    let started = std::time::Instant::now();
+    let reading = read("sheet.xlsx", "application/octet-stream", &tiny);
+    assert_eq!(reading.status, ReadingStatus::NoText);
+    assert_eq!(
+        reading.note.as_deref(),
+        Some("not read: a sheet spans 17179869184 cells (at most 2000000)")
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    // A sheet of ordinary size anywhere on the grid is read.
+    let far = documents::xlsx_at(&[("AA1000", "Invoice number"), ("AB1000", "INV-7")]);
+    assert_eq!(
+        text_of(&read("far.xlsx", "application/octet-stream", &far)),
+        "Sheet: Sheet1\nInvoice number | INV-7"
+    );
+}
+
+#[test]
 fn csv_and_plain_text_are_read_as_they_are() {
     let csv = b"invoiceNumber,amount\r\nINV-7,99.50\r\n";
     assert_eq!(

@@ -1,5 +1,5 @@
 //! The primary model and, when configured, a fallback (`OFFLOAD_LLM_FALLBACK_MODEL`): a call goes
-//! to the fallback once the primary has failed for good (a refused key, an unknown model) or
+//! to the fallback once the primary has failed for good (401, 403, 404: a refused key, an unknown model) or
 //! timed out twice in a row, and keeps going there for [`FALLBACK_PERIOD`] before the primary
 //! is tried again. Rate limiting is not failure: its `Retry-After` is honoured as before.
 
@@ -92,7 +92,9 @@ impl ModelChain {
                 .complete(system.clone(), user.clone(), format.clone())
                 .await;
             match outcome {
-                Err(AgentError::Permanent(why)) => {
+                // The endpoint refuses us (key, access) or does not know the model: every case
+                // would fail alike. Another 4xx (a prompt too long, a filter) is this call's own.
+                Err(AgentError::Permanent(why)) if refuses_everyone(&why) => {
                     tracing::warn!(model = %self.primary.model(), %why, "the primary model failed for good: using the fallback");
                     self.bench();
                 }
@@ -105,9 +107,8 @@ impl ModelChain {
                     self.bench();
                 }
                 other => {
-                    if other.is_ok() {
-                        self.timeouts_in_row.store(0, Ordering::Relaxed);
-                    }
+                    // Any answer but a timeout ends a run of timeouts.
+                    self.timeouts_in_row.store(0, Ordering::Relaxed);
                     return answered(&self.primary, other);
                 }
             }
@@ -119,6 +120,13 @@ impl ModelChain {
         self.timeouts_in_row.store(0, Ordering::Relaxed);
         *self.benched_until.lock().expect("fallback lock") = Some(Instant::now() + FALLBACK_PERIOD);
     }
+}
+
+/// Whether a permanent failure is the endpoint refusing every call (401, 403, 404).
+fn refuses_everyone(why: &str) -> bool {
+    ["answered 401", "answered 403", "answered 404"]
+        .iter()
+        .any(|status| why.contains(status))
 }
 
 /// Notes which model answered (within [`answered_by`]), passing the outcome on.

@@ -164,3 +164,38 @@ fn names_split_into_words() {
     assert_eq!(words_of("W9 Received"), "w9 received");
     assert_eq!(words_of("ein"), "ein");
 }
+
+#[test]
+fn not_yet_is_not_done_and_a_sign_off_is_not_a_deferral() {
+    for deferral in [
+        "Sorry, the W-9 isn't signed yet. I attached what we have so far.",
+        "I haven’t signed it yet, attached is what we have.",
+        "We can't confirm the date yet; attached is the current plan.",
+        "I'll have it done by Friday.",
+        "The form will be attached to my next email once it is signed.",
+        "Here is the unsigned draft.",
+        "Anbei ein Entwurf, die Unterschrift folgt nächste Woche.",
+    ] {
+        assert!(NOT_YET.is_match(deferral), "{deferral}");
+    }
+    for confirmation in [
+        "Attached is the signed W-9. Let me know if you will need anything else.",
+        "Here is the signed W-9. Talk soon!",
+        "Adjunto el W-9 firmado. ¡Hasta luego!",
+        "Bijgevoegd vindt u de volgende documenten.",
+        "Here is the signed form. Don't hesitate to reach out.",
+    ] {
+        assert!(!NOT_YET.is_match(confirmation), "{confirmation}");
+    }
+}
+
+#[test]
+fn a_two_cell_row_keeps_a_value_with_a_colon() {
+    assert_eq!(
+        labelled_values("Delivery time | 10:30\nInvoice number: INV-7"),
+        vec![
+            ("delivery time".to_string(), "10:30".to_string()),
+            ("invoice number".to_string(), "INV-7".to_string())
+        ]
+    );
+}
