@@ -3,7 +3,7 @@
 //! timed out twice in a row, and keeps going there for [`FALLBACK_PERIOD`] before the primary
 //! is tried again. Rate limiting is not failure: its `Retry-After` is honoured as before.
 
-use super::client::ChatClient;
+use super::client::{ChatClient, outcome_label, refuses_every_call};
 use crate::agent::AgentError;
 use serde_json::Value;
 use std::cell::RefCell;
@@ -91,25 +91,24 @@ impl ModelChain {
                 .primary
                 .complete(system.clone(), user.clone(), format.clone())
                 .await;
-            match outcome {
-                // The endpoint refuses us (key, access) or does not know the model: every case
-                // would fail alike. Another 4xx (a prompt too long, a filter) is this call's own.
-                Err(AgentError::Permanent(why)) if refuses_everyone(&why) => {
-                    tracing::warn!(model = %self.primary.model(), %why, "the primary model failed for good: using the fallback");
+            match outcome_label(&outcome) {
+                // The endpoint refuses us or does not know the model: every case would fail alike.
+                "refused" if outcome.as_ref().is_err_and(refuses_every_call) => {
+                    tracing::warn!(model = %self.primary.model(), "the primary model failed for good: using the fallback");
                     self.bench();
                 }
-                Err(AgentError::Transient(why)) if why.contains("timed out") => {
+                "timeout" => {
                     let in_row = self.timeouts_in_row.fetch_add(1, Ordering::Relaxed) + 1;
                     if in_row < KEEPS_TIMING_OUT {
-                        return Err(AgentError::Transient(why));
+                        return outcome;
                     }
                     tracing::warn!(model = %self.primary.model(), "the primary model keeps timing out: using the fallback");
                     self.bench();
                 }
-                other => {
+                _ => {
                     // Any answer but a timeout ends a run of timeouts.
                     self.timeouts_in_row.store(0, Ordering::Relaxed);
-                    return answered(&self.primary, other);
+                    return answered(&self.primary, outcome);
                 }
             }
         }
@@ -120,13 +119,6 @@ impl ModelChain {
         self.timeouts_in_row.store(0, Ordering::Relaxed);
         *self.benched_until.lock().expect("fallback lock") = Some(Instant::now() + FALLBACK_PERIOD);
     }
-}
-
-/// Whether a permanent failure is the endpoint refusing every call (401, 403, 404).
-fn refuses_everyone(why: &str) -> bool {
-    ["answered 401", "answered 403", "answered 404"]
-        .iter()
-        .any(|status| why.contains(status))
 }
 
 /// Notes which model answered (within [`answered_by`]), passing the outcome on.

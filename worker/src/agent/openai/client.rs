@@ -123,17 +123,7 @@ impl ChatClient {
         let started = std::time::Instant::now();
         let outcome = self.complete_once(system, user, format).await;
         if let Some(metrics) = &self.metrics {
-            let label = match &outcome {
-                Ok(_) => "ok",
-                Err(AgentError::RateLimited { .. }) => "rate_limited",
-                Err(AgentError::Permanent(_)) => "refused",
-                Err(AgentError::Transient(why)) if why.contains("timed out") => "timeout",
-                Err(AgentError::Transient(why)) if why.contains("could not be reached") => {
-                    "unreachable"
-                }
-                Err(AgentError::Transient(why)) if why.contains("answered") => "server_error",
-                Err(AgentError::Transient(_)) => "unusable",
-            };
+            let label = outcome_label(&outcome);
             metrics.model_call(&self.model, label, started.elapsed());
         }
         outcome
@@ -240,6 +230,28 @@ impl ChatClient {
         }
         Ok(value)
     }
+}
+
+/// How a call ended, as metrics name it (`ok`, `timeout`, `rate_limited`, `server_error`,
+/// `refused`, `unusable`, `unreachable`). The error texts are written in this file, so they are
+/// read only here.
+pub(super) fn outcome_label(outcome: &Result<Value, AgentError>) -> &'static str {
+    match outcome {
+        Ok(_) => "ok",
+        Err(AgentError::RateLimited { .. }) => "rate_limited",
+        Err(AgentError::Permanent(_)) => "refused",
+        Err(AgentError::Transient(why)) if why.contains("timed out") => "timeout",
+        Err(AgentError::Transient(why)) if why.contains("could not be reached") => "unreachable",
+        Err(AgentError::Transient(why)) if why.contains("answered") => "server_error",
+        Err(AgentError::Transient(_)) => "unusable",
+    }
+}
+
+/// Whether a permanent failure is the endpoint refusing every call — 401, 403, 404: the key, the
+/// access, the model — rather than this call's own (a prompt too long, a filter).
+pub(super) fn refuses_every_call(error: &AgentError) -> bool {
+    matches!(error, AgentError::Permanent(why)
+        if ["answered 401", "answered 403", "answered 404"].iter().any(|s| why.contains(s)))
 }
 
 /// Some local servers wrap JSON in a Markdown fence even in JSON mode.
