@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.case_summary import CaseSummary
+
+
+T = TypeVar("T", bound="EnvelopeCasePageData")
+
+
+@_attrs_define
+class EnvelopeCasePageData:
+    """
+    Attributes:
+        cases (list[CaseSummary]): Newest first.
+        next_cursor (None | str | Unset): Pass as `cursor` for the next page; `null` on the last page. A page may hold
+            fewer than
+            `limit` cases (even none) and still have a next one.
+    """
+
+    cases: list[CaseSummary]
+    next_cursor: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        cases = []
+        for cases_item_data in self.cases:
+            cases_item = cases_item_data.to_dict()
+            cases.append(cases_item)
+
+        next_cursor: None | str | Unset
+        if isinstance(self.next_cursor, Unset):
+            next_cursor = UNSET
+        else:
+            next_cursor = self.next_cursor
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "cases": cases,
+            }
+        )
+        if next_cursor is not UNSET:
+            field_dict["nextCursor"] = next_cursor
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.case_summary import CaseSummary  # noqa: PLC0415
+
+        d = dict(src_dict)
+        cases = []
+        _cases = d.pop("cases")
+        for cases_item_data in _cases:
+            cases_item = CaseSummary.from_dict(cases_item_data)
+
+            cases.append(cases_item)
+
+        def _parse_next_cursor(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        next_cursor = _parse_next_cursor(d.pop("nextCursor", UNSET))
+
+        envelope_case_page_data = cls(
+            cases=cases,
+            next_cursor=next_cursor,
+        )
+
+        envelope_case_page_data.additional_properties = d
+        return envelope_case_page_data
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="PauseState")
+
+
+@_attrs_define
+class PauseState:
+    """
+    Attributes:
+        case_id (str):
+        paused (bool): What the case was asked to be. The case takes it on at once and shows it in
+            `GET /cases/{id}` (`paused`).
+    """
+
+    case_id: str
+    paused: bool
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        case_id = self.case_id
+
+        paused = self.paused
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "caseId": case_id,
+                "paused": paused,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        case_id = d.pop("caseId")
+
+        paused = d.pop("paused")
+
+        pause_state = cls(
+            case_id=case_id,
+            paused=paused,
+        )
+
+        pause_state.additional_properties = d
+        return pause_state
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
