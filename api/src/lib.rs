@@ -13,6 +13,7 @@
 //! - [`error`]: `ApiError`, the one error envelope, and the answers every route documents.
 //! - [`response`]: the success envelope. [`limits`]: per-key rates. [`metrics`]: the API's series.
 //! - [`openapi`]: the document, generated from the handlers and their types.
+//! - [`otel`]: the server span of each route when OpenTelemetry export is on.
 
 pub mod answer_page;
 pub mod attachments;
@@ -26,6 +27,7 @@ pub mod limits;
 pub mod meta;
 pub mod metrics;
 pub mod openapi;
+pub mod otel;
 pub mod pages;
 pub mod response;
 pub mod rules;
@@ -44,6 +46,7 @@ use offload_core::blobs::BlobStore;
 use offload_core::config::Config;
 pub use offload_core::keys;
 use offload_core::mail::CaseAddresses;
+use offload_core::otel::Otel;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use store::CaseStore;
@@ -55,6 +58,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
+    otel: Option<Otel>,
 }
 
 struct Inner {
@@ -124,7 +128,19 @@ impl AppState {
                 addresses,
                 links,
             }),
+            otel: None,
         }
+    }
+
+    /// Traces each route and the Temporal calls it makes (the client in `cases` must carry the
+    /// same exporter's plugin: [`offload_core::temporal::connect_traced`]).
+    pub fn with_otel(mut self, otel: Option<Otel>) -> Self {
+        self.otel = otel;
+        self
+    }
+
+    pub fn otel(&self) -> Option<&Otel> {
+        self.otel.as_ref()
     }
 
     pub fn config(&self) -> &Config {
@@ -212,7 +228,7 @@ pub fn download_key(config: &Config) -> std::io::Result<Vec<u8>> {
 /// Every route, with request ids, request logging and metrics, a request timeout, and the
 /// envelope for panics.
 pub fn build_router(state: AppState) -> Router {
-    Router::new()
+    let mut routes = Router::new()
         .merge(cases::router())
         .merge(attachments::router())
         .merge(answer_page::router())
@@ -220,7 +236,14 @@ pub fn build_router(state: AppState) -> Router {
         .merge(suppressions::router())
         .merge(unsubscribe::router())
         .merge(downloads::router())
-        .merge(meta::router())
+        .merge(meta::router());
+    if let Some(otel) = state.otel() {
+        routes = routes.route_layer(middleware::from_fn_with_state(
+            otel.clone(),
+            otel::trace_route,
+        ));
+    }
+    routes
         .route_layer(middleware::from_fn(remember_route))
         .fallback(meta::route_not_found)
         .method_not_allowed_fallback(meta::method_not_allowed)
@@ -330,7 +353,9 @@ pub async fn serve(
 /// blob store.
 pub async fn state_from_config(config: Config) -> anyhow::Result<AppState> {
     let keys = KeyStore::load(&config.keys_file)?;
-    let client = offload_core::temporal::connect(&config, "offload-api").await?;
+    let otel = Otel::from_config(&config, "offload-api")?;
+    let client =
+        offload_core::temporal::connect_traced(&config, "offload-api", otel.as_ref()).await?;
     let cases = CaseStore::new(client, config.task_queue.clone());
     let blobs = blob_store(&config).await;
     let key = download_key(&config).map_err(|e| {
@@ -343,9 +368,7 @@ pub async fn state_from_config(config: Config) -> anyhow::Result<AppState> {
         )
     })?;
     let links = SignedLinks::from_config(&config)?;
-    Ok(AppState::new(
-        config, keys, cases, blobs, key, addresses, links,
-    ))
+    Ok(AppState::new(config, keys, cases, blobs, key, addresses, links).with_otel(otel))
 }
 
 #[cfg(test)]

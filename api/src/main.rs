@@ -55,7 +55,12 @@ async fn serve(config: Config) -> ExitCode {
         tracing::info!(%addr, "API listening");
         let shutdown = CancellationToken::new();
         tokio::spawn(stop_on_signal(shutdown.clone()));
+        let otel = state.otel().cloned();
         offload_api::serve(listener, state, shutdown).await?;
+        // The last requests' spans leave before the process does.
+        if let Some(otel) = otel {
+            otel.shutdown().await;
+        }
         anyhow::Ok(())
     }
     .await;

@@ -7,8 +7,10 @@ use std::time::Duration;
 use url::Url;
 
 mod agent;
+mod otel;
 mod values;
 pub use agent::{AgentKind, FallbackModel};
+pub use otel::OtelConfig;
 pub use values::{Mailbox, Secret, is_email_address};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +86,8 @@ pub struct Config {
     pub worker_max_cached_cases: usize,
     /// History events after which a case's run continues as new (`OFFLOAD_CASE_RUN_MAX_EVENTS`).
     pub case_run_max_events: u32,
+    /// OpenTelemetry trace export (the standard `OTEL_*` variables); `None`: off.
+    pub otel: Option<OtelConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -196,6 +200,7 @@ impl Config {
             .map(PathBuf::from)
             .unwrap_or_else(|| data_dir.join("keys.toml"));
         let agent = agent::from_env(&get)?;
+        let otel = otel::from_env(&get)?;
         let webhook_allow_http = parse_bool(&get, "OFFLOAD_WEBHOOK_ALLOW_HTTP")?;
         let webhook_allow_cidrs = get("OFFLOAD_WEBHOOK_ALLOW_CIDRS")
             .map(|raw| {
@@ -384,6 +389,7 @@ impl Config {
             worker_metrics_addr,
             worker_max_cached_cases,
             case_run_max_events,
+            otel,
         })
     }
 

@@ -12,6 +12,7 @@
 //! - [`unsubscribe`]: the signed one-click unsubscribe links of outbound mail (RFC 8058).
 //! - [`metrics`]: the Prometheus registry type.
 //! - [`telemetry`]: the one tracing set-up.
+//! - [`otel`]: OpenTelemetry traces across the API, Temporal and the activities (opt-in).
 
 pub mod answer_link;
 pub mod aws;
@@ -21,6 +22,7 @@ pub mod keys;
 pub mod mail;
 pub mod metrics;
 pub mod net;
+pub mod otel;
 pub mod signed_token;
 pub mod telemetry;
 pub mod temporal;

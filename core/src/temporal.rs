@@ -12,6 +12,16 @@ use temporalio_common::protos::temporal::api::operatorservice::v1::{
 
 /// Connects to Temporal as configured; `identity` names this process in Temporal's records.
 pub async fn connect(config: &Config, identity: &str) -> anyhow::Result<Client> {
+    connect_traced(config, identity, None).await
+}
+
+/// [`connect`], with the client's starts and signals (and a worker made from it: its workflow
+/// runs and activities) traced by `otel`.
+pub async fn connect_traced(
+    config: &Config,
+    identity: &str,
+    otel: Option<&crate::otel::Otel>,
+) -> anyhow::Result<Client> {
     let connection = Connection::connect(
         ConnectionOptions::new(config.temporal_address.clone())
             .identity(format!("{identity}@{}", std::process::id()))
@@ -24,10 +34,13 @@ pub async fn connect(config: &Config, identity: &str) -> anyhow::Result<Client> 
             config.temporal_address
         )
     })?;
-    Ok(Client::new(
-        connection,
-        ClientOptions::new(config.namespace.clone()).build(),
-    )?)
+    let options = match otel {
+        Some(otel) => ClientOptions::new(config.namespace.clone())
+            .plugin(otel.temporal_plugin())
+            .build(),
+        None => ClientOptions::new(config.namespace.clone()).build(),
+    };
+    Ok(Client::new(connection, options)?)
 }
 
 /// Registers the custom search attributes the service uses if the namespace lacks them, so a bare

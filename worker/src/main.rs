@@ -52,8 +52,15 @@ async fn main() -> std::process::ExitCode {
                 shutdown.clone(),
             ));
         }
-        let client = offload_core::temporal::connect(&config, "offload-worker").await?;
-        offload_worker::run(config, client, metrics, shutdown).await
+        let otel = offload_core::otel::Otel::from_config(&config, "offload-worker")?;
+        let client =
+            offload_core::temporal::connect_traced(&config, "offload-worker", otel.as_ref())
+                .await?;
+        let outcome = offload_worker::run(config, client, metrics, shutdown).await;
+        if let Some(otel) = otel {
+            otel.shutdown().await;
+        }
+        outcome
     }
     .await;
     match outcome {

@@ -14,6 +14,7 @@ mod llm;
 mod long_cases;
 mod manage;
 mod operators;
+mod otel;
 mod outages;
 mod pause;
 mod queue;

@@ -12,6 +12,7 @@ use offload_api::AppState;
 use offload_api::keys::{KeyStore, mint};
 use offload_api::store::CaseStore;
 use offload_core::config::Config;
+use offload_core::otel::Otel;
 use offload_worker::metrics::WorkerMetrics;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -203,10 +204,19 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let shutdown = CancellationToken::new();
     let worker_metrics = Arc::new(WorkerMetrics::default());
     let worker = with_worker.then(|| start_worker(&config, &shutdown, &worker_metrics));
+    // With `OTEL_EXPORTER_OTLP_ENDPOINT` among the variables, the API and the worker each trace
+    // through an exporter of their own, as the two binaries would.
+    let api_otel = Otel::from_config(&config, "offload-api").expect("OpenTelemetry exporter");
+    let api_client = match &api_otel {
+        Some(otel) => offload_core::temporal::connect_traced(&config, "offload-it", Some(otel))
+            .await
+            .expect("traced client"),
+        None => client.clone(),
+    };
     let state = AppState::new(
         config.clone(),
         KeyStore::load(&keys_file).unwrap(),
-        CaseStore::new(client.clone(), config.task_queue.clone())
+        CaseStore::new(api_client, config.task_queue.clone())
             .with_query_timeout(Duration::from_secs(2))
             .with_snapshot_after(options.snapshot_after)
             .with_visibility_page(options.visibility_page.unwrap_or(1000)),
@@ -214,7 +224,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         offload_api::download_key(&config).unwrap(),
         config.case_addresses().unwrap(),
         offload_api::SignedLinks::from_config(&config).unwrap(),
-    );
+    )
+    .with_otel(api_otel);
     let api_state = state.clone();
     let api = tokio::spawn(offload_api::serve(listener, state, shutdown.clone()));
 
@@ -260,10 +271,19 @@ fn start_worker(
                 .build()
                 .expect("worker runtime");
             runtime.block_on(async move {
-                let client = offload_core::temporal::connect(&config, "offload-it-worker")
-                    .await
-                    .expect("worker connects");
-                if let Err(error) = offload_worker::run(config, client, metrics, stop).await {
+                let otel = Otel::from_config(&config, "offload-worker").expect("exporter");
+                let client = offload_core::temporal::connect_traced(
+                    &config,
+                    "offload-it-worker",
+                    otel.as_ref(),
+                )
+                .await
+                .expect("worker connects");
+                let outcome = offload_worker::run(config, client, metrics, stop).await;
+                if let Some(otel) = otel {
+                    otel.shutdown().await;
+                }
+                if let Err(error) = outcome {
                     panic!("worker stopped: {error:#}");
                 }
             });

@@ -1,0 +1,207 @@
+//! OpenTelemetry: with `OTEL_EXPORTER_OTLP_ENDPOINT` set, one trace follows a request from its
+//! HTTP route through the workflow start (or signal) into each activity the worker runs. A tiny
+//! OTLP/HTTP receiver stands in for the collector; the context crosses Temporal in its headers
+//! (the API's and the worker's exporters and clients are separate, as in two processes).
+
+use crate::harness::{Options, case_body, spawn_app_with, until};
+use axum::body::Bytes;
+use axum::http::header::CONTENT_TYPE;
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTraceServiceRequest, ExportTraceServiceResponse,
+};
+use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
+use prost::Message;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+#[derive(Clone, Debug)]
+struct ReceivedSpan {
+    service: String,
+    name: String,
+    trace_id: String,
+    span_id: String,
+    parent_span_id: String,
+}
+
+/// Accepts `POST /v1/traces` (protobuf) and keeps every span it is sent.
+struct OtlpReceiver {
+    endpoint: String,
+    spans: Arc<Mutex<Vec<ReceivedSpan>>>,
+}
+
+impl OtlpReceiver {
+    async fn start() -> Self {
+        let spans = Arc::new(Mutex::new(Vec::new()));
+        let kept = spans.clone();
+        let app = axum::Router::new().route(
+            "/v1/traces",
+            axum::routing::post(move |body: Bytes| {
+                let kept = kept.clone();
+                async move {
+                    let request = ExportTraceServiceRequest::decode(body).expect("OTLP protobuf");
+                    kept.lock().unwrap().extend(received_spans(request));
+                    (
+                        [(CONTENT_TYPE, "application/x-protobuf")],
+                        ExportTraceServiceResponse::default().encode_to_vec(),
+                    )
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        OtlpReceiver { endpoint, spans }
+    }
+
+    fn spans(&self) -> Vec<ReceivedSpan> {
+        self.spans.lock().unwrap().clone()
+    }
+}
+
+fn received_spans(request: ExportTraceServiceRequest) -> Vec<ReceivedSpan> {
+    let mut spans = Vec::new();
+    for resource_spans in request.resource_spans {
+        let service = resource_spans
+            .resource
+            .iter()
+            .flat_map(|resource| &resource.attributes)
+            .find(|attribute| attribute.key == "service.name")
+            .and_then(|attribute| attribute.value.as_ref()?.value.as_ref())
+            .map(|value| match value {
+                AnyValue::StringValue(name) => name.clone(),
+                other => format!("{other:?}"),
+            })
+            .unwrap_or_default();
+        for scope_spans in resource_spans.scope_spans {
+            for span in scope_spans.spans {
+                spans.push(ReceivedSpan {
+                    service: service.clone(),
+                    name: span.name,
+                    trace_id: hex::encode(span.trace_id),
+                    span_id: hex::encode(span.span_id),
+                    parent_span_id: hex::encode(span.parent_span_id),
+                });
+            }
+        }
+    }
+    spans
+}
+
+/// The names of `span`'s ancestors within `spans`, nearest first, with their services.
+fn ancestry(spans: &[ReceivedSpan], span: &ReceivedSpan) -> Vec<String> {
+    let by_id: HashMap<&str, &ReceivedSpan> =
+        spans.iter().map(|s| (s.span_id.as_str(), s)).collect();
+    let mut chain = Vec::new();
+    let mut parent = span.parent_span_id.as_str();
+    while let Some(next) = by_id.get(parent) {
+        chain.push(format!("{} ({})", next.name, next.service));
+        parent = next.parent_span_id.as_str();
+    }
+    chain
+}
+
+#[tokio::test]
+async fn one_trace_follows_a_create_from_its_route_through_the_workflow_into_its_activities() {
+    let receiver = OtlpReceiver::start().await;
+    let app = spawn_app_with(Options {
+        env: vec![("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint.clone())],
+        ..Options::default()
+    })
+    .await;
+    // The caller's own trace: the API joins it rather than starting another.
+    let trace_id = uuid::Uuid::new_v4().simple().to_string();
+    let caller_span = "00f067aa0ba902b7";
+    let response = app
+        .http
+        .post(format!("{}/cases", app.base))
+        .header("x-api-key", &app.key)
+        .header("traceparent", format!("00-{trace_id}-{caller_span}-01"))
+        .json(&case_body())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let case_id = response.json::<serde_json::Value>().await.unwrap()["data"]["caseId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.wait_for_outreach(&case_id).await;
+
+    // A signal is a trace of its own that reaches the workflow's handler. Cancelling also ends
+    // the run, and with it the workflow's span (spans are sent when they end).
+    let cancel_trace = uuid::Uuid::new_v4().simple().to_string();
+    let cancelled = app
+        .http
+        .post(format!("{}/cases/{case_id}/cancel", app.base))
+        .header("x-api-key", &app.key)
+        .header("traceparent", format!("00-{cancel_trace}-{caller_span}-01"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), 200);
+    app.wait_for_run_to_close(&case_id).await;
+
+    // Spans leave each exporter in batches (every few seconds).
+    until("the workflow run's span", || {
+        receiver
+            .spans()
+            .iter()
+            .any(|s| s.trace_id == trace_id && s.name == "RunWorkflow:CaseWorkflow")
+    })
+    .await;
+    let spans: Vec<ReceivedSpan> = receiver
+        .spans()
+        .into_iter()
+        .filter(|s| s.trace_id == trace_id)
+        .collect();
+    let route = spans
+        .iter()
+        .find(|s| s.name == "POST /cases")
+        .unwrap_or_else(|| panic!("no route span in {spans:#?}"));
+    assert_eq!(route.service, "offload-api");
+    assert_eq!(
+        route.parent_span_id, caller_span,
+        "the route joins the caller's span"
+    );
+    let activity = spans
+        .iter()
+        .find(|s| s.name == "RunActivity:send_email")
+        .unwrap_or_else(|| panic!("no send_email activity span in {spans:#?}"));
+    assert_eq!(activity.service, "offload-worker");
+    assert_eq!(
+        ancestry(&spans, activity),
+        [
+            "StartActivity:send_email (offload-worker)",
+            "RunWorkflow:CaseWorkflow (offload-worker)",
+            "StartWorkflow:CaseWorkflow (offload-api)",
+            "POST /cases (offload-api)",
+        ],
+        "the activity's span descends from the route through the workflow start and run"
+    );
+    // Route templates name the spans, never paths (which carry answer and unsubscribe tokens).
+    assert!(
+        spans
+            .iter()
+            .all(|s| !s.name.contains('/') || s.name == "POST /cases")
+    );
+
+    until("the cancel signal's spans", || {
+        let spans = receiver.spans();
+        let in_trace: Vec<&ReceivedSpan> = spans
+            .iter()
+            .filter(|s| s.trace_id == cancel_trace)
+            .collect();
+        ["POST /cases/{id}/cancel", "SignalWorkflow:cancel"]
+            .iter()
+            .all(|name| {
+                in_trace
+                    .iter()
+                    .any(|s| s.name == *name && s.service == "offload-api")
+            })
+            && in_trace
+                .iter()
+                .any(|s| s.name == "HandleSignal:cancel" && s.service == "offload-worker")
+    })
+    .await;
+    app.shut_down().await;
+}
