@@ -27,6 +27,9 @@ say "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 say "cargo test"
 cargo test --workspace --locked
+say "typed clients (generated from openapi.json; drift check and an end-to-end case with the Python client)"
+./scripts/gen-clients.sh --check
+./scripts/client-e2e.sh
 say "decision quality: the rules agent over the labeled corpus (fails on a false goal_achieved or a leak)"
 cargo run --locked -q --bin offload-worker -- eval --corpus eval/corpus --agent rules
 say "chaos (short form: kills and restarts mid-run; nothing may be lost or doubled)"
