@@ -1,20 +1,35 @@
 //! OpenTelemetry traces, off unless configured (`OTEL_EXPORTER_OTLP_ENDPOINT`): one trace follows
 //! a request from the API's HTTP route through the workflow start or signal into each activity
-//! the case runs. The Temporal SDK's plugin makes the spans for starts, signals, workflow runs
-//! and activities and carries the context between them in the `_tracer-data` Temporal header
-//! (the cross-SDK key, so Go or TypeScript workers would join the same trace); the API adds the
-//! server span of the route (`api::tracing_layer`).
+//! the case runs. The context crosses Temporal in the `_tracer-data` header of starts and
+//! signals (the cross-SDK key and format: JSON of the W3C `traceparent` fields), which the
+//! worker side — the Temporal SDK's own tracing plugin — reads into its workflow and activity
+//! spans. The API's client calls are traced here, without the SDK, so the API binary stays free
+//! of the worker side; the API adds the server span of the route (`offload_api::otel`).
 
 use crate::config::{Config, OtelConfig};
-use opentelemetry::trace::TracerProvider as _;
+use opentelemetry::propagation::{Injector, TextMapPropagator};
+use opentelemetry::trace::{
+    FutureExt as _, SpanKind, Status, TraceContextExt as _, Tracer as _, TracerProvider as _,
+};
+use opentelemetry::{Context, KeyValue};
 use opentelemetry_otlp::{SpanExporter, WithExportConfig};
 use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::{BatchSpanProcessor, SdkTracer, SdkTracerProvider};
+use std::collections::HashMap;
 use std::fmt;
-use temporalio_sdk::SimplePlugin;
-use temporalio_sdk::opentelemetry::{
-    OpenTelemetryPlugin, WorkflowIdGenerator, WorkflowSpanProcessor,
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use temporalio_client::errors::{WorkflowInteractionError, WorkflowStartError};
+use temporalio_client::{
+    ClientInterceptor, Next, SignalWithStartWorkflowInput, SignalWorkflowInput, StartWorkflowInput,
+    StartWorkflowOutput,
 };
+use temporalio_common::protos::temporal::api::common::v1::{Header, Payload};
+
+/// The Temporal header that carries the trace context (the key every Temporal SDK reads).
+pub const TRACE_HEADER: &str = "_tracer-data";
 
 /// A running trace exporter. Cheap to clone (one provider underneath).
 #[derive(Clone)]
@@ -35,11 +50,17 @@ impl Otel {
         config
             .otel
             .as_ref()
-            .map(|otel| Otel::start(otel, service))
+            .map(|otel| Otel::start(otel, service, None))
             .transpose()
     }
 
-    pub fn start(config: &OtelConfig, service: &str) -> anyhow::Result<Otel> {
+    /// Spans go to `config`'s endpoint in batches; `ids` makes span ids (the worker passes the
+    /// Temporal SDK's replay-safe generator, so a replayed workflow makes the same ids).
+    pub fn start(
+        config: &OtelConfig,
+        service: &str,
+        ids: Option<Box<dyn opentelemetry_sdk::trace::IdGenerator>>,
+    ) -> anyhow::Result<Otel> {
         let exporter = SpanExporter::builder()
             .with_http()
             .with_endpoint(config.traces_endpoint.as_str())
@@ -51,31 +72,28 @@ impl Otel {
             .service_name
             .clone()
             .unwrap_or_else(|| service.to_string());
-        let provider = SdkTracerProvider::builder()
-            // Workflow spans get their ids from the workflow's own random stream, so a replay
-            // makes the same ids and exports nothing twice (the SDK plugin's requirement).
-            .with_id_generator(WorkflowIdGenerator::default())
-            .with_span_processor(WorkflowSpanProcessor::new(
-                BatchSpanProcessor::builder(exporter).build(),
-            ))
-            .with_resource(Resource::builder().with_service_name(name).build())
-            .build();
+        let mut builder = SdkTracerProvider::builder()
+            .with_span_processor(BatchSpanProcessor::builder(exporter).build())
+            .with_resource(Resource::builder().with_service_name(name).build());
+        if let Some(ids) = ids {
+            builder = builder.with_id_generator(BoxedIds(ids));
+        }
+        let provider = builder.build();
         let tracer = provider.tracer("offload");
         Ok(Otel { provider, tracer })
     }
 
-    /// The tracer for this process's own spans (the API's HTTP routes).
+    /// The tracer for this process's own spans.
     pub fn tracer(&self) -> &SdkTracer {
         &self.tracer
     }
 
-    /// The Temporal SDK's tracing plugin on this exporter: registered on a client, it traces
-    /// that client's starts and signals and — for a worker made from the client — its workflow
-    /// runs and activities.
-    pub fn temporal_plugin(&self) -> SimplePlugin {
-        OpenTelemetryPlugin::builder()
-            .tracer(self.tracer.clone())
-            .build()
+    /// Traces a client's workflow starts and signals, and hands their context to the workflow
+    /// in the [`TRACE_HEADER`].
+    pub fn client_interceptor(&self) -> Arc<dyn ClientInterceptor> {
+        Arc::new(TracedClientCalls {
+            tracer: self.tracer.clone(),
+        })
     }
 
     /// Sends what is still buffered and stops (the exporter blocks: off the async runtime).
@@ -85,5 +103,129 @@ impl Otel {
         if let Ok(Err(error)) = outcome {
             tracing::warn!(%error, "OpenTelemetry exporter did not shut down cleanly");
         }
+    }
+}
+
+#[derive(Debug)]
+struct BoxedIds(Box<dyn opentelemetry_sdk::trace::IdGenerator>);
+
+impl opentelemetry_sdk::trace::IdGenerator for BoxedIds {
+    fn new_trace_id(&self) -> opentelemetry::trace::TraceId {
+        self.0.new_trace_id()
+    }
+
+    fn new_span_id(&self) -> opentelemetry::trace::SpanId {
+        self.0.new_span_id()
+    }
+}
+
+type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+struct TracedClientCalls {
+    tracer: SdkTracer,
+}
+
+impl TracedClientCalls {
+    /// A client span under the current context (the route's, in the API), with its context
+    /// written into `header`.
+    fn begin(&self, name: String, workflow_id: &str, header: &mut Option<Header>) -> Context {
+        let parent = Context::current();
+        let span = self
+            .tracer
+            .span_builder(name)
+            .with_kind(SpanKind::Client)
+            .with_attributes([KeyValue::new("temporalWorkflowID", workflow_id.to_string())])
+            .start_with_context(&self.tracer, &parent);
+        let context = parent.with_span(span);
+        let mut carrier = Carrier::default();
+        TraceContextPropagator::new().inject_context(&context, &mut carrier);
+        if !carrier.0.is_empty() {
+            let payload = Payload {
+                metadata: HashMap::from([("encoding".to_string(), b"json/plain".to_vec())]),
+                data: serde_json::to_vec(&carrier.0).expect("a string map serialises"),
+                ..Payload::default()
+            };
+            header
+                .get_or_insert_default()
+                .fields
+                .insert(TRACE_HEADER.to_string(), payload);
+        }
+        context
+    }
+}
+
+fn finish<T, E: fmt::Display>(context: &Context, result: &Result<T, E>) {
+    if let Err(error) = result {
+        context.span().set_status(Status::error(error.to_string()));
+    }
+    context.span().end();
+}
+
+impl ClientInterceptor for TracedClientCalls {
+    fn start_workflow<'a>(
+        &'a self,
+        mut input: StartWorkflowInput,
+        next: Next<
+            'a,
+            StartWorkflowInput,
+            Boxed<'a, Result<StartWorkflowOutput, WorkflowStartError>>,
+        >,
+    ) -> Boxed<'a, Result<StartWorkflowOutput, WorkflowStartError>> {
+        let name = format!("StartWorkflow:{}", input.workflow_type);
+        let context = self.begin(
+            name,
+            &input.options.workflow_id.clone(),
+            &mut input.options.header,
+        );
+        Box::pin(async move {
+            let result = next.run(input).with_context(context.clone()).await;
+            finish(&context, &result);
+            result
+        })
+    }
+
+    fn signal_with_start_workflow<'a>(
+        &'a self,
+        mut input: SignalWithStartWorkflowInput,
+        next: Next<
+            'a,
+            SignalWithStartWorkflowInput,
+            Boxed<'a, Result<StartWorkflowOutput, WorkflowStartError>>,
+        >,
+    ) -> Boxed<'a, Result<StartWorkflowOutput, WorkflowStartError>> {
+        let name = format!("SignalWithStartWorkflow:{}", input.workflow_type);
+        let context = self.begin(
+            name,
+            &input.options.workflow_id.clone(),
+            &mut input.options.header,
+        );
+        Box::pin(async move {
+            let result = next.run(input).with_context(context.clone()).await;
+            finish(&context, &result);
+            result
+        })
+    }
+
+    fn signal_workflow<'a>(
+        &'a self,
+        mut input: SignalWorkflowInput,
+        next: Next<'a, SignalWorkflowInput, Boxed<'a, Result<(), WorkflowInteractionError>>>,
+    ) -> Boxed<'a, Result<(), WorkflowInteractionError>> {
+        let name = format!("SignalWorkflow:{}", input.signal_name);
+        let context = self.begin(name, &input.workflow_id.clone(), &mut input.options.header);
+        Box::pin(async move {
+            let result = next.run(input).with_context(context.clone()).await;
+            finish(&context, &result);
+            result
+        })
+    }
+}
+
+#[derive(Default)]
+struct Carrier(HashMap<String, String>);
+
+impl Injector for Carrier {
+    fn set(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
     }
 }

@@ -15,14 +15,28 @@ pub async fn connect(config: &Config, identity: &str) -> anyhow::Result<Client> 
     connect_traced(config, identity, None).await
 }
 
-/// [`connect`], with the client's starts and signals (and a worker made from it: its workflow
-/// runs and activities) traced by `otel`.
+/// [`connect`], with the client's workflow starts and signals traced by `otel` (their trace
+/// context travels on in the workflow's headers).
 pub async fn connect_traced(
     config: &Config,
     identity: &str,
     otel: Option<&crate::otel::Otel>,
 ) -> anyhow::Result<Client> {
-    let connection = Connection::connect(
+    let interceptors = otel
+        .map(|otel| vec![otel.client_interceptor()])
+        .unwrap_or_default();
+    Ok(Client::new(
+        open_connection(config, identity).await?,
+        ClientOptions::new(config.namespace.clone())
+            .client_interceptors(interceptors)
+            .build(),
+    )?)
+}
+
+/// The connection alone, for a caller that sets its client's options itself (the worker's
+/// tracing plugin).
+pub async fn open_connection(config: &Config, identity: &str) -> anyhow::Result<Connection> {
+    Connection::connect(
         ConnectionOptions::new(config.temporal_address.clone())
             .identity(format!("{identity}@{}", std::process::id()))
             .build(),
@@ -33,14 +47,7 @@ pub async fn connect_traced(
             "cannot reach Temporal at {} (OFFLOAD_TEMPORAL_ADDRESS): {e}",
             config.temporal_address
         )
-    })?;
-    let options = match otel {
-        Some(otel) => ClientOptions::new(config.namespace.clone())
-            .plugin(otel.temporal_plugin())
-            .build(),
-        None => ClientOptions::new(config.namespace.clone()).build(),
-    };
-    Ok(Client::new(connection, options)?)
+    })
 }
 
 /// Registers the custom search attributes the service uses if the namespace lacks them, so a bare

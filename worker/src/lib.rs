@@ -14,6 +14,7 @@ pub mod eval;
 pub mod history;
 pub mod mail;
 pub mod metrics;
+pub mod otel;
 pub mod queue;
 pub mod reading;
 pub mod webhook;

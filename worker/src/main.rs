@@ -52,10 +52,9 @@ async fn main() -> std::process::ExitCode {
                 shutdown.clone(),
             ));
         }
-        let otel = offload_core::otel::Otel::from_config(&config, "offload-worker")?;
+        let otel = offload_worker::otel::exporter(&config)?;
         let client =
-            offload_core::temporal::connect_traced(&config, "offload-worker", otel.as_ref())
-                .await?;
+            offload_worker::otel::connect(&config, "offload-worker", otel.as_ref()).await?;
         let outcome = offload_worker::run(config, client, metrics, shutdown).await;
         if let Some(otel) = otel {
             otel.shutdown().await;

@@ -271,14 +271,11 @@ fn start_worker(
                 .build()
                 .expect("worker runtime");
             runtime.block_on(async move {
-                let otel = Otel::from_config(&config, "offload-worker").expect("exporter");
-                let client = offload_core::temporal::connect_traced(
-                    &config,
-                    "offload-it-worker",
-                    otel.as_ref(),
-                )
-                .await
-                .expect("worker connects");
+                let otel = offload_worker::otel::exporter(&config).expect("exporter");
+                let client =
+                    offload_worker::otel::connect(&config, "offload-it-worker", otel.as_ref())
+                        .await
+                        .expect("worker connects");
                 let outcome = offload_worker::run(config, client, metrics, stop).await;
                 if let Some(otel) = otel {
                     otel.shutdown().await;
