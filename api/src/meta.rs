@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::error::ApiError;
 use crate::response::{Envelope, ok};
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::http::{Method, Uri};
 use axum::response::IntoResponse;
@@ -18,6 +18,7 @@ pub fn router() -> Router<AppState> {
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi_json))
         .route("/docs", get(docs))
+        .route("/docs/{asset}", get(docs_asset))
 }
 
 /// The workflow engine answers.
@@ -60,28 +61,86 @@ pub async fn openapi_json() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON)
 }
 
-/// An interactive reference of this API.
+/// An interactive reference of this API (Swagger UI), served entirely by the API: the page, its
+/// script and styles are embedded at build time (`api/docs-ui`, pinned with its licence), so it
+/// renders with no network. The policy forbids every other origin.
 #[utoipa::path(
     get, path = "/docs", tag = "service",
     responses((status = 200, description = "An HTML page", content_type = "text/html", body = String))
 )]
 pub async fn docs() -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        r#"<!doctype html>
-<html>
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, DOCS_POLICY),
+        ],
+        DOCS_PAGE,
+    )
+}
+
+/// Swagger UI sets inline styles; scripts, data and everything else come from this origin only.
+const DOCS_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; connect-src 'self'; font-src 'self' data:; base-uri 'none'; \
+     form-action 'none'; frame-ancestors 'none'";
+
+const DOCS_PAGE: &str = r#"<!doctype html>
+<html lang="en">
   <head>
-    <title>Offload API reference</title>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>Offload API reference</title>
+    <link rel="stylesheet" href="docs/swagger-ui.css" />
   </head>
   <body>
-    <script id="api-reference" data-url="/openapi.json"></script>
-    <script src="https://cdn.jsdelivr.net/npm/@scalar/api-reference"></script>
+    <div id="swagger-ui"><noscript>The reference needs JavaScript; the document itself is at <a href="openapi.json">/openapi.json</a>.</noscript></div>
+    <script src="docs/swagger-ui-bundle.js"></script>
+    <script src="docs/init.js"></script>
   </body>
 </html>
-"#,
+"#;
+
+/// Starts Swagger UI on the committed document; no validator badge (it would call out).
+const DOCS_INIT: &str = "window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({
+    url: 'openapi.json',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    validatorUrl: null,
+    docExpansion: 'list',
+    defaultModelsExpandDepth: 0
+  });
+});
+";
+
+/// A file of the reference page: `swagger-ui-bundle.js`, `swagger-ui.css` or `init.js`.
+#[utoipa::path(
+    get, path = "/docs/{asset}", tag = "service",
+    params(("asset" = String, Path, description = "`swagger-ui-bundle.js`, `swagger-ui.css` or `init.js`")),
+    responses(
+        (status = 200, description = "The file (JavaScript or CSS)", content_type = "text/javascript", body = String),
+        (status = 404, description = "`NOT_FOUND`: no such file", body = crate::error::ErrorEnvelope),
     )
+)]
+pub async fn docs_asset(Path(asset): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let (content_type, body): (&str, &'static [u8]) = match asset.as_str() {
+        "swagger-ui-bundle.js" => (
+            "text/javascript; charset=utf-8",
+            include_bytes!("../docs-ui/vendor/swagger-ui-bundle.js"),
+        ),
+        "swagger-ui.css" => (
+            "text/css; charset=utf-8",
+            include_bytes!("../docs-ui/vendor/swagger-ui.css"),
+        ),
+        "init.js" => ("text/javascript; charset=utf-8", DOCS_INIT.as_bytes()),
+        _ => return Err(ApiError::RouteNotFound(format!("GET /docs/{asset}"))),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    ))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

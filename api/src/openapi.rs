@@ -38,6 +38,7 @@ use utoipa::OpenApi;
         crate::meta::metrics,
         crate::meta::openapi_json,
         crate::meta::docs,
+        crate::meta::docs_asset,
     ),
     components(schemas(
         crate::error::ErrorEnvelope,

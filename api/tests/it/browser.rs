@@ -3,7 +3,7 @@
 //! both (`ensure_chromium`); the test names what is missing otherwise.
 
 use crate::answer_link::fetch;
-use crate::harness::{WebhookReceiver, spawn_app, until};
+use crate::harness::{Options, WebhookReceiver, spawn_app, spawn_app_with, until};
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
 
@@ -154,6 +154,16 @@ impl Browser {
         .await;
     }
 
+    /// Runs `script` in the page and returns what it returns.
+    async fn execute(&self, script: &str) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+        .await
+    }
+
     async fn screenshot(&self) -> Vec<u8> {
         use base64::Engine;
         let png = self.call(reqwest::Method::GET, "/screenshot", None).await;
@@ -243,5 +253,71 @@ async fn a_person_unsubscribes_from_the_link_in_the_mail_and_the_case_ends() {
     assert_eq!(browser.text("#outcome").await, "You are unsubscribed");
     let view = app.wait_for_status(&case_id, "FAILED").await;
     assert_eq!(view["resultStatus"], "UNSUBSCRIBED");
+    browser.call(reqwest::Method::DELETE, "", None).await;
+}
+
+#[tokio::test]
+async fn the_reference_at_docs_renders_every_operation_from_this_origin_alone() {
+    let app = spawn_app_with(Options {
+        worker: false,
+        ..Options::default()
+    })
+    .await;
+    let document: Value = serde_json::from_str(include_str!("../../../openapi.json")).unwrap();
+    let mut documented: Vec<String> = document["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, operations)| {
+            operations
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(move |method| format!("{} {path}", method.to_uppercase()))
+        })
+        .collect();
+    documented.sort();
+
+    let browser = Browser::start().await;
+    browser.open(&format!("{}/docs", app.base)).await;
+    browser.find(".opblock .opblock-summary-path").await;
+    let rendered = browser
+        .execute(
+            "return Array.from(document.querySelectorAll('.opblock')).map(b => \
+             b.querySelector('.opblock-summary-method').textContent + ' ' + \
+             b.querySelector('.opblock-summary-path').getAttribute('data-path')).sort()",
+        )
+        .await;
+    let rendered: Vec<String> = serde_json::from_value(rendered).unwrap();
+    assert_eq!(rendered.len(), documented.len(), "{rendered:#?}");
+    let mut rendered_sorted = rendered.clone();
+    rendered_sorted.sort();
+    assert_eq!(
+        rendered_sorted, documented,
+        "every documented operation is on the page"
+    );
+    // Everything the page loaded came from the API itself (the policy forbids other origins,
+    // and this machine has no route to a CDN anyway).
+    let loaded = browser
+        .execute("return performance.getEntriesByType('resource').map(e => e.name)")
+        .await;
+    let loaded: Vec<String> = serde_json::from_value(loaded).unwrap();
+    assert!(
+        loaded
+            .iter()
+            .any(|url| url.ends_with("/docs/swagger-ui-bundle.js"))
+            && loaded.iter().any(|url| url.ends_with("/openapi.json")),
+        "{loaded:#?}"
+    );
+    assert!(
+        loaded
+            .iter()
+            .all(|url| url.starts_with(&app.base) || url.starts_with("data:")),
+        "{loaded:#?}"
+    );
+    if std::env::var("OFFLOAD_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1") {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/api-reference.png");
+        std::fs::write(path, browser.screenshot().await).unwrap();
+    }
     browser.call(reqwest::Method::DELETE, "", None).await;
 }

@@ -175,12 +175,45 @@ async fn readiness_metrics_openapi_and_docs_are_served() {
         .await
         .unwrap();
     assert_eq!(docs.status(), 200);
+    let policy = docs.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(
-        docs.text()
-            .await
-            .unwrap()
-            .contains("data-url=\"/openapi.json\"")
+        policy.starts_with("default-src 'none'; script-src 'self';"),
+        "{policy}"
     );
+    let page = docs.text().await.unwrap();
+    assert!(
+        page.contains("docs/swagger-ui-bundle.js") && !page.contains("https://"),
+        "{page}"
+    );
+    for (asset, kind) in [
+        ("swagger-ui-bundle.js", "text/javascript"),
+        ("swagger-ui.css", "text/css"),
+        ("init.js", "text/javascript"),
+    ] {
+        let served = app
+            .http
+            .get(format!("{}/docs/{asset}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(served.status(), 200, "{asset}");
+        assert!(
+            served.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(kind)
+        );
+    }
+    let missing = app
+        .http
+        .get(format!("{}/docs/../../etc/passwd", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
 }
 
 #[tokio::test]

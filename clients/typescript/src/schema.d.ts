@@ -224,8 +224,29 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An interactive reference of this API. */
+        /**
+         * An interactive reference of this API (Swagger UI), served entirely by the API: the page, its
+         *     script and styles are embedded at build time (`api/docs-ui`, pinned with its licence), so it
+         *     renders with no network. The policy forbids every other origin.
+         */
         get: operations["docs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs/{asset}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A file of the reference page: `swagger-ui-bundle.js`, `swagger-ui.css` or `init.js`. */
+        get: operations["docs_asset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2550,6 +2571,38 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+        };
+    };
+    docs_asset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `swagger-ui-bundle.js`, `swagger-ui.css` or `init.js` */
+                asset: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file (JavaScript or CSS) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+            /** @description `NOT_FOUND`: no such file */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };

@@ -42,7 +42,9 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[str]:
-    """An interactive reference of this API.
+    """An interactive reference of this API (Swagger UI), served entirely by the API: the page, its
+    script and styles are embedded at build time (`api/docs-ui`, pinned with its licence), so it
+    renders with no network. The policy forbids every other origin.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -65,7 +67,9 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> str | None:
-    """An interactive reference of this API.
+    """An interactive reference of this API (Swagger UI), served entirely by the API: the page, its
+    script and styles are embedded at build time (`api/docs-ui`, pinned with its licence), so it
+    renders with no network. The policy forbids every other origin.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -84,7 +88,9 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[str]:
-    """An interactive reference of this API.
+    """An interactive reference of this API (Swagger UI), served entirely by the API: the page, its
+    script and styles are embedded at build time (`api/docs-ui`, pinned with its licence), so it
+    renders with no network. The policy forbids every other origin.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -105,7 +111,9 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> str | None:
-    """An interactive reference of this API.
+    """An interactive reference of this API (Swagger UI), served entirely by the API: the page, its
+    script and styles are embedded at build time (`api/docs-ui`, pinned with its licence), so it
+    renders with no network. The policy forbids every other origin.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
