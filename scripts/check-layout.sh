@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The house's shape, checked: workflows (deterministic, no I/O) <- core <- {api, worker}, api and
 # worker independent of each other, and the API binary free of the worker side (the Temporal
-# worker SDK, SES sending, the agent). Also: no Rust source file over 650 lines.
+# worker SDK, SES sending, the agent); one TLS stack and one version of each HTTP/gRPC crate.
+# Also: no Rust source file over 650 lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +32,22 @@ direct=$(cargo tree --locked -p offload-workflows -e normal --depth 1 --prefix n
 for dep in offload-core tokio reqwest aws-config mail-parser; do
   if grep -qx "$dep" <<<"$direct"; then
     echo "layout: offload-workflows must not depend on $dep (workflow code is deterministic: no I/O)" >&2
+    fail=1
+  fi
+done
+
+# One TLS stack: rustls on aws-lc-rs (the AWS SDK's and reqwest's provider; Temporal's client is
+# built with tls-aws-lc), one hyper, one HTTP/2, one gRPC and one HTTP client version.
+tree() { cargo tree --locked --workspace -e normal --target all "$@"; }
+tree --depth 0 >/dev/null # fails loudly (and stops the script) when the tree cannot be read
+if tree -i ring 2>/dev/null | grep -q .; then
+  echo "layout: ring is back in the dependency tree (one crypto provider: aws-lc-rs); see cargo tree -i ring" >&2
+  fail=1
+fi
+duplicated=$(tree -d --depth 0 --prefix none | awk 'NF {print $1}' | sort -u)
+for dep in rustls hyper h2 tonic reqwest aws-lc-rs opentelemetry; do
+  if grep -qx "$dep" <<<"$duplicated"; then
+    echo "layout: two versions of $dep in the dependency tree (cargo tree -d -i $dep)" >&2
     fail=1
   fi
 done

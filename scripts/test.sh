@@ -19,7 +19,9 @@ unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
 
 say "docker-compose.yml (static validation)"
 ./scripts/check-compose.sh
-say "crate layout and file sizes"
+say "the /docs assets match their pinned npm package"
+./scripts/vendor-docs-ui.sh --check
+say "crate layout, one TLS stack, file sizes"
 ./scripts/check-layout.sh
 say "cargo fmt --check"
 cargo fmt --all -- --check
