@@ -1,15 +1,21 @@
 //! OpenTelemetry: with `OTEL_EXPORTER_OTLP_ENDPOINT` set, one trace follows a request from its
-//! HTTP route through the workflow start (or signal) into each activity the worker runs. A tiny
+//! HTTP route through the workflow start (or signal) into each activity the worker runs, and
+//! both sides push their metrics. A tiny
 //! OTLP/HTTP receiver stands in for the collector; the context crosses Temporal in its headers
 //! (the API's and the worker's exporters and clients are separate, as in two processes).
 
 use crate::harness::{Options, case_body, spawn_app_with, until};
 use axum::body::Bytes;
 use axum::http::header::CONTENT_TYPE;
+use opentelemetry_proto::tonic::collector::metrics::v1::{
+    ExportMetricsServiceRequest, ExportMetricsServiceResponse,
+};
 use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
+use opentelemetry_proto::tonic::common::v1::KeyValue;
 use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
+use opentelemetry_proto::tonic::metrics::v1::{metric, number_data_point};
 use prost::Message;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -23,34 +29,68 @@ struct ReceivedSpan {
     parent_span_id: String,
 }
 
-/// Accepts `POST /v1/traces` (protobuf) and keeps every span it is sent.
+/// Accepts `POST /v1/traces` and `POST /v1/metrics` (protobuf) and keeps what it is sent:
+/// every span, and the latest value of each (service, metric) pushed.
 struct OtlpReceiver {
     endpoint: String,
     spans: Arc<Mutex<Vec<ReceivedSpan>>>,
+    metrics: Arc<Mutex<HashMap<(String, String), f64>>>,
 }
 
 impl OtlpReceiver {
     async fn start() -> Self {
         let spans = Arc::new(Mutex::new(Vec::new()));
+        let metrics = Arc::new(Mutex::new(HashMap::new()));
         let kept = spans.clone();
-        let app = axum::Router::new().route(
-            "/v1/traces",
-            axum::routing::post(move |body: Bytes| {
-                let kept = kept.clone();
-                async move {
-                    let request = ExportTraceServiceRequest::decode(body).expect("OTLP protobuf");
-                    kept.lock().unwrap().extend(received_spans(request));
-                    (
-                        [(CONTENT_TYPE, "application/x-protobuf")],
-                        ExportTraceServiceResponse::default().encode_to_vec(),
-                    )
-                }
-            }),
-        );
+        let kept_metrics = metrics.clone();
+        let app = axum::Router::new()
+            .route(
+                "/v1/traces",
+                axum::routing::post(move |body: Bytes| {
+                    let kept = kept.clone();
+                    async move {
+                        let request =
+                            ExportTraceServiceRequest::decode(body).expect("OTLP protobuf");
+                        kept.lock().unwrap().extend(received_spans(request));
+                        (
+                            [(CONTENT_TYPE, "application/x-protobuf")],
+                            ExportTraceServiceResponse::default().encode_to_vec(),
+                        )
+                    }
+                }),
+            )
+            .route(
+                "/v1/metrics",
+                axum::routing::post(move |body: Bytes| {
+                    let kept = kept_metrics.clone();
+                    async move {
+                        let request =
+                            ExportMetricsServiceRequest::decode(body).expect("OTLP protobuf");
+                        kept.lock().unwrap().extend(received_metrics(request));
+                        (
+                            [(CONTENT_TYPE, "application/x-protobuf")],
+                            ExportMetricsServiceResponse::default().encode_to_vec(),
+                        )
+                    }
+                }),
+            );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await });
-        OtlpReceiver { endpoint, spans }
+        OtlpReceiver {
+            endpoint,
+            spans,
+            metrics,
+        }
+    }
+
+    /// The last value `service` pushed for `name` (summed over its series), if any.
+    fn metric(&self, service: &str, name: &str) -> Option<f64> {
+        self.metrics
+            .lock()
+            .unwrap()
+            .get(&(service.to_string(), name.to_string()))
+            .copied()
     }
 
     fn spans(&self) -> Vec<ReceivedSpan> {
@@ -58,20 +98,53 @@ impl OtlpReceiver {
     }
 }
 
+fn service_name(attributes: &[KeyValue]) -> String {
+    attributes
+        .iter()
+        .find(|attribute| attribute.key == "service.name")
+        .and_then(|attribute| attribute.value.as_ref()?.value.as_ref())
+        .map(|value| match value {
+            AnyValue::StringValue(name) => name.clone(),
+            other => format!("{other:?}"),
+        })
+        .unwrap_or_default()
+}
+
+/// Counters and gauges, each summed over its series.
+fn received_metrics(request: ExportMetricsServiceRequest) -> Vec<((String, String), f64)> {
+    let mut received = Vec::new();
+    for resource_metrics in request.resource_metrics {
+        let resource = resource_metrics.resource.unwrap_or_default();
+        let service = service_name(&resource.attributes);
+        for metric in resource_metrics
+            .scope_metrics
+            .into_iter()
+            .flat_map(|s| s.metrics)
+        {
+            let points = match metric.data {
+                Some(metric::Data::Sum(sum)) => sum.data_points,
+                Some(metric::Data::Gauge(gauge)) => gauge.data_points,
+                _ => continue,
+            };
+            let total = points
+                .iter()
+                .map(|point| match point.value {
+                    Some(number_data_point::Value::AsDouble(v)) => v,
+                    Some(number_data_point::Value::AsInt(v)) => v as f64,
+                    None => 0.0,
+                })
+                .sum();
+            received.push(((service.clone(), metric.name), total));
+        }
+    }
+    received
+}
+
 fn received_spans(request: ExportTraceServiceRequest) -> Vec<ReceivedSpan> {
     let mut spans = Vec::new();
     for resource_spans in request.resource_spans {
-        let service = resource_spans
-            .resource
-            .iter()
-            .flat_map(|resource| &resource.attributes)
-            .find(|attribute| attribute.key == "service.name")
-            .and_then(|attribute| attribute.value.as_ref()?.value.as_ref())
-            .map(|value| match value {
-                AnyValue::StringValue(name) => name.clone(),
-                other => format!("{other:?}"),
-            })
-            .unwrap_or_default();
+        let resource = resource_spans.resource.unwrap_or_default();
+        let service = service_name(&resource.attributes);
         for scope_spans in resource_spans.scope_spans {
             for span in scope_spans.spans {
                 spans.push(ReceivedSpan {
@@ -104,7 +177,10 @@ fn ancestry(spans: &[ReceivedSpan], span: &ReceivedSpan) -> Vec<String> {
 async fn one_trace_follows_a_create_from_its_route_through_the_workflow_into_its_activities() {
     let receiver = OtlpReceiver::start().await;
     let app = spawn_app_with(Options {
-        env: vec![("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint.clone())],
+        env: vec![
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint.clone()),
+            ("OTEL_METRIC_EXPORT_INTERVAL", "300".into()),
+        ],
         ..Options::default()
     })
     .await;
@@ -141,19 +217,27 @@ async fn one_trace_follows_a_create_from_its_route_through_the_workflow_into_its
     assert_eq!(cancelled.status(), 200);
     app.wait_for_run_to_close(&case_id).await;
 
-    // Spans leave each exporter in batches (every few seconds).
-    until("the workflow run's span", || {
+    // Spans leave each exporter in batches (every few seconds), the API's and the worker's
+    // separately: wait until the activity's whole ancestry has arrived.
+    let in_trace = || -> Vec<ReceivedSpan> {
         receiver
             .spans()
+            .into_iter()
+            .filter(|s| s.trace_id == trace_id)
+            .collect()
+    };
+    until("the send_email activity's span and its ancestors", || {
+        let spans = in_trace();
+        spans
             .iter()
-            .any(|s| s.trace_id == trace_id && s.name == "RunWorkflow:CaseWorkflow")
+            .find(|s| s.name == "RunActivity:send_email")
+            .is_some_and(|activity| {
+                ancestry(&spans, activity).last().map(String::as_str)
+                    == Some("POST /cases (offload-api)")
+            })
     })
     .await;
-    let spans: Vec<ReceivedSpan> = receiver
-        .spans()
-        .into_iter()
-        .filter(|s| s.trace_id == trace_id)
-        .collect();
+    let spans = in_trace();
     let route = spans
         .iter()
         .find(|s| s.name == "POST /cases")
@@ -201,6 +285,20 @@ async fn one_trace_follows_a_create_from_its_route_through_the_workflow_into_its
             && in_trace
                 .iter()
                 .any(|s| s.name == "HandleSignal:cancel" && s.service == "offload-worker")
+    })
+    .await;
+
+    // The metrics /metrics shows go to the collector too, from both sides.
+    until("the API's and the worker's metrics", || {
+        receiver
+            .metric("offload-api", "offload_cases_created_total")
+            .is_some_and(|created| created >= 1.0)
+            && receiver
+                .metric("offload-api", "offload_http_requests_total")
+                .is_some_and(|requests| requests >= 2.0)
+            && receiver
+                .metric("offload-worker", "offload_worker_case_runs_in_memory")
+                .is_some()
     })
     .await;
     app.shut_down().await;

@@ -3,6 +3,7 @@
 //! endpoint) is set.
 
 use super::{ConfigError, bad};
+use std::time::Duration;
 use url::Url;
 
 /// Where spans go: OTLP over HTTP with protobuf bodies (a collector's port 4318).
@@ -11,6 +12,12 @@ pub struct OtelConfig {
     /// The full traces URL (`<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`, or
     /// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as given).
     pub traces_endpoint: Url,
+    /// Where metrics are pushed: `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/metrics`, or
+    /// `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`; `None` (no metrics) when only a traces endpoint
+    /// is given.
+    pub metrics_endpoint: Option<Url>,
+    /// `OTEL_METRIC_EXPORT_INTERVAL` (milliseconds; 60 s by default).
+    pub metric_interval: Duration,
     /// `OTEL_SERVICE_NAME`; each binary names itself when unset.
     pub service_name: Option<String>,
 }
@@ -21,17 +28,34 @@ pub(super) fn from_env(
     if get("OTEL_SDK_DISABLED").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) {
         return Ok(None);
     }
-    let traces_endpoint = match (
-        get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
-        get("OTEL_EXPORTER_OTLP_ENDPOINT"),
-    ) {
-        (Some(traces), _) => http_url("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", &traces)?,
-        (None, Some(base)) => {
-            let base = http_url("OTEL_EXPORTER_OTLP_ENDPOINT", &base)?;
-            let joined = format!("{}/v1/traces", base.as_str().trim_end_matches('/'));
-            http_url("OTEL_EXPORTER_OTLP_ENDPOINT", &joined)?
+    let base = get("OTEL_EXPORTER_OTLP_ENDPOINT")
+        .map(|base| http_url("OTEL_EXPORTER_OTLP_ENDPOINT", &base))
+        .transpose()?;
+    let signal = |variable: &'static str, path: &str| -> Result<Option<Url>, ConfigError> {
+        match (get(variable), &base) {
+            (Some(given), _) => http_url(variable, &given).map(Some),
+            (None, Some(base)) => {
+                let joined = format!("{}/{path}", base.as_str().trim_end_matches('/'));
+                http_url("OTEL_EXPORTER_OTLP_ENDPOINT", &joined).map(Some)
+            }
+            (None, None) => Ok(None),
         }
-        (None, None) => return Ok(None),
+    };
+    let Some(traces_endpoint) = signal("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "v1/traces")? else {
+        return Ok(None);
+    };
+    let metrics_endpoint = signal("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "v1/metrics")?;
+    let metric_interval = match get("OTEL_METRIC_EXPORT_INTERVAL") {
+        None => Duration::from_secs(60),
+        Some(raw) => match raw.trim().parse::<u64>() {
+            Ok(ms) if ms >= 100 => Duration::from_millis(ms),
+            _ => {
+                return Err(bad(
+                    "OTEL_METRIC_EXPORT_INTERVAL",
+                    format!("milliseconds, at least 100 (60000 by default), got `{raw}`"),
+                ));
+            }
+        },
     };
     for variable in [
         "OTEL_EXPORTER_OTLP_PROTOCOL",
@@ -51,6 +75,8 @@ pub(super) fn from_env(
     }
     Ok(Some(OtelConfig {
         traces_endpoint,
+        metrics_endpoint,
+        metric_interval,
         service_name: get("OTEL_SERVICE_NAME").map(|name| name.trim().to_string()),
     }))
 }
@@ -95,11 +121,18 @@ mod tests {
 
     #[test]
     fn the_base_endpoint_gets_the_traces_path_and_the_traces_endpoint_is_taken_as_given() {
-        let base = read(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/")]).unwrap();
+        let base = read(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/")])
+            .unwrap()
+            .unwrap();
         assert_eq!(
-            base.unwrap().traces_endpoint.as_str(),
+            base.traces_endpoint.as_str(),
             "http://collector:4318/v1/traces"
         );
+        assert_eq!(
+            base.metrics_endpoint.unwrap().as_str(),
+            "http://collector:4318/v1/metrics"
+        );
+        assert_eq!(base.metric_interval, Duration::from_secs(60));
         let given = read(&[
             ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"),
             (
@@ -124,5 +157,11 @@ mod tests {
         assert_eq!(grpc.variable, "OTEL_EXPORTER_OTLP_PROTOCOL");
         let bad_url = read(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318")]).unwrap_err();
         assert_eq!(bad_url.variable, "OTEL_EXPORTER_OTLP_ENDPOINT");
+        let interval = read(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"),
+            ("OTEL_METRIC_EXPORT_INTERVAL", "5s"),
+        ])
+        .unwrap_err();
+        assert_eq!(interval.variable, "OTEL_METRIC_EXPORT_INTERVAL");
     }
 }

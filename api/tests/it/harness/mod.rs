@@ -227,6 +227,19 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     )
     .with_otel(api_otel);
     let api_state = state.clone();
+    if let Some(otel) = config.otel.clone() {
+        let (state, stop) = (state.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            let render = || state.metrics().render();
+            offload_core::otel::metrics::push_until(
+                otel,
+                "offload-api",
+                render,
+                stop.cancelled_owned(),
+            )
+            .await;
+        });
+    }
     let api = tokio::spawn(offload_api::serve(listener, state, shutdown.clone()));
 
     TestApp {
@@ -276,6 +289,20 @@ fn start_worker(
                     offload_worker::otel::connect(&config, "offload-it-worker", otel.as_ref())
                         .await
                         .expect("worker connects");
+                if let Some(otel) = config.otel.clone() {
+                    let (metrics, stop) = (metrics.clone(), stop.clone());
+                    tokio::spawn(async move {
+                        let render = || metrics.render();
+                        let stop = stop.cancelled_owned();
+                        offload_core::otel::metrics::push_until(
+                            otel,
+                            "offload-worker",
+                            render,
+                            stop,
+                        )
+                        .await;
+                    });
+                }
                 let outcome = offload_worker::run(config, client, metrics, stop).await;
                 if let Some(otel) = otel {
                     otel.shutdown().await;
