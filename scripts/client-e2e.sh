@@ -26,7 +26,6 @@ if [ ! -x "$ts/node_modules/.bin/tsc" ]; then
 fi
 
 cargo build --locked --bins -q
-BIN="$CARGO_TARGET_DIR/debug"
 work="$(mktemp -d)"
 pids=()
 cleanup() {
@@ -43,41 +42,9 @@ say "installing the generated Python client (clients/python) for this run"
 (cd "$ts" && node_modules/.bin/tsc -p . --outDir "$work/ts" >/dev/null) &
 tsc_pid=$!
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-temporal_port="$(free_port)"
-api_port="$(free_port)"
-"$TEMPORAL" server start-dev --headless --ip 127.0.0.1 --port "$temporal_port" --log-level error \
-  > "$work/temporal.log" 2>&1 &
-pids+=($!)
-
-export OFFLOAD_TEMPORAL_ADDRESS="http://127.0.0.1:$temporal_port"
-export OFFLOAD_API_ADDR="127.0.0.1:$api_port"
-export OFFLOAD_DATA_DIR="$work/data"
-export OFFLOAD_TASK_QUEUE="client-e2e"
 export OFFLOAD_INBOUND_SECRET="client-e2e-inbound-secret-0123456789"
-export RUST_LOG=warn
-KEY="$("$BIN/offload-api" mint-key --tenant client-e2e --append | sed -n 2p)"
-
-for _ in $(seq 1 100); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$temporal_port") 2>/dev/null && break
-  sleep 0.2
-done
-"$BIN/offload-worker" > "$work/worker.log" 2>&1 &
-pids+=($!)
-"$BIN/offload-api" > "$work/api.log" 2>&1 &
-pids+=($!)
-ready=false
-for _ in $(seq 1 150); do
-  curl -fsS "http://$OFFLOAD_API_ADDR/readyz" >/dev/null 2>&1 && { ready=true; break; }
-  sleep 0.2
-done
-logs() {
-  for log in temporal worker api; do
-    echo "--- $log.log (last 30 lines)" >&2
-    tail -n 30 "$work/$log.log" >&2 || true
-  done
-}
-$ready || { echo "client e2e: the API never became ready at http://$OFFLOAD_API_ADDR" >&2; logs; exit 1; }
+start_live_stack "$work" client-e2e client-e2e
+logs() { live_stack_logs "$work"; }
 
 export OFFLOAD_URL="http://$OFFLOAD_API_ADDR" OFFLOAD_API_KEY="$KEY" OFFLOAD_OUTBOX_DIR="$OFFLOAD_DATA_DIR/outbox"
 say "a case end to end through the generated Python client (against $OFFLOAD_URL)"

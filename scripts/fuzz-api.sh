@@ -18,7 +18,6 @@ if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VER
 fi
 
 cargo build --locked --bins -q
-BIN="$CARGO_TARGET_DIR/debug"
 work="$(mktemp -d)"
 pids=()
 cleanup() {
@@ -28,34 +27,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-temporal_port="$(free_port)"
-api_port="$(free_port)"
-"$TEMPORAL" server start-dev --headless --ip 127.0.0.1 --port "$temporal_port" --log-level error \
-  > "$work/temporal.log" 2>&1 &
-pids+=($!)
-
-export OFFLOAD_TEMPORAL_ADDRESS="http://127.0.0.1:$temporal_port"
-export OFFLOAD_API_ADDR="127.0.0.1:$api_port"
-export OFFLOAD_DATA_DIR="$work/data"
-export OFFLOAD_TASK_QUEUE="fuzz"
 export OFFLOAD_INBOUND_SECRET="fuzz-inbound-secret-0123456789"
 export OFFLOAD_RATE_LIMIT_PER_MINUTE=0
-export RUST_LOG=warn
-KEY="$("$BIN/offload-api" mint-key --tenant fuzz --append | sed -n 2p)"
-
-for _ in $(seq 1 100); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$temporal_port") 2>/dev/null && break
-  sleep 0.2
-done
-"$BIN/offload-worker" > "$work/worker.log" 2>&1 &
-pids+=($!)
-"$BIN/offload-api" > "$work/api.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 150); do
-  curl -fsS "http://$OFFLOAD_API_ADDR/readyz" >/dev/null 2>&1 && break
-  sleep 0.2
-done
+start_live_stack "$work" fuzz fuzz
 
 # Every check; the fixed seed (so a change that breaks it is seen at once) and, unless one is
 # given, a fresh seed per run (so each run explores new inputs), printed so it can be replayed:

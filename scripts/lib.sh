@@ -57,3 +57,49 @@ ensure_build_tools() {
 sudo_if_needed() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
+
+# A live stack on free ports, for scripts that drive the service from outside as a user would: a
+# Temporal dev server, offload-worker and offload-api from the debug build (build it first), data
+# under "$1" (logs: "$1"/{temporal,worker,api}.log). Uses task queue "$2"; mints an API key of
+# tenant "$3" into KEY. Appends the processes to the caller's `pids` array, which its cleanup
+# kills. Export any further OFFLOAD_* settings before calling. Returns 1 (logs printed) when the
+# API does not become ready.
+start_live_stack() {
+  local work="$1" task_queue="$2" tenant="$3" bin="$CARGO_TARGET_DIR/debug" temporal_port api_port
+  temporal_port="$(free_port)"
+  api_port="$(free_port)"
+  "$TEMPORAL" server start-dev --headless --ip 127.0.0.1 --port "$temporal_port" --log-level error \
+    > "$work/temporal.log" 2>&1 &
+  pids+=($!)
+  export OFFLOAD_TEMPORAL_ADDRESS="http://127.0.0.1:$temporal_port"
+  export OFFLOAD_API_ADDR="127.0.0.1:$api_port"
+  export OFFLOAD_DATA_DIR="$work/data"
+  export OFFLOAD_TASK_QUEUE="$task_queue"
+  export RUST_LOG="${RUST_LOG:-warn}"
+  KEY="$("$bin/offload-api" mint-key --tenant "$tenant" --append | sed -n 2p)"
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$temporal_port") 2>/dev/null && break
+    sleep 0.2
+  done
+  "$bin/offload-worker" > "$work/worker.log" 2>&1 &
+  pids+=($!)
+  "$bin/offload-api" > "$work/api.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 150); do
+    curl -fsS "http://$OFFLOAD_API_ADDR/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "the API never became ready at http://$OFFLOAD_API_ADDR" >&2
+  live_stack_logs "$work"
+  return 1
+}
+
+# The last lines of each log of a live stack started in "$1".
+live_stack_logs() {
+  for log in temporal worker api; do
+    echo "--- $log.log (last 30 lines)" >&2
+    tail -n 30 "$1/$log.log" >&2 || true
+  done
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
