@@ -9,6 +9,7 @@
 //! - [`net`]: which addresses and URLs a webhook may reach (the SSRF guard).
 //! - [`mail`]: the addresses and `Message-ID`s that name a case; inbound mail parsing, quote
 //!   stripping, sanitising and automatic-reply detection.
+//! - [`sms`]: text messages — E.164 numbers and segment counting (GSM-7 / UCS-2).
 //! - [`unsubscribe`]: the signed one-click unsubscribe links of outbound mail (RFC 8058).
 //! - [`metrics`]: the Prometheus registry type.
 //! - [`telemetry`]: the one tracing set-up.
@@ -24,6 +25,7 @@ pub mod metrics;
 pub mod net;
 pub mod otel;
 pub mod signed_token;
+pub mod sms;
 pub mod telemetry;
 pub mod temporal;
 pub mod unsubscribe;
