@@ -4,6 +4,7 @@
 //! - [`activities`]: the activity implementations, errors sorted into retryable and permanent.
 //! - [`agent`]: the `Agent` seam — the rules agent, the OpenAI-compatible agent, the guards.
 //! - [`mail`]: the `Mailer` seam and MIME building; the local outbox and SES.
+//! - [`sms`]: the `TextSender` seam — the local SMS outbox and SNS (not wired to cases yet).
 //! - [`webhook`]: signed delivery behind the SSRF guard.
 //! - [`metrics`]: the worker's series and its `/metrics` endpoint.
 //! - [`history`]: exporting a case's history for the replay corpus.
@@ -17,6 +18,7 @@ pub mod metrics;
 pub mod otel;
 pub mod queue;
 pub mod reading;
+pub mod sms;
 pub mod webhook;
 
 use activities::CaseActivities;
