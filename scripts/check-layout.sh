@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 fail=0
 # Prints nothing when `crate` does not (normally) depend on `dep`.
 depends_on() {
-  cargo tree --locked -p "$1" -e normal --prefix none -i "$2" 2>/dev/null | grep -q .
+  # Not `grep -q`: it would stop reading early, cargo would die of SIGPIPE and pipefail would
+  # turn a found dependency into "none".
+  [ -n "$(cargo tree --locked -p "$1" -e normal --prefix none -i "$2" 2>/dev/null || true)" ]
 }
 forbid() {
   local crate=$1 why=$2; shift 2
@@ -40,7 +42,7 @@ done
 # built with tls-aws-lc), one hyper, one HTTP/2, one gRPC and one HTTP client version.
 tree() { cargo tree --locked --workspace -e normal --target all "$@"; }
 tree --depth 0 >/dev/null # fails loudly (and stops the script) when the tree cannot be read
-if tree -i ring 2>/dev/null | grep -q .; then
+if [ -n "$(tree -i ring 2>/dev/null || true)" ]; then
   echo "layout: ring is back in the dependency tree (one crypto provider: aws-lc-rs); see cargo tree -i ring" >&2
   fail=1
 fi

@@ -66,6 +66,7 @@ sudo_if_needed() {
 # API does not become ready.
 start_live_stack() {
   local work="$1" task_queue="$2" tenant="$3" bin="$CARGO_TARGET_DIR/debug" temporal_port api_port
+  : "${TEMPORAL:?call ensure_temporal first}"
   temporal_port="$(free_port)"
   api_port="$(free_port)"
   "$TEMPORAL" server start-dev --headless --ip 127.0.0.1 --port "$temporal_port" --log-level error \
@@ -74,13 +75,21 @@ start_live_stack() {
   export OFFLOAD_TEMPORAL_ADDRESS="http://127.0.0.1:$temporal_port"
   export OFFLOAD_API_ADDR="127.0.0.1:$api_port"
   export OFFLOAD_DATA_DIR="$work/data"
+  # Its own keys file: never a developer's own (mint-key --append writes to it).
+  export OFFLOAD_KEYS_FILE="$work/data/keys.toml"
   export OFFLOAD_TASK_QUEUE="$task_queue"
   export RUST_LOG="${RUST_LOG:-warn}"
   KEY="$("$bin/offload-api" mint-key --tenant "$tenant" --append | sed -n 2p)"
+  local listening=false
   for _ in $(seq 1 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$temporal_port") 2>/dev/null && break
+    (exec 3<>"/dev/tcp/127.0.0.1/$temporal_port") 2>/dev/null && { listening=true; break; }
     sleep 0.2
   done
+  if ! $listening; then
+    echo "the Temporal dev server never listened on port $temporal_port" >&2
+    live_stack_logs "$work"
+    return 1
+  fi
   "$bin/offload-worker" > "$work/worker.log" 2>&1 &
   pids+=($!)
   "$bin/offload-api" > "$work/api.log" 2>&1 &

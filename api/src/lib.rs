@@ -133,7 +133,7 @@ impl AppState {
     }
 
     /// Traces each route and the Temporal calls it makes (the client in `cases` must carry the
-    /// same exporter's plugin: [`offload_core::temporal::connect_traced`]).
+    /// same exporter's interceptor: [`offload_core::temporal::connect_traced`]).
     pub fn with_otel(mut self, otel: Option<Otel>) -> Self {
         self.otel = otel;
         self

@@ -57,22 +57,15 @@ async fn serve(config: Config) -> ExitCode {
         tokio::spawn(stop_on_signal(shutdown.clone()));
         let otel = state.otel().cloned();
         // What /metrics shows also goes to the collector, when one is configured.
-        let metrics_push = state.config().otel.clone().map(|config| {
-            let (state, stop) = (state.clone(), shutdown.clone());
-            tokio::spawn(async move {
-                let render = || state.metrics().render();
-                let stop = stop.cancelled_owned();
-                offload_core::otel::metrics::push_until(config, "offload-api", render, stop).await;
-            })
-        });
-        offload_api::serve(listener, state, shutdown).await?;
-        if let Some(push) = metrics_push {
-            let _ = push.await;
-        }
-        // The last requests' spans leave before the process does.
-        if let Some(otel) = otel {
-            otel.shutdown().await;
-        }
+        let counted = state.clone();
+        let metrics =
+            offload_core::otel::metrics::spawn(state.config(), "offload-api", move || {
+                counted.metrics().render()
+            });
+        let served = offload_api::serve(listener, state, shutdown).await;
+        // Drained (or failed): the last requests' spans and counts leave before the process does.
+        offload_core::otel::flush(otel, metrics).await;
+        served?;
         anyhow::Ok(())
     }
     .await;

@@ -73,6 +73,8 @@ pub async fn docs() -> impl IntoResponse {
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CONTENT_SECURITY_POLICY, DOCS_POLICY),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::REFERRER_POLICY, "no-referrer"),
         ],
         DOCS_PAGE,
     )
@@ -117,7 +119,10 @@ const DOCS_INIT: &str = "window.addEventListener('load', function () {
     get, path = "/docs/{asset}", tag = "service",
     params(("asset" = String, Path, description = "`swagger-ui-bundle.js`, `swagger-ui.css` or `init.js`")),
     responses(
-        (status = 200, description = "The file (JavaScript or CSS)", content_type = "text/javascript", body = String),
+        (status = 200, description = "The file", content(
+            (String = "text/javascript"),
+            (String = "text/css"),
+        )),
         (status = 404, description = "`NOT_FOUND`: no such file", body = crate::error::ErrorEnvelope),
     )
 )]
@@ -138,6 +143,7 @@ pub async fn docs_asset(Path(asset): Path<String>) -> Result<impl IntoResponse, 
         [
             (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         ],
         body,
     ))

@@ -76,37 +76,43 @@ fn parts(widths: &[usize], single: usize, part: usize) -> usize {
     count
 }
 
-/// The longest start of `text` that fits in `max_segments`, cut at a word boundary where one is
-/// near and marked as cut ("..." in GSM-7, where "…" would turn the text into UCS-2 and cost
-/// half its room; "…" otherwise). Text that already fits comes back as is.
+/// The longest start of `text` that fits in `max_segments` (at least one), cut at a word
+/// boundary where one is near and marked as cut: "..." while the kept part is GSM-7 (where "…"
+/// would turn it into UCS-2 and cost it half its room), "…" once it needs UCS-2 anyway. Text
+/// that already fits comes back as is.
 pub fn fit(text: &str, max_segments: usize) -> String {
-    let whole = segments(text);
-    if whole.count <= max_segments {
+    let max_segments = max_segments.max(1);
+    if segments(text).count <= max_segments {
         return text.to_string();
     }
-    let ellipsis = match whole.encoding {
-        SmsEncoding::Gsm7 => "...",
-        SmsEncoding::Ucs2 => "…",
+    let marked = |prefix: &str| -> String {
+        match segments(prefix).encoding {
+            SmsEncoding::Gsm7 => format!("{prefix}..."),
+            SmsEncoding::Ucs2 => format!("{prefix}…"),
+        }
     };
     let chars: Vec<char> = text.chars().collect();
-    // Binary search the longest prefix that fits with the ellipsis (segments grow with length).
+    // Binary search the longest marked prefix that fits (segments grow with the length).
     let (mut low, mut high) = (0, chars.len());
     while low < high {
         let mid = (low + high).div_ceil(2);
-        let candidate: String = chars[..mid].iter().collect::<String>() + ellipsis;
-        if segments(&candidate).count <= max_segments {
+        let prefix: String = chars[..mid].iter().collect();
+        if segments(&marked(&prefix)).count <= max_segments {
             low = mid;
         } else {
             high = mid - 1;
         }
     }
     let prefix: String = chars[..low].iter().collect();
-    // Back to the last space if it is within the last fifth: no half words.
+    // Back to the last space if it is within the last fifth (in characters): no half words.
+    let length = prefix.chars().count();
     let cut = match prefix.rfind(' ') {
-        Some(space) if space * 5 >= prefix.len() * 4 => prefix[..space].trim_end(),
+        Some(space) if prefix[..space].chars().count() * 5 >= length * 4 => {
+            prefix[..space].trim_end()
+        }
         _ => prefix.trim_end(),
     };
-    format!("{cut}{ellipsis}")
+    marked(cut)
 }
 
 /// `raw` as an E.164 number (`+15555550100`) when it is one: a leading `+`, digits only (at

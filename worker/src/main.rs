@@ -55,30 +55,13 @@ async fn main() -> std::process::ExitCode {
         let otel = offload_worker::otel::exporter(&config)?;
         let client =
             offload_worker::otel::connect(&config, "offload-worker", otel.as_ref()).await?;
-        let pushing = shutdown.child_token();
-        let metrics_push = config.otel.clone().map(|otel_config| {
-            let (metrics, stop) = (metrics.clone(), pushing.clone());
-            tokio::spawn(async move {
-                let render = || metrics.render();
-                let stop = stop.cancelled_owned();
-                offload_core::otel::metrics::push_until(
-                    otel_config,
-                    "offload-worker",
-                    render,
-                    stop,
-                )
-                .await;
-            })
-        });
+        let counted = metrics.clone();
+        let pushing =
+            offload_core::otel::metrics::spawn(&config, "offload-worker", move || counted.render());
         let outcome = offload_worker::run(config, client, metrics, shutdown).await;
-        // However the worker stopped, the last counts go out.
-        pushing.cancel();
-        if let Some(push) = metrics_push {
-            let _ = push.await;
-        }
-        if let Some(otel) = otel {
-            otel.shutdown().await;
-        }
+        // However the worker stopped (after its activities' grace period), the last spans and
+        // counts go out.
+        offload_core::otel::flush(otel, pushing).await;
         outcome
     }
     .await;

@@ -2587,13 +2587,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file (JavaScript or CSS) */
+            /** @description The file */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "text/javascript": string;
+                    "text/css": string;
                 };
             };
             /** @description `NOT_FOUND`: no such file */

@@ -2,7 +2,7 @@
 //! collector settings work unchanged. Off unless `OTEL_EXPORTER_OTLP_ENDPOINT` (or the traces
 //! endpoint) is set.
 
-use super::{ConfigError, bad};
+use super::{ConfigError, Secret, bad};
 use std::time::Duration;
 use url::Url;
 
@@ -16,6 +16,10 @@ pub struct OtelConfig {
     /// `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`; `None` (no metrics) when only a traces endpoint
     /// is given.
     pub metrics_endpoint: Option<Url>,
+    /// Headers of each metrics push (`OTEL_EXPORTER_OTLP_METRICS_HEADERS`, else
+    /// `OTEL_EXPORTER_OTLP_HEADERS`: `name=value,…`, values percent-encoded). The trace exporter
+    /// reads the same variables itself.
+    pub metrics_headers: Vec<(String, Secret)>,
     /// `OTEL_METRIC_EXPORT_INTERVAL` (milliseconds; 60 s by default).
     pub metric_interval: Duration,
     /// `OTEL_SERVICE_NAME`; each binary names itself when unset.
@@ -44,7 +48,19 @@ pub(super) fn from_env(
     let Some(traces_endpoint) = signal("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "v1/traces")? else {
         return Ok(None);
     };
-    let metrics_endpoint = signal("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "v1/metrics")?;
+    let metrics_endpoint = match get("OTEL_METRICS_EXPORTER").as_deref().map(str::trim) {
+        Some("none") => None,
+        _ => signal("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "v1/metrics")?,
+    };
+    let headers_variable = if get("OTEL_EXPORTER_OTLP_METRICS_HEADERS").is_some() {
+        "OTEL_EXPORTER_OTLP_METRICS_HEADERS"
+    } else {
+        "OTEL_EXPORTER_OTLP_HEADERS"
+    };
+    let metrics_headers = get(headers_variable)
+        .map(|raw| headers(headers_variable, &raw))
+        .transpose()?
+        .unwrap_or_default();
     let metric_interval = match get("OTEL_METRIC_EXPORT_INTERVAL") {
         None => Duration::from_secs(60),
         Some(raw) => match raw.trim().parse::<u64>() {
@@ -60,6 +76,7 @@ pub(super) fn from_env(
     for variable in [
         "OTEL_EXPORTER_OTLP_PROTOCOL",
         "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+        "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL",
     ] {
         match get(variable).as_deref().map(str::trim) {
             None | Some("http/protobuf") => {}
@@ -76,14 +93,51 @@ pub(super) fn from_env(
     Ok(Some(OtelConfig {
         traces_endpoint,
         metrics_endpoint,
+        metrics_headers,
         metric_interval,
         service_name: get("OTEL_SERVICE_NAME").map(|name| name.trim().to_string()),
     }))
 }
 
+/// `name=value,name2=value2` (W3C baggage style, values percent-encoded). The values are secrets
+/// (collector tokens): an error names the entry by position, never by content.
+fn headers(variable: &'static str, raw: &str) -> Result<Vec<(String, Secret)>, ConfigError> {
+    raw.split(',')
+        .filter(|entry| !entry.trim().is_empty())
+        .enumerate()
+        .map(|(i, entry)| {
+            let invalid = || {
+                bad(
+                    variable,
+                    format!("entry {} is not a name=value header", i + 1),
+                )
+            };
+            let (name, value) = entry.split_once('=').ok_or_else(invalid)?;
+            let name = name.trim();
+            let value = percent_decode(value.trim());
+            let valid_name = !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            if !valid_name || value.chars().any(char::is_control) {
+                return Err(invalid());
+            }
+            Ok((name.to_string(), Secret::new(value)))
+        })
+        .collect()
+}
+
+fn percent_decode(value: &str) -> String {
+    // Form decoding, with `+` kept literal (it means a space only in forms).
+    url::form_urlencoded::parse(format!("v={}", value.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
 fn http_url(variable: &'static str, raw: &str) -> Result<Url, ConfigError> {
-    let url =
-        Url::parse(raw.trim()).map_err(|e| bad(variable, format!("not a URL ({e}): {raw}")))?;
+    // The URL itself is not repeated: it may carry credentials.
+    let url = Url::parse(raw.trim()).map_err(|e| bad(variable, format!("not a URL ({e})")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad(
             variable,
@@ -163,5 +217,48 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(interval.variable, "OTEL_METRIC_EXPORT_INTERVAL");
+        let metrics_grpc = read(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"),
+            ("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "grpc"),
+        ])
+        .unwrap_err();
+        assert_eq!(metrics_grpc.variable, "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL");
+        let leaky =
+            read(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "https://user:s3cret@[::1")]).unwrap_err();
+        assert!(!leaky.to_string().contains("s3cret"), "{leaky}");
+    }
+
+    #[test]
+    fn metrics_headers_are_read_decoded_and_kept_secret() {
+        let config = read(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"),
+            (
+                "OTEL_EXPORTER_OTLP_HEADERS",
+                "authorization=Bearer%20t0ken, x-team = ap",
+            ),
+        ])
+        .unwrap()
+        .unwrap();
+        let headers: Vec<(&str, &str)> = config
+            .metrics_headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.expose()))
+            .collect();
+        assert_eq!(
+            headers,
+            [("authorization", "Bearer t0ken"), ("x-team", "ap")]
+        );
+        assert!(!format!("{config:?}").contains("t0ken"));
+        let bad = read(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"),
+            ("OTEL_EXPORTER_OTLP_METRICS_HEADERS", "authorization"),
+        ])
+        .unwrap_err();
+        assert_eq!(bad.variable, "OTEL_EXPORTER_OTLP_METRICS_HEADERS");
+        let off = read(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"),
+            ("OTEL_METRICS_EXPORTER", "none"),
+        ]);
+        assert_eq!(off.unwrap().unwrap().metrics_endpoint, None);
     }
 }

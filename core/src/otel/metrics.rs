@@ -4,7 +4,7 @@
 //! gauges, histograms with their explicit bucket bounds. One source for both views, so the two
 //! can never disagree about what is counted.
 
-use crate::config::OtelConfig;
+use crate::config::Config;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, InstrumentationScope, KeyValue, any_value};
 use opentelemetry_proto::tonic::metrics::v1::{
@@ -14,52 +14,74 @@ use opentelemetry_proto::tonic::metrics::v1::{
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use prost::Message;
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Pushes `render()`'s series to the configured collector every interval until `stop`
-/// completes, then once more (so a clean shutdown loses no counts). A push that fails is
-/// logged and the next one carries the totals (cumulative sums): nothing is lost but resolution.
-pub async fn push_until(
-    config: OtelConfig,
+/// A running metrics push (see [`spawn`]). Dropping it stops the pushes at once, without the
+/// last one; [`MetricsPush::finish`] sends the last one first.
+pub struct MetricsPush {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl MetricsPush {
+    /// Pushes once more (so what was counted up to now reaches the collector) and stops. Call
+    /// it after the process has drained: the API's last requests, the worker's last activities.
+    pub async fn finish(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
+
+/// Starts pushing `render()`'s series to the configured collector every
+/// `OTEL_METRIC_EXPORT_INTERVAL`, if metrics export is configured. A push that fails is logged
+/// and the next one carries the totals (cumulative sums): nothing is lost but resolution.
+pub fn spawn(
+    config: &Config,
     service: &str,
-    render: impl Fn() -> String,
-    stop: impl Future<Output = ()>,
-) {
-    let Some(endpoint) = config.metrics_endpoint.clone() else {
-        return;
-    };
-    let service = config
-        .service_name
-        .clone()
-        .unwrap_or_else(|| service.to_string());
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("a static HTTP client configuration is valid");
-    let started = unix_nanos();
-    let push = |text: String| {
-        let body = export_request(&service, &text, started, unix_nanos()).encode_to_vec();
-        let request = http
-            .post(endpoint.clone())
-            .header("content-type", "application/x-protobuf")
-            .body(body);
-        async move {
-            match request.send().await {
-                Ok(answer) if answer.status().is_success() => {}
-                Ok(answer) => tracing::warn!(status = %answer.status(), "OTLP metrics refused"),
-                Err(error) => tracing::warn!(error = %error.without_url(), "OTLP metrics not sent"),
+    render: impl Fn() -> String + Send + Sync + 'static,
+) -> Option<MetricsPush> {
+    let otel = config.otel.clone()?;
+    let endpoint = otel.metrics_endpoint.clone()?;
+    let resource = super::resource(&otel, service);
+    let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let http = reqwest::Client::new();
+        let started = unix_nanos();
+        let push = |timeout: Duration| {
+            let body = export_request(&resource, &render(), started, unix_nanos());
+            let mut request = http
+                .post(endpoint.clone())
+                .timeout(timeout)
+                .header("content-type", "application/x-protobuf");
+            for (name, value) in &otel.metrics_headers {
+                request = request.header(name.as_str(), value.expose());
+            }
+            let request = request.body(body.encode_to_vec());
+            async move {
+                match request.send().await {
+                    Ok(answer) if answer.status().is_success() => {}
+                    Ok(answer) => tracing::warn!(status = %answer.status(), "OTLP metrics refused"),
+                    Err(error) => {
+                        tracing::warn!(error = %error.without_url(), "OTLP metrics not sent")
+                    }
+                }
+            }
+        };
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(otel.metric_interval) => push(Duration::from_secs(10)).await,
+                // Asked to finish (or the handle was dropped: then without a last push).
+                finished = &mut stopped => {
+                    if finished.is_ok() {
+                        // Short: a stopping process has a deadline of its own.
+                        push(Duration::from_secs(3)).await;
+                    }
+                    break;
+                }
             }
         }
-    };
-    tokio::pin!(stop);
-    loop {
-        tokio::select! {
-            _ = tokio::time::sleep(config.metric_interval) => push(render()).await,
-            _ = &mut stop => break,
-        }
-    }
-    push(render()).await;
+    });
+    Some(MetricsPush { stop, task })
 }
 
 fn unix_nanos() -> u64 {
@@ -69,9 +91,10 @@ fn unix_nanos() -> u64 {
         .unwrap_or_default()
 }
 
-/// One resource (`service.name`) with every family in `text` (the text exposition format).
+/// Every family in `text` (the text exposition format), under `resource` — the same resource
+/// the process's spans carry (`service.name`, `OTEL_RESOURCE_ATTRIBUTES`, the SDK's own).
 pub fn export_request(
-    service: &str,
+    resource: &opentelemetry_sdk::Resource,
     text: &str,
     start_nanos: u64,
     now_nanos: u64,
@@ -79,7 +102,10 @@ pub fn export_request(
     ExportMetricsServiceRequest {
         resource_metrics: vec![ResourceMetrics {
             resource: Some(Resource {
-                attributes: vec![attribute("service.name", service)],
+                attributes: resource
+                    .iter()
+                    .map(|(key, value)| attribute(key.as_str(), &value.to_string()))
+                    .collect(),
                 ..Default::default()
             }),
             scope_metrics: vec![ScopeMetrics {

@@ -22,6 +22,16 @@ pub mod metrics;
 /// The Temporal header that carries the trace context (the key every Temporal SDK reads).
 pub const TRACE_HEADER: &str = "_tracer-data";
 
+/// The resource of this process's spans and metrics: `service.name` (`OTEL_SERVICE_NAME`, else
+/// `service`), `OTEL_RESOURCE_ATTRIBUTES`, and the SDK's own attributes.
+pub fn resource(config: &OtelConfig, service: &str) -> Resource {
+    let name = config
+        .service_name
+        .clone()
+        .unwrap_or_else(|| service.to_string());
+    Resource::builder().with_service_name(name).build()
+}
+
 /// A running trace exporter. Cheap to clone (one provider underneath).
 #[derive(Clone)]
 pub struct Otel {
@@ -59,13 +69,9 @@ impl Otel {
             .map_err(|e| {
                 anyhow::anyhow!("OTLP trace exporter (OTEL_EXPORTER_OTLP_ENDPOINT): {e}")
             })?;
-        let name = config
-            .service_name
-            .clone()
-            .unwrap_or_else(|| service.to_string());
         let mut builder = SdkTracerProvider::builder()
             .with_span_processor(BatchSpanProcessor::builder(exporter).build())
-            .with_resource(Resource::builder().with_service_name(name).build());
+            .with_resource(resource(config, service));
         if let Some(ids) = ids {
             builder = builder.with_id_generator(BoxedIds(ids));
         }
@@ -95,6 +101,22 @@ impl Otel {
             tracing::warn!(%error, "OpenTelemetry exporter did not shut down cleanly");
         }
     }
+}
+
+/// Sends the last spans and metrics of a process that has drained, both at once (a stopping
+/// process has a deadline of its own).
+pub async fn flush(otel: Option<Otel>, metrics: Option<metrics::MetricsPush>) {
+    let spans = async {
+        if let Some(otel) = otel {
+            otel.shutdown().await;
+        }
+    };
+    let counts = async {
+        if let Some(metrics) = metrics {
+            metrics.finish().await;
+        }
+    };
+    tokio::join!(spans, counts);
 }
 
 #[derive(Debug)]

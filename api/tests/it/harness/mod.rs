@@ -94,6 +94,11 @@ pub struct TestApp {
     pub api_state: offload_api::AppState,
     temporal: std::sync::Mutex<Option<TemporalServer>>,
     api: std::sync::Mutex<Option<tokio::task::JoinHandle<std::io::Result<()>>>>,
+    /// The API's metrics push, when OpenTelemetry export is configured.
+    api_telemetry: std::sync::Mutex<(
+        Option<Otel>,
+        Option<offload_core::otel::metrics::MetricsPush>,
+    )>,
 }
 
 impl Drop for TestApp {
@@ -227,19 +232,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     )
     .with_otel(api_otel);
     let api_state = state.clone();
-    if let Some(otel) = config.otel.clone() {
-        let (state, stop) = (state.clone(), shutdown.clone());
-        tokio::spawn(async move {
-            let render = || state.metrics().render();
-            offload_core::otel::metrics::push_until(
-                otel,
-                "offload-api",
-                render,
-                stop.cancelled_owned(),
-            )
-            .await;
-        });
-    }
+    let api_otel_handle = state.otel().cloned();
+    let counted = state.clone();
+    let api_metrics_push = offload_core::otel::metrics::spawn(&config, "offload-api", move || {
+        counted.metrics().render()
+    });
     let api = tokio::spawn(offload_api::serve(listener, state, shutdown.clone()));
 
     TestApp {
@@ -259,6 +256,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         api_state,
         temporal: std::sync::Mutex::new(own_temporal),
         api: std::sync::Mutex::new(Some(api)),
+        api_telemetry: std::sync::Mutex::new((api_otel_handle, api_metrics_push)),
     }
 }
 
@@ -289,24 +287,13 @@ fn start_worker(
                     offload_worker::otel::connect(&config, "offload-it-worker", otel.as_ref())
                         .await
                         .expect("worker connects");
-                if let Some(otel) = config.otel.clone() {
-                    let (metrics, stop) = (metrics.clone(), stop.clone());
-                    tokio::spawn(async move {
-                        let render = || metrics.render();
-                        let stop = stop.cancelled_owned();
-                        offload_core::otel::metrics::push_until(
-                            otel,
-                            "offload-worker",
-                            render,
-                            stop,
-                        )
-                        .await;
+                let counted = metrics.clone();
+                let pushing =
+                    offload_core::otel::metrics::spawn(&config, "offload-worker", move || {
+                        counted.render()
                     });
-                }
                 let outcome = offload_worker::run(config, client, metrics, stop).await;
-                if let Some(otel) = otel {
-                    otel.shutdown().await;
-                }
+                offload_core::otel::flush(otel, pushing).await;
                 if let Err(error) = outcome {
                     panic!("worker stopped: {error:#}");
                 }
@@ -346,6 +333,8 @@ impl TestApp {
         self.shutdown.cancel();
         let api = self.api.lock().unwrap().take().expect("the API runs");
         api.await.unwrap().unwrap();
+        let (otel, metrics) = std::mem::take(&mut *self.api_telemetry.lock().unwrap());
+        offload_core::otel::flush(otel, metrics).await;
         let worker = self.worker.lock().unwrap().take();
         if let Some(worker) = worker {
             tokio::task::spawn_blocking(move || {
