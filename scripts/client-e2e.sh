@@ -21,6 +21,7 @@ if ! "$venv/bin/python" -c 'import pytest, jsonschema, httpx, attrs' 2>/dev/null
   "$venv/bin/pip" install --quiet --disable-pip-version-check \
     "pytest==9.2.0" "jsonschema==4.26.0" "httpx==0.28.1" "attrs==26.1.0"
 fi
+command -v npm >/dev/null || { sudo_if_needed apt-get update -qq && sudo_if_needed apt-get install -y -qq npm; }
 if [ ! -x "$ts/node_modules/.bin/tsc" ]; then
   (cd "$ts" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
 fi
@@ -58,14 +59,14 @@ fi
 echo "the Python client's case: created → INPUT_NEEDED → answered → COMPLETED in $((SECONDS - started)) s" >&2
 
 say "the examples: a case created and read back with each client"
-case_id="$(PYTHONPATH="$work/site" PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" clients/python/examples/create_case.py)"
-PYTHONPATH="$work/site" PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" clients/python/examples/create_case.py "$case_id" |
+case_id="$(PYTHONPATH="$work/site" PYTHONDONTWRITEBYTECODE=1 timeout 60 "$venv/bin/python" clients/python/examples/create_case.py)"
+PYTHONPATH="$work/site" PYTHONDONTWRITEBYTECODE=1 timeout 60 "$venv/bin/python" clients/python/examples/create_case.py "$case_id" |
   grep -E '^(CREATED|RUNNING) ' >/dev/null || { echo "client e2e: the Python example could not read $case_id back" >&2; exit 1; }
 wait "$tsc_pid" || { echo "client e2e: clients/typescript does not compile" >&2; exit 1; }
 # Node resolves openapi-fetch from clients/typescript/node_modules.
 ln -s "$PWD/$ts/node_modules" "$work/ts/node_modules"
 echo '{"type": "module"}' > "$work/ts/package.json"
-case_id="$(node "$work/ts/examples/createCase.js")"
-node "$work/ts/examples/createCase.js" "$case_id" | grep -E '^(CREATED|RUNNING) ' >/dev/null ||
+case_id="$(timeout 60 node "$work/ts/examples/createCase.js")"
+timeout 60 node "$work/ts/examples/createCase.js" "$case_id" | grep -E '^(CREATED|RUNNING) ' >/dev/null ||
   { echo "client e2e: the TypeScript example could not read $case_id back" >&2; exit 1; }
 echo "both examples created a case and read it back" >&2

@@ -16,7 +16,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cp api/docs-ui/package.json api/docs-ui/package-lock.json "$work/"
 # --ignore-scripts: a dependency's install script (usage analytics) has no business running here.
-(cd "$work" && npm ci --ignore-scripts --no-audit --no-fund --silent >/dev/null)
+(cd "$work" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
 package="$work/node_modules/swagger-ui-dist"
 
 if [ "${1:-}" = "--check" ]; then

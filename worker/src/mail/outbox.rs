@@ -2,7 +2,7 @@
 
 use super::{Mailer, PreparedMessage, SendError, SendOutcome};
 use async_trait::async_trait;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub struct OutboxMailer {
     dir: PathBuf,
@@ -20,32 +20,30 @@ impl OutboxMailer {
     }
 }
 
+/// Writes `bytes` to `dir/name` unless that file exists (a retried send writes nothing twice),
+/// through a temporary file and a rename, so a reader never sees half of it. Shared by the mail
+/// and SMS outboxes.
+pub(crate) async fn write_once(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    tokio::fs::create_dir_all(dir).await?;
+    let path = dir.join(name);
+    if tokio::fs::try_exists(&path).await? {
+        return Ok(());
+    }
+    let partial = dir.join(format!(".{name}.partial"));
+    tokio::fs::write(&partial, bytes).await?;
+    tokio::fs::rename(&partial, &path).await
+}
+
 #[async_trait]
 impl Mailer for OutboxMailer {
     async fn send(&self, message: &PreparedMessage) -> Result<SendOutcome, SendError> {
-        let transient = |e: std::io::Error| SendError::Transient(format!("outbox: {e}"));
-        tokio::fs::create_dir_all(&self.dir)
+        write_once(&self.dir, &Self::file_name(message), &message.raw)
             .await
-            .map_err(transient)?;
-        let path = self.dir.join(Self::file_name(message));
-        let sent = SendOutcome::Sent {
+            .map_err(|e| SendError::Transient(format!("outbox: {e}")))?;
+        Ok(SendOutcome::Sent {
             provider_message_id: None,
             alias_message_id: None,
-        };
-        if tokio::fs::try_exists(&path).await.map_err(transient)? {
-            return Ok(sent);
-        }
-        // Write then rename, so a reader never sees half a message.
-        let partial = self
-            .dir
-            .join(format!(".{}.partial", Self::file_name(message)));
-        tokio::fs::write(&partial, &message.raw)
-            .await
-            .map_err(transient)?;
-        tokio::fs::rename(&partial, &path)
-            .await
-            .map_err(transient)?;
-        Ok(sent)
+        })
     }
 
     fn needs_ledger(&self) -> bool {

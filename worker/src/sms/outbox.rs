@@ -23,26 +23,14 @@ impl OutboxTexts {
 #[async_trait]
 impl TextSender for OutboxTexts {
     async fn send(&self, text: &PreparedText) -> Result<SendOutcome, SendError> {
-        let transient = |e: std::io::Error| SendError::Transient(format!("SMS outbox: {e}"));
-        tokio::fs::create_dir_all(&self.dir)
+        let json = serde_json::to_vec_pretty(text).expect("a text serialises");
+        crate::mail::outbox::write_once(&self.dir, &Self::file_name(text), &json)
             .await
-            .map_err(transient)?;
-        let path = self.dir.join(Self::file_name(text));
-        let sent = SendOutcome::Sent {
+            .map_err(|e| SendError::Transient(format!("SMS outbox: {e}")))?;
+        Ok(SendOutcome::Sent {
             provider_message_id: None,
             alias_message_id: None,
-        };
-        if tokio::fs::try_exists(&path).await.map_err(transient)? {
-            return Ok(sent);
-        }
-        let json = serde_json::to_vec_pretty(text).expect("a text serialises");
-        // Write then rename, so a reader never sees half a file.
-        let partial = self.dir.join(format!(".{}.partial", Self::file_name(text)));
-        tokio::fs::write(&partial, json).await.map_err(transient)?;
-        tokio::fs::rename(&partial, &path)
-            .await
-            .map_err(transient)?;
-        Ok(sent)
+        })
     }
 
     fn needs_ledger(&self) -> bool {
