@@ -114,21 +114,35 @@ fn classify(
                 ))),
             }
         }
-        SdkError::ConstructionFailure(_) => Err(SendError::Rejected(format!(
-            "the request could not be built: {error}"
-        ))),
-        SdkError::DispatchFailure(_) if never_reached_server(&error) => {
-            Err(SendError::Transient("could not connect to SES".to_string()))
-        }
-        // Timeouts, resets, unreadable answers: SES may have accepted the message.
-        _ => Ok(SendOutcome::Uncertain {
-            reason: format!("the outcome of the SES call is unknown: {}", short(&error)),
-        }),
+        _ => unanswered("SES", &error),
     }
 }
 
-fn short(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    text.truncate(200);
-    text
+/// What an AWS send that got no answer from the service means (shared with SMS through SNS): a
+/// request that could not be built is refused; one that never reached the service may be
+/// retried; anything else — a timeout, a reset, an unreadable answer — may have been taken, so
+/// it is recorded as unconfirmed and not sent again.
+pub(crate) fn unanswered<E, R>(
+    service: &str,
+    error: &SdkError<E, R>,
+) -> Result<SendOutcome, SendError>
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    match error {
+        SdkError::ConstructionFailure(_) => Err(SendError::Rejected(format!(
+            "the request could not be built: {error}"
+        ))),
+        SdkError::DispatchFailure(_) if never_reached_server(error) => Err(SendError::Transient(
+            format!("could not connect to {service}"),
+        )),
+        _ => {
+            let mut text = error.to_string();
+            text.truncate(200);
+            Ok(SendOutcome::Uncertain {
+                reason: format!("the outcome of the {service} call is unknown: {text}"),
+            })
+        }
+    }
 }

@@ -11,7 +11,6 @@ use async_trait::async_trait;
 use aws_sdk_sns::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sns::operation::publish::PublishError;
 use aws_sdk_sns::types::MessageAttributeValue;
-use offload_core::aws::never_reached_server;
 
 pub struct SnsTexts {
     client: aws_sdk_sns::Client,
@@ -89,20 +88,6 @@ fn classify(
                 ))),
             }
         }
-        SdkError::ConstructionFailure(_) => Err(SendError::Rejected(format!(
-            "the request could not be built: {error}"
-        ))),
-        SdkError::DispatchFailure(_) if never_reached_server(&error) => {
-            Err(SendError::Transient("could not connect to SNS".to_string()))
-        }
-        _ => Ok(SendOutcome::Uncertain {
-            reason: format!("the outcome of the SNS call is unknown: {}", short(&error)),
-        }),
+        _ => crate::mail::ses::unanswered("SNS", &error),
     }
-}
-
-fn short(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    text.truncate(200);
-    text
 }
